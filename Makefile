@@ -1,0 +1,34 @@
+# The two commands: `make run` (install and start on embedded defaults) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/drafta serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check service pipeline storage tests bench
+	$(BIN)/ruff format --check service pipeline storage tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest -x -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) .drafta .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,200 @@
+"""The typed model of the schema language, version 1 (docs/schema.md).
+
+One msgspec struct per field type, tagged by ``type``, so a field's options are checked by
+the decoder itself: unknown keys, wrong value types and missing required options all fail
+with a path. Semantic rules that span fields (references, templates, uniqueness) live in
+``pipeline.schema.validate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, TypeAlias, Union
+
+import msgspec
+
+Scalar: TypeAlias = str | int | float | bool
+
+UTC = dt.timezone.utc
+
+
+class Distribution(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """How integer, float and reference values spread over their range."""
+
+    kind: Literal["uniform", "normal", "lognormal", "exponential", "zipf"] = "uniform"
+    mean: float | None = None
+    stddev: float | None = None
+    sigma: float | None = None
+    scale: float | None = None
+    s: float | None = None
+
+
+UNIFORM = Distribution()
+
+
+class FieldBase(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, tag_field="type"
+):
+    """Options every field takes."""
+
+    null_rate: float = 0.0
+    unique: bool = False
+    description: str | None = None
+
+
+class Sequence(FieldBase, tag="sequence"):
+    start: int = 1
+    step: int = 1
+
+
+class Uuid(FieldBase, tag="uuid"):
+    pass
+
+
+class Integer(FieldBase, tag="integer"):
+    min: int = 0
+    max: int = 1_000_000
+    distribution: Distribution = UNIFORM
+
+
+class Float(FieldBase, tag="float"):
+    min: float = 0.0
+    max: float = 1.0
+    decimals: int | None = None
+    distribution: Distribution = UNIFORM
+
+
+class Boolean(FieldBase, tag="boolean"):
+    true_rate: float = 0.5
+
+
+class Choice(FieldBase, tag="choice"):
+    values: list[Scalar]
+    weights: list[float] | None = None
+
+
+class Provider(FieldBase, tag="provider"):
+    """Values of a provider made with ``POST /provider``; its data is bound at job time."""
+
+    name: str
+
+
+class Date(FieldBase, tag="date"):
+    start: dt.date = dt.date(2000, 1, 1)
+    end: dt.date = dt.date(2030, 12, 31)
+
+
+class Datetime(FieldBase, tag="datetime"):
+    start: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=UTC)
+    end: dt.datetime = dt.datetime(2030, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+class Pattern(FieldBase, tag="pattern"):
+    pattern: str
+
+
+class Template(FieldBase, tag="template"):
+    template: str
+
+
+class Constant(FieldBase, tag="constant"):
+    value: Scalar | None = None
+
+
+class Reference(FieldBase, tag="reference"):
+    entity: str
+    field: str | None = None
+    distribution: Distribution = UNIFORM
+
+
+class Object(FieldBase, tag="object"):
+    fields: dict[str, Field]
+
+
+class Array(FieldBase, tag="array"):
+    of: Field
+    min_items: int = 0
+    max_items: int = 3
+
+
+class Mimesis(FieldBase, tag="mimesis"):
+    """A ``provider.method`` of mimesis, e.g. ``person.first_name``.
+
+    Written by users as ``type: person.first_name``; the parser rewrites it to this tag.
+    """
+
+    method: str
+    args: dict[str, Any] = {}
+    locale: str | None = None
+
+
+Field: TypeAlias = Union[
+    Sequence,
+    Uuid,
+    Integer,
+    Float,
+    Boolean,
+    Choice,
+    Provider,
+    Date,
+    Datetime,
+    Pattern,
+    Template,
+    Constant,
+    Reference,
+    Object,
+    Array,
+    Mimesis,
+]
+
+BUILTIN_TYPES: tuple[str, ...] = tuple(
+    t.__struct_config__.tag for t in Field.__args__ if t is not Mimesis  # type: ignore[attr-defined]
+)
+
+
+class Entity(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    fields: dict[str, Field]
+    count: int | None = None
+    description: str | None = None
+
+
+class Schema(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    entities: dict[str, Entity]
+    version: int = 1
+    locale: str = "en"
+    seed: int | None = None
+    description: str | None = None
+
+
+def iter_fields(fields: dict[str, Field], prefix: str = "") -> list[tuple[str, Field]]:
+    """Every field under ``fields`` with its dotted path, parents before children.
+
+    An array's item spec appears under ``path[]``.
+    """
+    out: list[tuple[str, Field]] = []
+    for name, spec in fields.items():
+        path = f"{prefix}{name}"
+        out.append((path, spec))
+        out.extend(_children(path, spec))
+    return out
+
+
+def _children(path: str, spec: Field) -> list[tuple[str, Field]]:
+    if isinstance(spec, Object):
+        return iter_fields(spec.fields, f"{path}.")
+    if isinstance(spec, Array):
+        item = f"{path}[]"
+        return [(item, spec.of), *_children(item, spec.of)]
+    return []
+
+
+def find_field(entity: Entity, path: str) -> Field | None:
+    """The field at a dotted path of an entity (``address.city``), or None."""
+    fields: dict[str, Field] = entity.fields
+    spec: Field | None = None
+    for part in path.split("."):
+        spec = fields.get(part)
+        if spec is None:
+            return None
+        fields = spec.fields if isinstance(spec, Object) else {}
+    return spec
