@@ -1,0 +1,89 @@
+"""The Litestar application factory. Resources open in the lifespan, never at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from typing import Any
+
+from litestar import Litestar, Request, get
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from service.auth import auth_middleware
+from service.controllers.groups import GroupController
+from service.controllers.projects import ProjectController
+from service.controllers.providers import ProviderController
+from service.deps import DEPENDENCIES
+from service.dto import Health
+from service.errors import internal_error, problem_plugin
+from service.settings import Settings, load_settings
+from storage import migrations
+from storage.db import Database
+
+VERSION = version("drafta")
+
+
+@get("/health", tags=["service"], summary="Liveness check (no key needed)")
+async def health() -> Health:
+    return Health(status="ok", version=VERSION)
+
+
+def _rate_key(request: Request[Any, Any, Any]) -> str:
+    # Limit per API key (its prefix), so clients behind one address do not share a budget.
+    header = request.headers.get("authorization", "")
+    prefix = header.partition(" ")[2].partition(".")[0]
+    return prefix or (request.client.host if request.client else "anonymous")
+
+
+def open_database(settings: Settings) -> Database:
+    db = Database(settings.db_path)
+    migrations.apply(db.db)
+    return db
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db = open_database(settings)
+        app.state.db = db
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            db.close()
+
+    return Litestar(
+        route_handlers=[health, GroupController, ProjectController, ProviderController],
+        lifespan=[lifespan],
+        middleware=[
+            auth_middleware,
+            RateLimitConfig(
+                rate_limit=("minute", settings.rate_limit),
+                exclude=["^/health$", "^/schema"],
+                identifier_for_request=_rate_key,
+            ).middleware,
+        ],
+        plugins=[problem_plugin],
+        exception_handlers={Exception: internal_error},
+        dependencies=DEPENDENCIES,
+        request_max_body_size=settings.max_body,
+        openapi_config=OpenAPIConfig(
+            title="Drafta",
+            version=VERSION,
+            description="Realistic, related synthetic data from a schema, at any size.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    "apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")
+                }
+            ),
+            security=[{"apiKey": []}],
+        ),
+    )

@@ -1,0 +1,37 @@
+"""``drafta serve``: the API on uvicorn, with the embedded defaults unless configured."""
+
+from __future__ import annotations
+
+import argparse
+
+from service.app import open_database
+from service.commands.keys import print_new_key
+from service.settings import load_settings
+from storage import keys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("serve", help="start the API service")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+    parser.add_argument("--workers-log-level", default="info", dest="log_level")
+    parser.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = load_settings()
+    db = open_database(settings)
+    if keys.count_active_keys(db) == 0:
+        print("No API key exists yet; here is the first one.")
+        print("Make more with `drafta keys create [--workspace NAME]`.")
+        print_new_key(keys.create_key(db, "default"))
+    db.close()
+    print(f"Drafta listening on http://{args.host}:{args.port} (API docs at /schema)", flush=True)
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_level=args.log_level
+    )
+    return 0

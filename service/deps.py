@@ -1,0 +1,55 @@
+"""Dependencies every controller may ask for by name: db, settings, workspace, page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from service.auth import workspace_of
+from service.errors import Invalid
+from service.settings import Settings
+from storage.db import Database
+from storage.keys import Workspace
+
+
+class Page:
+    def __init__(self, limit: int, offset: int) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+def _db(state: State) -> Database:
+    db: Database = state.db
+    return db
+
+
+def _settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+def _workspace(request: Request[Any, Any, Any]) -> Workspace:
+    return workspace_of(request)
+
+
+def _page(
+    state: State,
+    limit: int | None = Parameter(query="limit", default=None, ge=1),
+    offset: int = Parameter(query="offset", default=0, ge=0),
+) -> Page:
+    settings: Settings = state.settings
+    if limit is not None and limit > settings.max_page_size:
+        raise Invalid(f"limit must be at most {settings.max_page_size}", field="limit")
+    return Page(limit or settings.page_size, offset)
+
+
+DEPENDENCIES = {
+    "db": Provide(_db, sync_to_thread=False),
+    "settings": Provide(_settings, sync_to_thread=False),
+    "workspace": Provide(_workspace, sync_to_thread=False),
+    "page": Provide(_page, sync_to_thread=False),
+}

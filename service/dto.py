@@ -1,0 +1,115 @@
+"""Request and response bodies of the resource API (the contract of the seed document)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+Name = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=NAME_PATTERN,
+        description="letters, digits, '.', '_', '-'; starts with a letter or digit; <= 64 chars",
+        examples=["data-analysis"],
+    ),
+]
+Value = str | int | float | bool
+SchemaFormat = Literal["yaml", "json_schema", "json_parquet", "sql"]
+
+
+class In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A request body: unknown keys are refused, naming them."""
+
+
+class Out(msgspec.Struct, kw_only=True):
+    """A response body."""
+
+
+class GroupIn(In):
+    name: Name
+
+
+class Group(Out):
+    id: str
+    name: str
+    created_at: str
+
+
+class ProjectSummary(Out):
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
+
+
+class GroupDetail(Out):
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
+    projects: list[ProjectSummary]
+
+
+class ProjectIn(In):
+    project_group_id: str
+    name: Name
+    data: str | None = None
+    format: SchemaFormat = "yaml"
+
+
+class ProjectCreated(Out):
+    id: str
+    name: str
+    project_group_id: str
+    created_at: str
+
+
+class Project(Out):
+    id: str
+    name: str
+    project_group_id: str
+    data: str | None
+    created_at: str
+    updated_at: str
+
+
+class ProjectUpdate(In):
+    data: str
+    format: SchemaFormat = "yaml"
+
+
+class ProviderIn(In):
+    name: Name
+    data: Annotated[list[Value], msgspec.Meta(min_length=1)]
+
+
+class ProviderRef(Out):
+    id: str
+    name: str
+
+
+class ProviderSummary(Out):
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
+
+
+class Provider(Out):
+    id: str
+    name: str
+    data: list[Value]
+    created_at: str
+    updated_at: str
+
+
+class ProviderUpdate(In):
+    data: Annotated[list[Value], msgspec.Meta(min_length=1)]
+    name: Name | None = None
+
+
+class Health(Out):
+    status: Literal["ok"]
+    version: str

@@ -1,0 +1,45 @@
+"""Use cases of projects: a schema is validated (or imported) before anything is stored."""
+
+from __future__ import annotations
+
+from pipeline.schema.parse import SchemaError
+from service.settings import Settings
+from storage import groups, projects
+from storage.db import Database
+from storage.providers import provider_names
+
+
+def prepare_schema(
+    db: Database, settings: Settings, ws: str, data: str, fmt: str
+) -> tuple[str, set[str]]:
+    """The YAML to store and the providers it uses; raises SchemaError listing every problem.
+
+    YAML is stored exactly as sent (comments and order kept); other formats are converted.
+    """
+    from pipeline.importers import convert
+    from pipeline.schema import load_schema, used_providers
+
+    if len(data.encode()) > settings.max_schema_bytes:
+        raise SchemaError(
+            [{"path": "data", "message": f"the schema exceeds {settings.max_schema_bytes} bytes"}]
+        )
+    text = data if fmt == "yaml" else convert(data, fmt)  # type: ignore[arg-type]
+    schema = load_schema(
+        text, providers=provider_names(db, ws), max_bytes=settings.max_schema_bytes
+    )
+    return text, used_providers(schema)
+
+
+def create_project(
+    db: Database, settings: Settings, ws: str, group_ref: str, name: str, data: str | None, fmt: str
+) -> dict:
+    group = groups.get_group(db, ws, group_ref)
+    text, used = (None, set[str]()) if data is None else prepare_schema(db, settings, ws, data, fmt)
+    return projects.create_project(db, ws, group["id"], name, text, used)
+
+
+def update_project(
+    db: Database, settings: Settings, ws: str, project_id: str, data: str, fmt: str
+) -> dict:
+    text, used = prepare_schema(db, settings, ws, data, fmt)
+    return projects.update_project(db, ws, project_id, text, used)

@@ -1,0 +1,94 @@
+"""A real ``drafta serve`` process on 127.0.0.1, for tests that need the whole service."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+KEY_RE = re.compile(r"^(dft_\S+)$", re.M)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    home: Path
+    env: Mapping[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[str] | None = None
+    output: str = ""
+    key: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> LiveServer:
+        env = {**os.environ, "DRAFTA_HOME": str(self.home), **self.env}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + timeout
+        lines: list[str] = []
+        assert self.proc.stdout is not None
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        while time.monotonic() < deadline:
+            chunk = self.proc.stdout.read()
+            if chunk:
+                lines.append(chunk)
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{''.join(lines)}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            self.stop()
+            raise RuntimeError(f"server did not start:\n{''.join(lines)}")
+        self.output = "".join(lines)
+        found = KEY_RE.findall(self.output)
+        if found:
+            self.key = found[-1]
+        return self
+
+    def read_output(self) -> str:
+        if self.proc and self.proc.stdout:
+            chunk = self.proc.stdout.read()
+            if chunk:
+                self.output += chunk
+        return self.output
+
+    def kill(self) -> None:
+        """SIGKILL: the crash case, nothing gets to clean up."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.read_output()

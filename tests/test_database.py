@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from service.app import open_database
+from service.settings import load_settings
+from storage import migrations
+from storage.db import Database
+from storage.groups import create_group, list_groups
+from storage.keys import ensure_workspace
+
+
+def test_pragmas(tmp_path: Path) -> None:
+    db = Database(tmp_path / "x.db")
+    assert db.one("PRAGMA journal_mode")["journal_mode"] == "wal"  # type: ignore[index]
+    assert db.one("PRAGMA foreign_keys")["foreign_keys"] == 1  # type: ignore[index]
+    assert db.one("PRAGMA busy_timeout")["timeout"] == 30000  # type: ignore[index]
+
+
+def test_older_database_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    names = [m.name for m in migrations.migrations._migrations]
+    old = Database(path)
+    if len(names) > 1:
+        migrations.apply(old.db, stop_before=names[1])
+    else:  # only one migration so far: an empty file is the "older" database
+        pass
+    before = {r["name"] for r in old.query("SELECT name FROM sqlite_master WHERE type='table'")}
+    old.close()
+    db = open_database(load_settings({}, db=str(path)))
+    applied = [m.name for m in migrations.migrations.applied(db.db)]
+    assert applied == names
+    after = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert after >= before | {"workspaces", "project_groups", "projects", "providers"}
+
+
+def test_failed_write_changes_nothing(tmp_path: Path) -> None:
+    db = open_database(load_settings({}, home=str(tmp_path)))
+    ws, _ = ensure_workspace(db, "w")
+    try:
+        with db.write() as tx:
+            tx["project_groups"].insert(
+                {"id": "a", "workspace_id": ws.id, "name": "one", "created_at": "", "updated_at": ""}
+            )
+            tx["project_groups"].insert(
+                {"id": "a", "workspace_id": ws.id, "name": "two", "created_at": "", "updated_at": ""}
+            )
+    except sqlite3.IntegrityError:
+        pass
+    assert list_groups(db, ws.id, limit=10, offset=0) == []
+
+
+def test_concurrent_writers_in_two_connections(tmp_path: Path) -> None:
+    """Two processes' worth of connections writing at once never see 'database is locked'."""
+    settings = load_settings({}, home=str(tmp_path))
+    first = open_database(settings)
+    second = Database(settings.db_path)
+    ws, _ = ensure_workspace(first, "w")
+    errors: list[Exception] = []
+
+    def work(db: Database, prefix: str) -> None:
+        try:
+            for i in range(25):
+                create_group(db, ws.id, f"{prefix}{i}")
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(db, p)) for db, p in ((first, "a"), (second, "b"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(list_groups(first, ws.id, limit=100, offset=0)) == 50
