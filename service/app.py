@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -13,18 +16,23 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from service import cluster
 from service.auth import auth_middleware
+from service.controllers.data import DataController, WebhookSettingsController
 from service.controllers.groups import GroupController
 from service.controllers.projects import ProjectController
 from service.controllers.providers import ProviderController
 from service.deps import DEPENDENCIES
 from service.dto import Health
 from service.errors import internal_error, problem_plugin
+from service.runner import JobRunner
 from service.settings import Settings, load_settings
+from service.webhooks.sender import WebhookSender
 from storage import migrations
 from storage.db import Database
 
 VERSION = version("drafta")
+log = logging.getLogger("drafta")
 
 
 @get("/health", tags=["service"], summary="Liveness check (no key needed)")
@@ -53,13 +61,34 @@ def create_app(settings: Settings | None = None) -> Litestar:
         db = open_database(settings)
         app.state.db = db
         app.state.settings = settings
+        client, local_cluster = await cluster.connect(settings)
+        sender = WebhookSender(db, settings)
+        runner = JobRunner(db, settings, client, sender)
+        app.state.runner = runner
+        sending = asyncio.create_task(sender.run(), name="webhooks")
+        resumed = runner.resume_all()
+        if resumed:
+            log.info("resumed %d unfinished job(s)", resumed)
         try:
             yield
         finally:
+            await runner.close()
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
+            await sender.close()
+            await cluster.close(client, local_cluster)
             db.close()
 
     return Litestar(
-        route_handlers=[health, GroupController, ProjectController, ProviderController],
+        route_handlers=[
+            health,
+            GroupController,
+            ProjectController,
+            ProviderController,
+            DataController,
+            WebhookSettingsController,
+        ],
         lifespan=[lifespan],
         middleware=[
             auth_middleware,

@@ -20,7 +20,9 @@ class BearerKeyMiddleware(AbstractAuthenticationMiddleware):
         header = connection.headers.get("authorization", "")
         scheme, _, key = header.partition(" ")
         if not header:
-            raise Unauthorized("an API key is required: Authorization: Bearer KEY", headers=CHALLENGE)
+            raise Unauthorized(
+                "an API key is required: Authorization: Bearer KEY", headers=CHALLENGE
+            )
         if scheme.lower() != "bearer" or not key.strip():
             raise Unauthorized(
                 "malformed Authorization header: use Authorization: Bearer KEY", headers=CHALLENGE

@@ -113,3 +113,46 @@ class ProviderUpdate(In):
 class Health(Out):
     status: Literal["ok"]
     version: str
+
+
+class DataRequest(In):
+    entity_name: str
+    count: Annotated[int, msgspec.Meta(ge=1)]
+    format: Literal["json", "csv", "parquet"] = "json"
+    webhook_url: str | None = None
+    seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
+
+
+class JobAccepted(Out):
+    id: str
+    status: Literal["pending", "processing", "completed", "failed"]
+
+
+class Progress(Out):
+    rows_done: int
+    rows_total: int
+    shards_done: int
+    shards_total: int
+
+
+class JobStatusBody(Out):
+    id: str
+    status: Literal["pending", "processing", "completed", "failed"]
+    project_id: str
+    entity_name: str
+    format: str
+    count: int
+    seed: int
+    progress: Progress
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    error: str | None
+    data: dict[str, str] | None = None
+    size_bytes: int | None = None
+    dashboard_link: str | None = None
+
+
+class WebhookSettings(Out):
+    secret: str
+    signature_scheme: str = "Standard Webhooks v1 (HMAC-SHA256 of id.timestamp.body)"

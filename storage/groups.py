@@ -23,7 +23,7 @@ def create_group(db: Database, ws: str, name: str) -> dict:
     row = {"id": new_id(), "name": name, "created_at": stamp, "updated_at": stamp}
     try:
         with db.write() as tx:
-            tx["project_groups"].insert({**row, "workspace_id": ws})
+            tx.table("project_groups").insert({**row, "workspace_id": ws})
     except sqlite3.IntegrityError as exc:
         raise Conflict(f"a project group named {name!r} already exists", field="name") from exc
     return row
@@ -32,8 +32,8 @@ def create_group(db: Database, ws: str, name: str) -> dict:
 def get_group(db: Database, ws: str, ref: str) -> dict:
     """A group by id, else by name (an id wins over a name)."""
     row = db.one(
-        f"SELECT {GROUP_COLUMNS} FROM project_groups WHERE workspace_id = ? AND (id = ? OR name = ?)"
-        " ORDER BY id = ? DESC LIMIT 1",
+        f"SELECT {GROUP_COLUMNS} FROM project_groups "
+        "WHERE workspace_id = ? AND (id = ? OR name = ?) ORDER BY id = ? DESC LIMIT 1",
         (ws, ref, ref, ref),
     )
     if row is None:

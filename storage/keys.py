@@ -47,7 +47,7 @@ def ensure_workspace(db: Database, name: str) -> tuple[Workspace, bool]:
         if row is not None:
             return Workspace(row["id"], row["name"], row["webhook_secret"]), False
         ws = Workspace(new_id(), name, new_webhook_secret())
-        tx["workspaces"].insert(
+        tx.table("workspaces").insert(
             {"id": ws.id, "name": name, "webhook_secret": ws.webhook_secret, "created_at": now()}
         )
         return ws, True
@@ -58,7 +58,7 @@ def create_key(db: Database, workspace_name: str = "default") -> NewKey:
         ws, created = ensure_workspace(db, workspace_name)
         prefix = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
-        tx["api_keys"].insert(
+        tx.table("api_keys").insert(
             {
                 "prefix": prefix,
                 "workspace_id": ws.id,

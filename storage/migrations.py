@@ -67,3 +67,58 @@ def m001_resources(db: SqliteUtilsDatabase) -> None:
 
 def apply(db: SqliteUtilsDatabase, *, stop_before: str | None = None) -> None:
     migrations.apply(db, stop_before=stop_before)
+
+
+@migrations()
+def m002_jobs_and_webhooks(db: SqliteUtilsDatabase) -> None:
+    db.executescript(
+        """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+            project_id TEXT NOT NULL,
+            entity_name TEXT NOT NULL,
+            format TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            seed INTEGER NOT NULL,
+            schema_text TEXT NOT NULL,
+            providers TEXT NOT NULL,
+            webhook_url TEXT,
+            base_url TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            rows_done INTEGER NOT NULL DEFAULT 0,
+            shards_done INTEGER NOT NULL DEFAULT 0,
+            shards_total INTEGER NOT NULL DEFAULT 0,
+            shard_rows INTEGER NOT NULL,
+            output_path TEXT,
+            output_bytes INTEGER,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT
+        );
+        CREATE INDEX jobs_by_workspace ON jobs (workspace_id, created_at);
+        CREATE INDEX jobs_by_status ON jobs (status);
+        CREATE TABLE webhook_deliveries (
+            id TEXT PRIMARY KEY,
+            job_id TEXT NOT NULL,
+            workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+            url TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL,
+            last_error TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX deliveries_due ON webhook_deliveries (status, next_attempt_at);
+        CREATE TABLE webhook_attempts (
+            delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+            attempt INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            status_code INTEGER,
+            error TEXT,
+            PRIMARY KEY (delivery_id, attempt)
+        );
+        """
+    )

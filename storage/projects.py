@@ -15,7 +15,7 @@ PROJECT_COLUMNS = "p.id, p.name, p.project_group_id, p.data, p.created_at, p.upd
 
 def _set_providers(tx: sqlite_utils.Database, project_id: str, providers: Iterable[str]) -> None:
     tx.execute("DELETE FROM project_providers WHERE project_id = ?", [project_id])
-    tx["project_providers"].insert_all(
+    tx.table("project_providers").insert_all(
         [{"project_id": project_id, "provider_name": name} for name in sorted(set(providers))]
     )
 
@@ -34,8 +34,8 @@ def create_project(
     }
     try:
         with db.write() as tx:
-            tx["projects"].insert({**row, "workspace_id": ws})
-            _set_providers(tx, row["id"], providers)
+            tx.table("projects").insert({**row, "workspace_id": ws})
+            _set_providers(tx, str(row["id"]), providers)
             tx.execute("UPDATE project_groups SET updated_at = ? WHERE id = ?", [stamp, group_id])
     except sqlite3.IntegrityError as exc:
         raise Conflict(
@@ -84,7 +84,8 @@ def delete_project(db: Database, ws: str, project_id: str) -> None:
 def projects_using_provider(db: Database, ws: str, provider_name: str) -> list[str]:
     rows = db.query(
         "SELECT g.name || '/' || p.name AS ref FROM project_providers pp "
-        "JOIN projects p ON p.id = pp.project_id JOIN project_groups g ON g.id = p.project_group_id "
+        "JOIN projects p ON p.id = pp.project_id "
+        "JOIN project_groups g ON g.id = p.project_group_id "
         "WHERE p.workspace_id = ? AND pp.provider_name = ? ORDER BY ref",
         (ws, provider_name),
     )

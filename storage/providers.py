@@ -33,7 +33,7 @@ def create_providers(db: Database, ws: str, items: Sequence[tuple[str, list[Valu
     ]
     try:
         with db.write() as tx:
-            tx["providers"].insert_all(
+            tx.table("providers").insert_all(
                 [{**r, "workspace_id": ws, "updated_at": stamp} for r in rows]
             )
     except sqlite3.IntegrityError as exc:

@@ -31,7 +31,5 @@ def _serve(args: argparse.Namespace) -> int:
         print_new_key(keys.create_key(db, "default"))
     db.close()
     print(f"Drafta listening on http://{args.host}:{args.port} (API docs at /schema)", flush=True)
-    uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_level=args.log_level
-    )
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     return 0

@@ -1,0 +1,139 @@
+"""/data: start a generation job, follow it, download its file, cancel or remove it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+from litestar.response import Redirect, Stream
+
+from service import jobs as usecases
+from service.deps import Page
+from service.downloads import serve_file
+from service.dto import DataRequest, JobAccepted, JobStatusBody, WebhookSettings
+from service.settings import Settings
+from storage import files, jobs
+from storage.db import Database
+from storage.keys import Workspace
+
+StatusFilter = Literal["pending", "processing", "completed", "failed"]
+
+
+def _base_url(request: Request[Any, Any, Any], settings: Settings) -> str:
+    return settings.public_url or str(request.base_url).rstrip("/")
+
+
+class DataController(Controller):
+    path = "/data"
+    tags = ["data"]
+
+    @post("/{project_id:str}", status_code=202, summary="Start generating rows of an entity")
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        project_id: str,
+        data: DataRequest,
+    ) -> JobAccepted:
+        row = usecases.submit_job(
+            db,
+            settings,
+            workspace.id,
+            project_id,
+            entity_name=data.entity_name,
+            count=data.count,
+            fmt=data.format,
+            webhook_url=data.webhook_url,
+            seed=data.seed,
+            base_url=_base_url(request, settings),
+        )
+        state.runner.launch(row["id"])
+        return JobAccepted(id=row["id"], status="pending")
+
+    @get("/", summary="The workspace's jobs, newest first")
+    async def list_jobs(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        page: Page,
+        project_id: str | None = Parameter(query="project_id", default=None),
+        status: StatusFilter | None = Parameter(query="status", default=None),
+    ) -> list[JobStatusBody]:
+        rows = jobs.list_jobs(
+            db,
+            workspace.id,
+            project_id=project_id,
+            status=status,
+            limit=page.limit,
+            offset=page.offset,
+        )
+        base = _base_url(request, settings)
+        link = state.runner.dashboard_link
+        return [msgspec.convert(usecases.status_body(r, base, link), JobStatusBody) for r in rows]
+
+    @get("/{job_id:str}/status", summary="A job's status, progress and, when done, its file URL")
+    async def status(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        job_id: str,
+    ) -> JobStatusBody:
+        row = jobs.get_job(db, workspace.id, job_id)
+        body = usecases.status_body(row, _base_url(request, settings), state.runner.dashboard_link)
+        return msgspec.convert(body, JobStatusBody)
+
+    @get("/{job_id:str}/download", summary="The job's file (streamed; single ranges supported)")
+    async def download(
+        self,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        job_id: str,
+        range_header: str | None = Parameter(header="range", default=None),
+        if_none_match: str | None = Parameter(header="if-none-match", default=None),
+    ) -> Response[bytes] | Stream | Redirect:
+        row = jobs.get_job(db, workspace.id, job_id)
+        return serve_file(row, settings, range_header, if_none_match)
+
+    @delete("/{job_id:str}", summary="Cancel a running job (200) or remove a finished one (204)")
+    async def remove(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        job_id: str,
+    ) -> Response[JobStatusBody | None]:
+        row = jobs.get_job(db, workspace.id, job_id)
+        if row["status"] in ("pending", "processing"):
+            await state.runner.cancel(job_id)
+            after = jobs.get_job(db, workspace.id, job_id)
+            body = usecases.status_body(after, _base_url(request, settings))
+            return Response(msgspec.convert(body, JobStatusBody), status_code=200)
+        files.remove_tree(
+            files.job_root(settings.storage, workspace.id, job_id), settings.storage_options
+        )
+        jobs.delete_job(db, workspace.id, job_id)
+        return Response(None, status_code=204)
+
+
+class WebhookSettingsController(Controller):
+    path = "/settings/webhook"
+    tags = ["settings"]
+
+    @get("/", summary="The workspace's webhook signing secret")
+    async def webhook_settings(self, db: Database, workspace: Workspace) -> WebhookSettings:
+        return WebhookSettings(secret=jobs.get_webhook_secret(db, workspace.id))

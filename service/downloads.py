@@ -1,0 +1,88 @@
+"""Serving a job's merged file: streamed in chunks, with ETag and single byte ranges."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+
+import anyio
+from litestar import Response
+from litestar.response import Redirect, Stream
+
+from service.errors import ApiError, ResourceNotFound
+from service.jobs import MEDIA_TYPES
+from service.settings import Settings
+from storage import files
+
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class RangeNotSatisfiable(ApiError):
+    status, slug = 416, "range-not-satisfiable"
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(start, end) inclusive of one ``bytes=`` range, None for the whole file."""
+    if not header:
+        return None
+    match = RANGE_RE.match(header.strip())
+    if match is None or (not match.group(1) and not match.group(2)):
+        raise RangeNotSatisfiable(
+            "only one byte range is supported, e.g. bytes=0-1023",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+    first, last = match.groups()
+    if first:
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+    else:
+        start, end = max(size - int(last), 0), size - 1
+    if start >= size or start > end:
+        raise RangeNotSatisfiable(
+            f"the range is outside the file of {size} bytes",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+    return start, end
+
+
+async def _stream(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    sentinel = b""
+    while True:
+        chunk = await anyio.to_thread.run_sync(next, chunks, sentinel)
+        if not chunk:
+            return
+        yield chunk
+
+
+def serve_file(
+    row: dict, settings: Settings, range_header: str | None, if_none_match: str | None
+) -> Response | Stream | Redirect:
+    if row["status"] != "completed" or not row["output_path"]:
+        raise ResourceNotFound(f"job {row['id']} has no file yet (status {row['status']})")
+    url = row["output_path"]
+    if settings.signed_urls:
+        signed = files.signed_url(url, settings.signed_url_ttl, settings.storage_options)
+        if signed:
+            return Redirect(signed, status_code=307)
+    size = int(row["output_bytes"])
+    etag = f'"{row["id"]}-{size}"'
+    filename = f"{row['entity_name']}.{row['format']}"
+    base_headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    }
+    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(b"", status_code=304, headers=base_headers)
+    span = parse_range(range_header, size)
+    start, end = span if span else (0, size - 1)
+    headers = {**base_headers, "Content-Length": str(end - start + 1)}
+    if span:
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    chunks = files.read_range(url, start, end, settings.storage_options) if size else iter(())
+    return Stream(
+        _stream(chunks),
+        status_code=206 if span else 200,
+        media_type=MEDIA_TYPES[row["format"]],
+        headers=headers,
+    )

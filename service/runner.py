@@ -1,0 +1,206 @@
+"""Runs jobs on the Dask cluster and keeps SQLite up to date as they move.
+
+One shard task per planned shard (deterministic keys, retries), one merge task that depends
+on all of them; the runner only watches futures and writes state. Workers write files
+straight to storage and never ship rows back. At start-up every unfinished job is resumed:
+shards are deterministic and written atomically, so whole ones are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+from distributed import Client, as_completed
+from distributed.client import FutureCancelledError
+from pipeline.plan import JobSpec, plan_shards
+from pipeline.tasks import merge, write_shard
+
+from pipeline.jobstate import JobStatus, check_transition
+from service.jobs import status_body
+from service.settings import Settings
+from service.webhooks.sender import WebhookSender
+from storage import files, jobs
+from storage.db import Database, now
+
+log = logging.getLogger("drafta.runner")
+TASK_RETRIES = 3
+PROGRESS_EVERY = 0.25  # seconds between progress writes
+
+
+def describe_failure(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return f"workers kept dying while running this job's tasks ({exc})"
+    text = str(exc).strip()
+    return f"{name}: {text}" if text else name
+
+
+class JobRunner:
+    def __init__(
+        self, db: Database, settings: Settings, client: Client, sender: WebhookSender | None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.client = client
+        self.sender = sender
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    @property
+    def dashboard_link(self) -> str | None:
+        link = getattr(self.client, "dashboard_link", None)
+        return str(link) if link else None
+
+    def resume_all(self) -> int:
+        ids = jobs.unfinished_job_ids(self.db)
+        for job_id in ids:
+            self.launch(job_id)
+        return len(ids)
+
+    def launch(self, job_id: str) -> None:
+        if job_id not in self._tasks:
+            task = asyncio.create_task(self._run(job_id), name=f"job-{job_id}")
+            self._tasks[job_id] = task
+            task.add_done_callback(lambda _t: self._tasks.pop(job_id, None))
+
+    async def cancel(self, job_id: str) -> None:
+        task = self._tasks.get(job_id)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        row = jobs.get_job(self.db, None, job_id, full=True)
+        if row["status"] in (JobStatus.PENDING, JobStatus.PROCESSING):
+            self._finish(row, JobStatus.FAILED, error="cancelled")
+        files.remove_tree(self._spec(row).root_url, self.settings.storage_options)
+
+    async def close(self) -> None:
+        for task in list(self._tasks.values()):
+            task.cancel()
+        for task in list(self._tasks.values()):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def _spec(self, row: dict) -> JobSpec:
+        return JobSpec(
+            job_id=row["id"],
+            schema_text=row["schema_text"],
+            entity=row["entity_name"],
+            count=row["count"],
+            seed=row["seed"],
+            format=row["format"],
+            root_url=files.job_root(self.settings.storage, row["workspace_id"], row["id"]),
+            storage_options=dict(self.settings.storage_options),
+            providers=row["providers"],
+            shard_rows=row["shard_rows"],
+        )
+
+    async def _run(self, job_id: str) -> None:
+        row = jobs.get_job(self.db, None, job_id, full=True)
+        spec = self._spec(row)
+        shards = plan_shards(spec)
+        if not jobs.start(self.db, job_id, len(shards)):
+            return
+        futures: list[Any] = []
+        try:
+            futures = [
+                self.client.submit(
+                    write_shard,
+                    shard,
+                    key=f"drafta-shard-{job_id}-{shard.index}",
+                    retries=TASK_RETRIES,
+                    pure=False,
+                )
+                for shard in shards
+            ]
+            merged = self.client.submit(
+                merge, spec, futures, key=f"drafta-merge-{job_id}", retries=TASK_RETRIES, pure=False
+            )
+            futures.append(merged)
+            await self._watch(job_id, futures[:-1])
+            result = await merged
+            row = jobs.get_job(self.db, None, job_id, full=True)
+            self._finish(
+                row, JobStatus.COMPLETED, output_path=result.path, output_bytes=result.bytes
+            )
+        except asyncio.CancelledError:
+            await self._release(futures)
+            raise
+        except (Exception, FutureCancelledError) as exc:
+            log.warning("job %s failed: %s", job_id, describe_failure(exc))
+            await self._release(futures)
+            row = jobs.get_job(self.db, None, job_id, full=True)
+            self._finish(row, JobStatus.FAILED, error=describe_failure(exc))
+            with contextlib.suppress(Exception):
+                files.remove_tree(spec.root_url, self.settings.storage_options)
+        else:
+            await self._release(futures)
+
+    async def _watch(self, job_id: str, shard_futures: list[Any]) -> None:
+        done = rows = 0
+        last = 0.0
+        async for future in as_completed(shard_futures):
+            result = await future
+            done += 1
+            rows += result.rows
+            if time.monotonic() - last >= PROGRESS_EVERY or done == len(shard_futures):
+                jobs.record_progress(self.db, job_id, done, rows)
+                last = time.monotonic()
+
+    async def _release(self, futures: list[Any]) -> None:
+        if futures:
+            with contextlib.suppress(Exception):
+                await self.client.cancel(futures)
+
+    def _finish(
+        self,
+        row: dict,
+        status: JobStatus,
+        *,
+        error: str | None = None,
+        output_path: str | None = None,
+        output_bytes: int | None = None,
+    ) -> None:
+        check_transition(row["status"], status)
+        final = {
+            **row,
+            "status": str(status),
+            "error": error,
+            "finished_at": now(),
+            "output_bytes": output_bytes,
+        }
+        if status == JobStatus.COMPLETED:
+            final["rows_done"] = row["count"]
+            final["shards_done"] = row["shards_total"]
+        webhook = None
+        if row["webhook_url"]:
+            event = {
+                "type": f"data.{status}",
+                "timestamp": now(),
+                "data": status_body(final, row["base_url"]),
+            }
+            webhook = {
+                "id": f"msg_{uuid.uuid4().hex}",
+                "workspace_id": row["workspace_id"],
+                "url": row["webhook_url"],
+                "payload": json.dumps(event, separators=(",", ":")),
+            }
+        if status == JobStatus.COMPLETED:
+            jobs.record_progress(self.db, row["id"], row["shards_total"], row["count"])
+        moved = jobs.finish(
+            self.db,
+            row["id"],
+            status=str(status),
+            expected=row["status"],
+            error=error,
+            output_path=output_path,
+            output_bytes=output_bytes,
+            webhook=webhook,
+        )
+        if moved and webhook and self.sender:
+            self.sender.wake()

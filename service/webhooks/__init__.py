@@ -1,0 +1,1 @@
+"""Job webhooks: Standard Webhooks signing, an SSRF guard and at-least-once delivery."""

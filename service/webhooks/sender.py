@@ -1,0 +1,134 @@
+"""At-least-once webhook delivery from the SQLite queue.
+
+A delivery row is queued in the same transaction that ends its job. This loop sends due
+deliveries concurrently (a hanging receiver holds up nothing else), records every attempt,
+and schedules retries from ``DRAFTA_WEBHOOK_RETRY`` with jitter; rows still pending after a
+restart are picked up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+
+import httpx
+
+from service.settings import Settings
+from service.webhooks.guard import UnsafeUrl, check_url
+from service.webhooks.signing import headers
+from storage import jobs
+from storage.db import Database
+
+log = logging.getLogger("drafta.webhooks")
+RETRY_AFTER_STATUSES = (429, 503)
+
+
+def retry_delay(
+    schedule: tuple[float, ...], attempt: int, retry_after: float | None
+) -> float | None:
+    """Seconds until the next attempt after ``attempt`` failed, or None when out of tries."""
+    if attempt >= len(schedule):
+        return None
+    base = schedule[attempt]
+    jittered = base * random.uniform(0.9, 1.1)
+    return max(jittered, retry_after or 0.0)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    return float(value) if value.isdigit() else None
+
+
+class WebhookSender:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self._wake = asyncio.Event()
+        self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._client = httpx.AsyncClient(
+            timeout=settings.webhook_timeout, follow_redirects=False, trust_env=False
+        )
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            for row in jobs.due_deliveries(self.db, time.time()):
+                if row["id"] not in self._inflight:
+                    task = asyncio.create_task(self._deliver(row))
+                    self._inflight[row["id"]] = task
+                    task.add_done_callback(self._forget(row["id"]))
+            nxt = jobs.next_delivery_time(self.db)
+            wait = 1.0 if nxt is None else min(max(nxt - time.time(), 0.05), 1.0)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
+
+    def _forget(self, delivery_id: str) -> Callable[[asyncio.Task[None]], None]:
+        def forget(_task: asyncio.Task[None]) -> None:
+            self._inflight.pop(delivery_id, None)
+
+        return forget
+
+    async def close(self) -> None:
+        for task in list(self._inflight.values()):
+            task.cancel()
+        await self._client.aclose()
+
+    async def _deliver(self, row: dict) -> None:
+        attempt = int(row["attempts"]) + 1
+        status_code: int | None = None
+        retry_after: float | None = None
+        try:
+            check_url(row["url"], self.settings.webhook_allow)
+            body = row["payload"].encode()
+            sent = headers(row["webhook_secret"], row["id"], int(time.time()), body)
+            response = await self._client.post(row["url"], content=body, headers=sent)
+            status_code = response.status_code
+            if 200 <= status_code < 300:
+                self._record(row, attempt, status_code, None, "delivered", None)
+                return
+            if status_code == 410:
+                self._record(
+                    row, attempt, status_code, "receiver answered 410 Gone", "failed", None
+                )
+                return
+            if status_code in RETRY_AFTER_STATUSES:
+                retry_after = _retry_after(response)
+            error = f"receiver answered {status_code}"
+        except UnsafeUrl as exc:
+            self._record(row, attempt, None, str(exc), "failed", None)
+            return
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        delay = retry_delay(self.settings.webhook_retry, attempt, retry_after)
+        if delay is None:
+            self._record(row, attempt, status_code, error, "failed", None)
+        else:
+            self._record(row, attempt, status_code, error, "pending", time.time() + delay)
+
+    def _record(
+        self,
+        row: dict,
+        attempt: int,
+        status_code: int | None,
+        error: str | None,
+        outcome: str,
+        next_at: float | None,
+    ) -> None:
+        jobs.record_attempt(
+            self.db,
+            row["id"],
+            attempt,
+            status_code=status_code,
+            error=error,
+            outcome=outcome,
+            next_attempt_at=next_at,
+        )
+        if outcome != "pending":
+            log.info("webhook %s for job %s: %s", row["id"], row["job_id"], outcome)
