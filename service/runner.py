@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import time
@@ -18,10 +19,10 @@ from typing import Any
 
 from distributed import Client, as_completed
 from distributed.client import FutureCancelledError
-from pipeline.plan import JobSpec, plan_shards
-from pipeline.tasks import merge, write_shard
 
 from pipeline.jobstate import JobStatus, check_transition
+from pipeline.plan import JobSpec, ShardSpec, plan_shards
+from pipeline.tasks import ShardResult, merge, write_shard
 from service.jobs import status_body
 from service.settings import Settings
 from service.webhooks.sender import WebhookSender
@@ -31,6 +32,8 @@ from storage.db import Database, now
 log = logging.getLogger("drafta.runner")
 TASK_RETRIES = 3
 PROGRESS_EVERY = 0.25  # seconds between progress writes
+WINDOW_PER_THREAD = 4  # shard tasks kept on the cluster per worker thread
+MIN_WINDOW = 8
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -77,7 +80,23 @@ class JobRunner:
         row = jobs.get_job(self.db, None, job_id, full=True)
         if row["status"] in (JobStatus.PENDING, JobStatus.PROCESSING):
             self._finish(row, JobStatus.FAILED, error="cancelled")
+        await self._drain(job_id)
         files.remove_tree(self._spec(row).root_url, self.settings.storage_options)
+
+    async def _drain(self, job_id: str, timeout: float = 60.0) -> None:
+        """Wait until no worker still runs one of the job's tasks.
+
+        Cancelling a future drops queued tasks, but one already running finishes and writes
+        its shard; removing the job's files before then would leave that shard behind.
+        """
+        prefix = f"drafta-shard-{job_id}-"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            processing = await self.client.processing()
+            busy = [k for keys in processing.values() for k in keys if str(k).startswith(prefix)]
+            if not busy:
+                return
+            await asyncio.sleep(0.05)
 
     async def close(self) -> None:
         for task in list(self._tasks.values()):
@@ -108,21 +127,11 @@ class JobRunner:
             return
         futures: list[Any] = []
         try:
-            futures = [
-                self.client.submit(
-                    write_shard,
-                    shard,
-                    key=f"drafta-shard-{job_id}-{shard.index}",
-                    retries=TASK_RETRIES,
-                    pure=False,
-                )
-                for shard in shards
-            ]
+            results = await self._run_shards(job_id, shards, futures)
             merged = self.client.submit(
-                merge, spec, futures, key=f"drafta-merge-{job_id}", retries=TASK_RETRIES, pure=False
+                merge, spec, results, key=f"drafta-merge-{job_id}", retries=TASK_RETRIES, pure=False
             )
             futures.append(merged)
-            await self._watch(job_id, futures[:-1])
             result = await merged
             row = jobs.get_job(self.db, None, job_id, full=True)
             self._finish(
@@ -141,16 +150,46 @@ class JobRunner:
         else:
             await self._release(futures)
 
-    async def _watch(self, job_id: str, shard_futures: list[Any]) -> None:
-        done = rows = 0
+    async def _run_shards(
+        self, job_id: str, shards: list[ShardSpec], futures: list[Any]
+    ) -> list[ShardResult]:
+        """Run every shard, keeping a bounded window of them on the cluster.
+
+        A window (rather than every shard at once) keeps the scheduler's graph small for
+        jobs of many shards, and makes cancelling exact: a cancel sent while a large graph
+        is still on its way to the scheduler could arrive first and miss tasks.
+        """
+        info = self.client.scheduler_info()
+        threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
+        window = max(WINDOW_PER_THREAD * threads, MIN_WINDOW)
+        todo = iter(shards)
+
+        def submit(shard: ShardSpec) -> Any:
+            future = self.client.submit(
+                write_shard,
+                shard,
+                key=f"drafta-shard-{job_id}-{shard.index}",
+                retries=TASK_RETRIES,
+                pure=False,
+            )
+            futures.append(future)
+            return future
+
+        running = as_completed([submit(s) for s in itertools.islice(todo, window)])
+        results: list[ShardResult] = []
+        rows = 0
         last = 0.0
-        async for future in as_completed(shard_futures):
-            result = await future
-            done += 1
+        async for future in running:
+            result: ShardResult = await future
+            results.append(result)
             rows += result.rows
-            if time.monotonic() - last >= PROGRESS_EVERY or done == len(shard_futures):
-                jobs.record_progress(self.db, job_id, done, rows)
+            following = next(todo, None)
+            if following is not None:
+                running.add(submit(following))
+            if time.monotonic() - last >= PROGRESS_EVERY or len(results) == len(shards):
+                jobs.record_progress(self.db, job_id, len(results), rows)
                 last = time.monotonic()
+        return sorted(results, key=lambda r: r.index)
 
     async def _release(self, futures: list[Any]) -> None:
         if futures:

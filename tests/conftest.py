@@ -12,14 +12,30 @@ from litestar.testing import TestClient
 from service.app import create_app
 from service.settings import Settings, load_settings
 from storage.keys import create_key
+from tests.daskcluster import DaskCluster
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskCluster]:
+    """A scheduler and two workers, each its own process, shared by the session."""
+    cluster = DaskCluster(tmp_path_factory.mktemp("dask")).start(2)
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings({}, home=str(tmp_path / "home"))
+def settings(tmp_path: Path, dask_cluster: DaskCluster) -> Settings:
+    return load_settings(
+        {},
+        home=str(tmp_path / "home"),
+        scheduler_address=dask_cluster.address,
+        webhook_allow=("127.0.0.1", "localhost"),
+        webhook_retry=(0.0, 0.3, 0.3),
+        shard_rows=2048,
+    )
 
 
 @pytest.fixture

@@ -107,7 +107,11 @@ class DataController(Controller):
         row = jobs.get_job(db, workspace.id, job_id)
         return serve_file(row, settings, range_header, if_none_match)
 
-    @delete("/{job_id:str}", summary="Cancel a running job (200) or remove a finished one (204)")
+    @delete(
+        "/{job_id:str}",
+        status_code=200,
+        summary="Cancel a running job (200) or remove a finished one (204)",
+    )
     async def remove(
         self,
         request: Request[Any, Any, Any],

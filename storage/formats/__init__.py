@@ -1,0 +1,62 @@
+"""Writers of one shard of rows, in json, csv or parquet, through any fsspec file system."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+import fsspec
+import pyarrow as pa
+
+from storage.formats.csv import write_csv
+from storage.formats.json import write_json
+from storage.formats.parquet import write_parquet
+
+FORMATS = ("json", "csv", "parquet")
+
+
+class FormatError(ValueError):
+    """An output format the service does not write."""
+
+
+def extension(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise FormatError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def temporary_name(path: str) -> str:
+    """A name beside ``path`` for writing before the rename that publishes it."""
+    folder, _, name = path.rpartition("/")
+    return f"{folder}/.{name}.{uuid.uuid4().hex}.tmp"
+
+
+def write_shard_file(
+    fmt: str,
+    batches: Iterable[pa.RecordBatch],
+    fs: fsspec.AbstractFileSystem,
+    path: str,
+    *,
+    schema: pa.Schema,
+    first: bool,
+) -> int:
+    """Write one shard to a temporary name and rename it into place; returns the rows."""
+    extension(fmt)
+    folder = path.rpartition("/")[0]
+    if folder:
+        fs.makedirs(folder, exist_ok=True)
+    tmp = temporary_name(path)
+    try:
+        with fs.open(tmp, "wb") as out:
+            if fmt == "json":
+                rows = write_json(batches, out)
+            elif fmt == "csv":
+                rows = write_csv(batches, out, schema=schema, with_header=first)
+            else:
+                rows = write_parquet(batches, out, schema=schema)
+        fs.mv(tmp, path)
+    except BaseException:
+        if fs.exists(tmp):
+            fs.rm(tmp)
+        raise
+    return rows

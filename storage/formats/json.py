@@ -1,0 +1,38 @@
+"""JSON shards: the bare rows of one JSON array joined by ",\\n"; the merge adds the brackets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import BinaryIO
+
+import msgspec
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from storage.formats.text import json_values, string_bytes
+
+SEPARATOR = b",\n"
+
+
+def row_text(batch: pa.RecordBatch) -> pa.Array:
+    """One JSON object per row, each preceded by the row separator."""
+    pieces: list[pa.Array | str] = []
+    for i, name in enumerate(batch.schema.names):
+        key = msgspec.json.encode(name).decode()
+        pieces.append((",\n{" if i == 0 else ",") + key + ":")
+        pieces.append(json_values(batch.column(i)))
+    if not pieces:
+        return pa.repeat(pa.scalar(",\n{}"), batch.num_rows)
+    pieces.append("}")
+    return pc.binary_join_element_wise(*pieces, "")
+
+
+def write_json(batches: Iterable[pa.RecordBatch], out: BinaryIO) -> int:
+    rows = 0
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        data = string_bytes(row_text(batch))
+        out.write(data[len(SEPARATOR) :] if rows == 0 else data)
+        rows += batch.num_rows
+    return rows

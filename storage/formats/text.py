@@ -1,0 +1,126 @@
+"""Column values as text, vectorised with pyarrow.compute, for the json and csv writers."""
+
+from __future__ import annotations
+
+import msgspec
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_NEEDS_JSON_ESCAPE = r'["\\\x00-\x1f]'
+_CONTROL = r"[\x00-\x1f]"
+_SHORT_ESCAPES = {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
+
+
+def timestamps_text(values: pa.Array) -> pa.Array:
+    return pc.strftime(values, format=TIMESTAMP_FORMAT)
+
+
+def _has(values: pa.Array, regex: str) -> bool:
+    return bool(pc.any(pc.match_substring_regex(values, regex)).as_py())
+
+
+def json_escape(values: pa.Array) -> pa.Array:
+    """RFC 8259 string bodies (without the quotes); untouched when nothing needs escaping."""
+    if not _has(values, _NEEDS_JSON_ESCAPE):
+        return values
+    values = pc.replace_substring(values, "\\", "\\\\")
+    values = pc.replace_substring(values, '"', '\\"')
+    if _has(values, _CONTROL):
+        for code in range(32):
+            char = chr(code)
+            if _has(values, _regex_char(code)):
+                escaped = _SHORT_ESCAPES.get(code, f"\\u{code:04x}")
+                values = pc.replace_substring(values, char, escaped)
+    return values
+
+
+def _regex_char(code: int) -> str:
+    return f"\\x{code:02x}"
+
+
+def temporal_as_text(values: pa.Array) -> pa.Array:
+    """Nested values with timestamps written as text, so nested and flat columns agree."""
+    kind = values.type
+    if pa.types.is_timestamp(kind):
+        return timestamps_text(values)
+    if pa.types.is_struct(kind):
+        children = [temporal_as_text(child) for child in values.flatten()]
+        mask = pc.is_null(values) if values.null_count else None
+        return pa.StructArray.from_arrays(children, fields=_fields(kind, children), mask=mask)
+    if pa.types.is_list(kind):
+        mask = pc.is_null(values) if values.null_count else None
+        offsets = values.offsets
+        return pa.ListArray.from_arrays(offsets, temporal_as_text(values.values), mask=mask)
+    return values
+
+
+def _fields(kind: pa.StructType, children: list[pa.Array]) -> list[pa.Field]:
+    return [pa.field(f.name, c.type) for f, c in zip(kind, children, strict=True)]
+
+
+def nested_json(values: pa.Array) -> pa.Array:
+    """JSON text of struct/list values (the slower path, only for nested columns)."""
+    encode = msgspec.json.encode
+    plain = temporal_as_text(values).to_pylist()
+    return pa.array([None if v is None else encode(v).decode() for v in plain], type=pa.string())
+
+
+def scalar_text(values: pa.Array) -> pa.Array:
+    """Numbers, booleans and dates as text (nulls stay null)."""
+    kind = values.type
+    if pa.types.is_timestamp(kind):
+        return timestamps_text(values)
+    if pa.types.is_null(kind):
+        return pa.nulls(len(values), type=pa.string())
+    return values.cast(pa.string())
+
+
+def json_values(values: pa.Array) -> pa.Array:
+    kind = values.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = _quote(json_escape(values.cast(pa.string())))
+    elif pa.types.is_nested(kind):
+        text = nested_json(values)
+    elif pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        text = _quote(scalar_text(values))
+    else:
+        text = scalar_text(values)
+    return pc.fill_null(text, "null") if text.null_count else text
+
+
+def csv_values(values: pa.Array) -> pa.Array:
+    kind = values.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = csv_quote(values.cast(pa.string()))
+    elif pa.types.is_nested(kind):
+        text = csv_quote(nested_json(values))
+    else:
+        text = scalar_text(values)
+    return pc.fill_null(text, "") if text.null_count else text
+
+
+def csv_quote(values: pa.Array) -> pa.Array:
+    """RFC 4180: quote a field only when it holds a quote, comma or line break."""
+    needs = pc.match_substring_regex(values, '[",\r\n]')
+    if not pc.any(needs).as_py():
+        return values
+    quoted = _quote(pc.replace_substring(values, '"', '""'))
+    return pc.if_else(needs, quoted, values)
+
+
+def _quote(values: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise('"', values, '"', "")
+
+
+def string_bytes(values: pa.Array) -> memoryview:
+    """The concatenated UTF-8 bytes of a string array without copying."""
+    if len(values) == 0:
+        return memoryview(b"")
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)
+    start = int(offsets[values.offset])
+    stop = int(offsets[values.offset + len(values)])
+    data = values.buffers()[2]
+    return memoryview(data)[start:stop] if data is not None else memoryview(b"")

@@ -1,0 +1,194 @@
+"""Joining a job's shards into its one output file, streaming, memory bounded by a chunk.
+
+csv and json shards are joined as bytes; parquet shards by copying their row groups' bytes
+and writing one footer whose offsets are shifted (no value is decoded or re-encoded).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import fsspec
+import numpy as np
+
+from storage.formats import temporary_name
+from storage.formats.thrift_compact import I16, I64, LIST, Struct, decode_struct, encode_struct
+
+CHUNK = 8 << 20
+MAGIC = b"PAR1"
+
+
+class MergeError(RuntimeError):
+    """Shards that cannot be merged: missing, short, or not of one schema."""
+
+
+@dataclass(frozen=True)
+class ShardFile:
+    path: str
+    rows: int
+
+
+def merge_files(
+    fmt: str, fs: fsspec.AbstractFileSystem, shards: Sequence[ShardFile], path: str
+) -> int:
+    """Write the merged file at ``path`` (via a temporary name); returns its size in bytes."""
+    for shard in shards:
+        if not fs.exists(shard.path):
+            raise MergeError(f"shard {shard.path} is missing")
+    footers = _parquet_footers(fs, shards) if fmt == "parquet" else []
+    tmp = temporary_name(path)
+    try:
+        with fs.open(tmp, "wb") as out:
+            if fmt == "parquet":
+                _write_parquet(fs, shards, footers, out)
+            else:
+                _write_text(fmt, fs, shards, out)
+        fs.mv(tmp, path)
+    except BaseException:
+        if fs.exists(tmp):
+            fs.rm(tmp)
+        raise
+    return int(fs.size(path))
+
+
+# Text formats ------------------------------------------------------------------------------
+
+
+def _write_text(
+    fmt: str, fs: fsspec.AbstractFileSystem, shards: Sequence[ShardFile], out: BinaryIO
+) -> None:
+    if fmt == "json":
+        out.write(b"[")
+    wrote = False
+    for i, shard in enumerate(shards):
+        if fmt == "json" and shard.rows and wrote:
+            out.write(b",\n")
+        lines, quoted = 0, False
+        with fs.open(shard.path, "rb") as src:
+            while chunk := src.read(CHUNK):
+                out.write(chunk)
+                lines, quoted = _count_lines(fmt, chunk, lines, quoted)
+        found = _rows_from_lines(fmt, lines, i == 0, fs.size(shard.path))
+        if found != shard.rows:
+            raise MergeError(f"shard {shard.path} has {found} rows, expected {shard.rows}")
+        wrote = wrote or shard.rows > 0
+    if fmt == "json":
+        out.write(b"]")
+
+
+def _count_lines(fmt: str, chunk: bytes, lines: int, quoted: bool) -> tuple[int, bool]:
+    data = np.frombuffer(chunk, dtype=np.uint8)
+    newline = data == 10
+    if fmt == "json":
+        return lines + int(np.count_nonzero(newline)), False
+    quotes = data == 34
+    if not quoted and not quotes.any():
+        return lines + int(np.count_nonzero(newline)), False
+    # A line break inside quotes belongs to a value, not a row end.
+    inside = (np.cumsum(quotes) + int(quoted)) & 1
+    ends = int(np.count_nonzero(newline & (inside == 0)))
+    return lines + ends, bool((int(np.count_nonzero(quotes)) + int(quoted)) & 1)
+
+
+def _rows_from_lines(fmt: str, lines: int, first: bool, size: int) -> int:
+    if fmt == "json":
+        return lines + 1 if size else 0
+    return lines - 1 if first else lines
+
+
+# Parquet -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Footer:
+    meta: Struct
+    data_end: int
+
+
+def read_footer(fs: fsspec.AbstractFileSystem, path: str) -> tuple[Struct, int]:
+    """The decoded FileMetaData of a parquet file and where its row-group bytes end."""
+    size = int(fs.size(path))
+    with fs.open(path, "rb") as src:
+        if size < 12:
+            raise MergeError(f"shard {path} is not a parquet file")
+        src.seek(size - 8)
+        tail = src.read(8)
+        length = struct.unpack("<I", tail[:4])[0]
+        if tail[4:] != MAGIC or length > size - 12:
+            raise MergeError(f"shard {path} is not a whole parquet file")
+        src.seek(size - 8 - length)
+        meta = decode_struct(src.read(length))
+    return meta, size - 8 - length
+
+
+def _parquet_footers(fs: fsspec.AbstractFileSystem, shards: Sequence[ShardFile]) -> list[_Footer]:
+    footers = []
+    schema = None
+    for shard in shards:
+        meta, end = read_footer(fs, shard.path)
+        if meta.get(3) != shard.rows:
+            raise MergeError(f"shard {shard.path} has {meta.get(3)} rows, expected {shard.rows}")
+        this_schema = encode_struct(Struct([[2, LIST, meta.get(2)]]))
+        if schema is not None and this_schema != schema:
+            raise MergeError(f"shard {shard.path} has a different schema")
+        schema = this_schema
+        footers.append(_Footer(meta, end))
+    return footers
+
+
+def _shift_row_group(group: Struct, shift: int, ordinal: int) -> Struct:
+    for fid in (5,):
+        if group.get(fid) is not None:
+            group.set(fid, I64, group.get(fid) + shift)
+    if group.get(7) is not None:
+        group.set(7, I16, ordinal)
+    for chunk in group.get(1).items:
+        if chunk.get(4) is not None or chunk.get(6) is not None:
+            raise MergeError("shards with page indexes cannot be merged by copying")
+        if chunk.get(2) is not None:
+            chunk.set(2, I64, chunk.get(2) + shift)
+        meta: Struct | None = chunk.get(3)
+        if meta is None:
+            continue
+        for fid in (9, 10, 11, 14):
+            if meta.get(fid) is not None:
+                meta.set(fid, I64, meta.get(fid) + shift)
+    return group
+
+
+def _write_parquet(
+    fs: fsspec.AbstractFileSystem,
+    shards: Sequence[ShardFile],
+    footers: list[_Footer],
+    out: BinaryIO,
+) -> None:
+    out.write(MAGIC)
+    position = len(MAGIC)
+    groups: list[Struct] = []
+    for shard, footer in zip(shards, footers, strict=True):
+        shift = position - len(MAGIC)
+        for group in footer.meta.get(4).items:
+            groups.append(_shift_row_group(group, shift, len(groups)))
+        with fs.open(shard.path, "rb") as src:
+            src.seek(len(MAGIC))
+            left = footer.data_end - len(MAGIC)
+            while left > 0:
+                chunk = src.read(min(CHUNK, left))
+                if not chunk:
+                    raise MergeError(f"shard {shard.path} ended early")
+                out.write(chunk)
+                left -= len(chunk)
+        position += footer.data_end - len(MAGIC)
+    if footers:
+        merged = footers[0].meta
+        merged.set(3, I64, sum(s.rows for s in shards))
+        merged.get(4).items = groups
+        footer_bytes = encode_struct(merged)
+    else:
+        raise MergeError("no shards to merge")
+    out.write(footer_bytes)
+    out.write(struct.pack("<I", len(footer_bytes)))
+    out.write(MAGIC)

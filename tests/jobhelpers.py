@@ -1,0 +1,63 @@
+"""Small helpers for job tests: make a project, start a job, wait for it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+PEOPLE = """\
+version: 1
+entities:
+  Customer:
+    count: 1000
+    fields:
+      id: {type: sequence}
+      first_name: person.first_name
+      email: {type: template, template: "{first_name|lower}.{id}@example.com"}
+      age: {type: integer, min: 18, max: 90}
+      balance: {type: float, min: 0, max: 1000, decimals: 2, null_rate: 0.1}
+      active: {type: boolean}
+      joined: {type: datetime, start: 2020-01-01T00:00:00Z, end: 2024-12-31T00:00:00Z}
+      birthday: {type: date, start: 1950-01-01, end: 2005-12-31}
+      code: {type: pattern, pattern: "C-####", unique: true}
+  Order:
+    count: 3000
+    fields:
+      id: {type: uuid}
+      customer_id: {type: reference, entity: Customer, field: id}
+      amount: {type: float, min: 1, max: 500, decimals: 2}
+"""
+
+
+def make_project(
+    client: TestClient[Litestar], auth: dict[str, str], schema: str = PEOPLE, name: str = "shop"
+) -> str:
+    group = client.post("/project-group", json={"name": f"g-{name}"}, headers=auth).json()
+    r = client.post(
+        "/project",
+        json={"project_group_id": group["id"], "name": name, "data": schema},
+        headers=auth,
+    )
+    assert r.status_code == 201, r.json()
+    project_id: str = r.json()["id"]
+    return project_id
+
+
+def wait_for(
+    client: TestClient[Litestar] | Any,
+    auth: dict[str, str],
+    job_id: str,
+    timeout: float = 120,
+    until: tuple[str, ...] = ("completed", "failed"),
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        body: dict[str, Any] = client.get(f"/data/{job_id}/status", headers=auth).json()
+        if body["status"] in until:
+            return body
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"job {job_id} still {body['status']}: {body}")
+        time.sleep(0.05)

@@ -1,0 +1,69 @@
+"""Every wrong job request is refused before anything runs, naming the field at fault."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.jobhelpers import make_project
+
+Client = TestClient[Litestar]
+
+
+def _post(client: Client, auth: dict[str, str], project: str, **body: object) -> dict:
+    r = client.post(f"/data/{project}", json=body, headers=auth)
+    return {"status": r.status_code, **r.json()}
+
+
+def test_bad_requests_are_refused(client: Client, auth: dict[str, str]) -> None:
+    project = make_project(client, auth)
+    cases = [
+        ({"entity_name": "Nope", "count": 5}, 422, "entity_name"),
+        ({"entity_name": "Customer", "count": 0}, 422, "count"),
+        ({"entity_name": "Customer", "count": 10**12}, 422, "count"),
+        ({"entity_name": "Customer", "count": 5, "format": "xml"}, 422, "format"),
+        ({"entity_name": "Customer", "count": 5, "webhook_url": "ftp://x.org/h"}, 422, "webhook_url"),
+        (
+            {"entity_name": "Customer", "count": 5, "webhook_url": "http://169.254.169.254/latest"},
+            422,
+            "webhook_url",
+        ),
+        ({"entity_name": "Customer", "count": 5, "webhook_url": "http://10.0.0.1/"}, 422, "webhook_url"),
+        ({"entity_name": "Customer", "count": 5, "seed": -1}, 422, "seed"),
+        ({"count": 5}, 422, None),
+    ]
+    for body, status, field in cases:
+        answer = _post(client, auth, project, **body)
+        assert answer["status"] == status, (body, answer)
+        if field:
+            assert field in (answer.get("field") or "") + answer["detail"], (body, answer)
+    unknown = _post(client, auth, project, entity_name="Nope", count=5)
+    assert "Customer" in unknown["detail"] and "Order" in unknown["detail"]
+    assert _post(client, auth, "no-such-project", entity_name="Customer", count=5)["status"] == 404
+    assert client.get("/data", headers=auth).json() == []
+
+
+def test_impossible_uniqueness_is_refused_naming_the_field(
+    client: Client, auth: dict[str, str]
+) -> None:
+    project = make_project(client, auth)
+    answer = _post(client, auth, project, entity_name="Customer", count=20_000)
+    assert answer["status"] == 422
+    assert any("code" in e["path"] for e in answer["errors"]), answer
+
+
+def test_project_without_schema(client: Client, auth: dict[str, str]) -> None:
+    group = client.post("/project-group", json={"name": "g"}, headers=auth).json()
+    pid = client.post(
+        "/project", json={"project_group_id": group["id"], "name": "empty"}, headers=auth
+    ).json()["id"]
+    answer = _post(client, auth, pid, entity_name="X", count=1)
+    assert answer["status"] == 422
+    assert "schema" in answer["detail"]
+
+
+def test_other_workspace_cannot_submit(
+    client: Client, auth: dict[str, str], other_auth: dict[str, str]
+) -> None:
+    project = make_project(client, auth)
+    assert _post(client, other_auth, project, entity_name="Customer", count=5)["status"] == 404

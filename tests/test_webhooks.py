@@ -1,0 +1,141 @@
+"""Webhooks: signed, retried on failure, one event id per job, never sent inside."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from service.webhooks.guard import UnsafeUrl, check_url
+from service.webhooks.sender import retry_delay
+from service.webhooks.signing import sign, verify
+from tests.jobhelpers import make_project, wait_for
+from tests.receiver import Receiver
+
+Client = TestClient[Litestar]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    hook = Receiver().start()
+    yield hook
+    hook.stop()
+
+
+def _wait_received(receiver: Receiver, n: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while len(receiver.received) < n:
+        assert time.monotonic() < deadline, f"only {len(receiver.received)} deliveries"
+        time.sleep(0.05)
+
+
+def test_signature_matches_the_standard_example() -> None:
+    # The Standard Webhooks specification's published test vector.
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = b'{"test": 2432232314}'
+    signature = sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)
+    assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    assert verify(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", body, f"v1,bad {signature}")
+    assert not verify(secret, "msg_other", "1614265330", body, signature)
+
+
+def test_guard_refuses_inside_addresses() -> None:
+    for url in [
+        "http://127.0.0.1/x",
+        "http://localhost/x",
+        "http://10.1.2.3/",
+        "http://192.168.0.1/",
+        "http://172.16.0.1/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+        "file:///etc/passwd",
+        "http://user:pw@8.8.8.8/",
+        "http:///nohost",
+    ]:
+        with pytest.raises(UnsafeUrl):
+            check_url(url)
+    assert check_url("https://8.8.8.8/hook") == "https://8.8.8.8/hook"
+    assert check_url("http://127.0.0.1:9/x", allow=["127.0.0.0/8"]) == "http://127.0.0.1:9/x"
+    assert check_url("http://localhost:9/x", allow=["localhost"]) == "http://localhost:9/x"
+
+
+def test_retry_schedule_with_retry_after() -> None:
+    schedule = (0.0, 5.0, 300.0)
+    first = retry_delay(schedule, 1, None)
+    assert first is not None and 4.5 <= first <= 5.5
+    assert retry_delay(schedule, 1, 60.0) == 60.0
+    assert retry_delay(schedule, 3, None) is None
+
+
+def test_completed_job_is_delivered_after_two_failures(
+    client: Client, auth: dict[str, str], receiver: Receiver
+) -> None:
+    receiver.secret = client.get("/settings/webhook", headers=auth).json()["secret"]
+    assert receiver.secret.startswith("whsec_")
+    receiver.fail_first = 2
+    project = make_project(client, auth)
+    r = client.post(
+        f"/data/{project}",
+        json={"entity_name": "Customer", "count": 50, "webhook_url": receiver.url},
+        headers=auth,
+    )
+    job = r.json()["id"]
+    status = wait_for(client, auth, job)
+    _wait_received(receiver, 3)
+    time.sleep(0.5)  # no further deliveries after a success
+    assert [d.answered for d in receiver.received] == [500, 500, 200]
+    assert all(d.signature_ok for d in receiver.received)
+    assert len({d.msg_id for d in receiver.received}) == 1
+    event = receiver.received[-1].event
+    assert event["type"] == "data.completed"
+    assert event["data"]["id"] == job
+    assert event["data"]["status"] == "completed"
+    assert event["data"]["data"] == status["data"]
+    from storage.jobs import attempts_of, deliveries_of
+
+    db = client.app.state.db
+    (delivery,) = deliveries_of(db, job)
+    assert delivery["status"] == "delivered"
+    assert [a["status_code"] for a in attempts_of(db, delivery["id"])] == [500, 500, 200]
+
+
+def test_failed_job_sends_failed_event(
+    client: Client, auth: dict[str, str], receiver: Receiver
+) -> None:
+    receiver.secret = client.get("/settings/webhook", headers=auth).json()["secret"]
+    project = make_project(client, auth)
+    r = client.post(
+        f"/data/{project}",
+        json={"entity_name": "Order", "count": 5_000_000, "webhook_url": receiver.url},
+        headers=auth,
+    )
+    client.delete(f"/data/{r.json()['id']}", headers=auth)
+    _wait_received(receiver, 1)
+    event = receiver.received[0].event
+    assert event["type"] == "data.failed"
+    assert event["data"]["error"] == "cancelled"
+    assert receiver.received[0].signature_ok
+
+
+def test_hanging_receiver_does_not_hold_up_jobs(
+    client: Client, auth: dict[str, str], receiver: Receiver
+) -> None:
+    receiver.hang_seconds = 3
+    project = make_project(client, auth)
+    started = time.monotonic()
+    first = client.post(
+        f"/data/{project}",
+        json={"entity_name": "Customer", "count": 10, "webhook_url": receiver.url},
+        headers=auth,
+    ).json()["id"]
+    wait_for(client, auth, first)
+    second = client.post(
+        f"/data/{project}", json={"entity_name": "Customer", "count": 10}, headers=auth
+    ).json()["id"]
+    assert wait_for(client, auth, second)["status"] == "completed"
+    assert time.monotonic() - started < 3
