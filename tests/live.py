@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import time
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ class LiveServer:
     proc: subprocess.Popen[str] | None = None
     output: str = ""
     key: str | None = None
+    _lines: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -48,14 +50,11 @@ class LiveServer:
             text=True,
         )
         deadline = time.monotonic() + timeout
-        lines: list[str] = []
-        assert self.proc.stdout is not None
-        os.set_blocking(self.proc.stdout.fileno(), False)
+        lines = self._lines
+        threading.Thread(target=self._pump, daemon=True).start()
         while time.monotonic() < deadline:
-            chunk = self.proc.stdout.read()
-            if chunk:
-                lines.append(chunk)
             if self.proc.poll() is not None:
+                time.sleep(0.2)
                 raise RuntimeError(f"server exited early:\n{''.join(lines)}")
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
@@ -71,11 +70,13 @@ class LiveServer:
             self.key = found[-1]
         return self
 
+    def _pump(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._lines.append(line)
+
     def read_output(self) -> str:
-        if self.proc and self.proc.stdout:
-            chunk = self.proc.stdout.read()
-            if chunk:
-                self.output += chunk
+        self.output = "".join(self._lines)
         return self.output
 
     def kill(self) -> None:

@@ -124,11 +124,19 @@ def test_parquet_specifics() -> None:
         ("sql", "SELECT 1;", 1, "no CREATE TABLE statement found"),
         ("json_schema", '{\n  "type": "object",\n  "properties": {,}\n}', 3, "line 3, column"),
         ("json_schema", '{"type": "object"}', None, "no object with properties"),
-        ("json_parquet", '[{"name": "a", "type": "list<item: strin>"}]', None,
-         "unknown Arrow type 'strin'"),
-        ("json_parquet", '{"type": "struct", "fields": [{"name": "a", "type": "lng"}]}', None,
-         "unknown Spark type 'lng'"),
-        ("json_parquet", "[1,\n2,", 2, "line 2"),
+        (
+            "json_parquet",
+            '[{"name": "a", "type": "list<item: strin>"}]',
+            None,
+            "unknown Arrow type 'strin'",
+        ),
+        (
+            "json_parquet",
+            '{"type": "struct", "fields": [{"name": "a", "type": "lng"}]}',
+            None,
+            "unknown Spark type 'lng'",
+        ),
+        ("json_parquet", "[1,\n2 x]", 2, "line 2, column 3"),
     ],
 )
 def test_unreadable_input_says_where(fmt: str, text: str, line: int | None, fragment: str) -> None:
@@ -218,8 +226,14 @@ def _check(spec: m.Field, values: list[Any], path: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["shop_2020_12", "server_draft07", "events_spark", "users_arrow_list",
-     "metrics_arrow_integration", "shop_mysql"],
+    [
+        "shop_2020_12",
+        "server_draft07",
+        "events_spark",
+        "users_arrow_list",
+        "metrics_arrow_integration",
+        "shop_mysql",
+    ],
 )
 def test_generated_rows_obey_imported_constraints(name: str) -> None:
     schema = load_schema((GOLDEN / f"{name}.yaml").read_text())

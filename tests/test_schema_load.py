@@ -95,8 +95,11 @@ def test_alias_bomb_is_refused_fast() -> None:
     [
         ("a: !!python/object:os.system x\n", 1, "tag 'tag:yaml.org,2002:python/object:os.system'"),
         ("entities:\n  A: !custom {fields: {}}\n", 2, "tag '!custom' is not allowed"),
-        ("entities:\n  A:\n    fields: {x: uuid}\n  A:\n    fields: {y: uuid}\n", 4,
-         "key 'A' appears twice"),
+        (
+            "entities:\n  A:\n    fields: {x: uuid}\n  A:\n    fields: {y: uuid}\n",
+            4,
+            "key 'A' appears twice",
+        ),
         ("[" * 100, 1, "nesting deeper than 64 levels"),
         ("entities: [1,\n", 2, "YAML:"),
     ],
