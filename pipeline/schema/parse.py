@@ -1,7 +1,8 @@
-"""Turning schema text into the typed model.
+"""Turning schema text into the typed model, structure only.
 
-This first version normalises the shorthand forms and decodes with msgspec; the full
-validator (line numbers, every rule of docs/schema.md, all errors at once) builds on it.
+``pipeline.schema.load_schema`` is the full reader (every rule of docs/schema.md); this module
+keeps the structure-only entry points and the shorthand normalisation for code that builds
+schemas itself.
 """
 
 from __future__ import annotations
@@ -9,17 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-import yaml
 
+from pipeline.schema.decode import decode_schema
+from pipeline.schema.errors import SchemaError
 from pipeline.schema.model import Field, Schema
+from pipeline.schema.problems import Problems
+from pipeline.schema.yaml_lines import load_yaml
 
-
-class SchemaError(ValueError):
-    """A schema that cannot be used, with every problem found."""
-
-    def __init__(self, problems: list[dict[str, Any]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{p['path']}: {p['message']}" for p in problems))
+__all__ = ["SchemaError", "decode_field", "normalise", "normalise_field", "parse_schema"]
 
 
 def normalise_field(raw: Any) -> Any:
@@ -56,16 +54,17 @@ def normalise(raw: Any) -> Any:
 
 
 def parse_schema(text: str) -> Schema:
-    """Parse YAML schema text into the model (structure only)."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SchemaError([{"path": "", "message": str(exc)}]) from exc
-    try:
-        return msgspec.convert(normalise(raw), Schema)
-    except msgspec.ValidationError as exc:
-        raise SchemaError([{"path": "", "message": str(exc)}]) from exc
+    """Parse YAML schema text into the model: syntax, types and options, no cross-field rules."""
+    raw, lines = load_yaml(text)
+    problems = Problems(lines)
+    decoded = decode_schema(raw, problems)
+    if problems or decoded.schema is None:
+        raise SchemaError(problems.items)
+    return decoded.schema
 
 
 def decode_field(raw: Any) -> Field:
-    return msgspec.convert(normalise_field(raw), Field)  # type: ignore[arg-type]
+    try:
+        return msgspec.convert(normalise_field(raw), Field)
+    except msgspec.ValidationError as exc:
+        raise SchemaError([{"path": "", "line": None, "message": str(exc)}]) from exc

@@ -1,0 +1,196 @@
+"""Benchmark of the generation engine on the reference person schema, on one core.
+
+Prints rows/s for: mimesis ``Schema`` row by row, DuckDB building an equivalent table from
+``range()`` and writing parquet, and this engine into Arrow, + parquet, + csv, + json; then the
+peak memory (RSS high-water, measured in a child process) for two sizes written to parquet.
+
+    python bench/engine.py [--rows N] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import fsspec
+import pyarrow as pa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.engine import arrow_schema, generate_batches
+from pipeline.schema.parse import parse_schema
+from storage.formats import write_shard_file
+
+PERSON = """
+version: 1
+seed: 7
+entities:
+  Person:
+    count: 1000000
+    fields:
+      id:         {type: uuid}
+      first_name: person.first_name
+      last_name:  person.last_name
+      email:      {type: template, template: "{first_name|lower}.{last_name|lower}@example.com"}
+      age:        {type: integer, min: 18, max: 90}
+      signup:     {type: date, start: 2015-01-01, end: 2025-12-31}
+      country:    {type: choice, values: [US, DE, FR, GB, JP, BR, IN]}
+      balance:    {type: float, min: 0, max: 100000, decimals: 2}
+      is_active:  {type: boolean, true_rate: 0.8}
+      tier:       {type: choice, values: [free, pro, enterprise], weights: [80, 15, 5]}
+"""
+
+
+def one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+
+
+def timed(action: Callable[[], int]) -> float:
+    start = time.perf_counter()
+    rows = action()
+    return rows / (time.perf_counter() - start)
+
+
+def mimesis_rows(rows: int) -> int:
+    from mimesis import Field, Locale, Schema
+
+    field = Field(Locale.EN, seed=7)
+    rnd = random.Random(7)
+
+    def row() -> dict[str, object]:
+        first, last = field("person.first_name"), field("person.last_name")
+        return {
+            "id": field("uuid"),
+            "first_name": first,
+            "last_name": last,
+            "email": f"{first.lower()}.{last.lower()}@example.com",
+            "age": field("integer_number", start=18, end=90),
+            "signup": field("date", start=2015, end=2025),
+            "country": field("choice", items=["US", "DE", "FR", "GB", "JP", "BR", "IN"]),
+            "balance": field("float_number", start=0, end=100000, precision=2),
+            "is_active": rnd.random() < 0.8,
+            "tier": rnd.choices(["free", "pro", "enterprise"], [80, 15, 5])[0],
+        }
+
+    return len(Schema(schema=row, iterations=rows).create())
+
+
+def duckdb_rows(rows: int, folder: str) -> int:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET threads TO 1")
+    firsts = "['James','Mary','John','Patricia','Robert','Jennifer','Michael','Linda']"
+    lasts = "['Smith','Johnson','Williams','Brown','Jones','Garcia','Miller','Davis']"
+    con.execute(
+        f"""
+        COPY (
+          SELECT uuid()::VARCHAR AS id, f AS first_name, l AS last_name,
+                 lower(f) || '.' || lower(l) || '@example.com' AS email,
+                 (18 + floor(random() * 73))::BIGINT AS age,
+                 DATE '2015-01-01' + (floor(random() * 4018))::INTEGER AS signup,
+                 (['US','DE','FR','GB','JP','BR','IN'])[1 + floor(random() * 7)::INTEGER]
+                   AS country,
+                 round(random() * 100000, 2) AS balance,
+                 random() < 0.8 AS is_active,
+                 CASE WHEN r < 0.8 THEN 'free' WHEN r < 0.95 THEN 'pro' ELSE 'enterprise' END
+                   AS tier
+          FROM (
+            SELECT {firsts}[1 + floor(random() * 8)::INTEGER] AS f,
+                   {lasts}[1 + floor(random() * 8)::INTEGER] AS l, random() AS r
+            FROM range({rows})
+          )
+        ) TO '{folder}/duck.parquet' (FORMAT parquet, COMPRESSION snappy)
+        """
+    )
+    return rows
+
+
+def engine_arrow(rows: int) -> int:
+    schema = parse_schema(PERSON)
+    count = 0
+    for batch in generate_batches(schema, "Person", 0, rows, seed=7, providers={}):
+        count += batch.num_rows
+    return count
+
+
+def engine_file(rows: int, fmt: str, folder: str) -> int:
+    schema = parse_schema(PERSON)
+    columns = arrow_schema(schema, "Person", seed=7, providers={})
+    batches = generate_batches(schema, "Person", 0, rows, seed=7, providers={})
+    fs = fsspec.filesystem("file")
+    path = f"{folder}/person.{fmt}"
+    written = write_shard_file(fmt, batches, fs, path, schema=columns, first=True)
+    os.remove(path)
+    return written
+
+
+def child_peak(rows: int) -> float:
+    """Peak RSS in MB of a fresh process writing ``rows`` rows to parquet."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child-parquet", str(rows)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def child_main(rows: int) -> None:
+    one_core()
+    with tempfile.TemporaryDirectory() as folder:
+        engine_file(rows, "parquet", folder)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=2_000_000, help="rows per engine run")
+    parser.add_argument("--quick", action="store_true", help="small counts, no 10 M memory run")
+    parser.add_argument("--child-parquet", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_parquet:
+        child_main(args.child_parquet)
+        return
+    one_core()
+    rows = 200_000 if args.quick else args.rows
+    baseline_rows = 5_000 if args.quick else 50_000
+    engine_arrow(1000)  # builds the value pools once, as a worker does
+    with tempfile.TemporaryDirectory() as folder:
+        mimesis = timed(lambda: mimesis_rows(baseline_rows))
+        duck = timed(lambda: duckdb_rows(rows, folder))
+        results = [
+            ("mimesis Schema, row by row", mimesis, baseline_rows),
+            ("DuckDB range() -> parquet", duck, rows),
+            ("engine -> Arrow", timed(lambda: engine_arrow(rows)), rows),
+            ("engine -> parquet", timed(lambda: engine_file(rows, "parquet", folder)), rows),
+            ("engine -> csv", timed(lambda: engine_file(rows, "csv", folder)), rows),
+            ("engine -> json", timed(lambda: engine_file(rows, "json", folder)), rows),
+        ]
+    print(
+        f"{'approach (one core)':32} {'rows':>10} {'rows/s':>12} {'x mimesis':>10} {'x DuckDB':>9}"
+    )
+    for name, speed, count in results:
+        print(
+            f"{name:32} {count:>10,} {speed:>12,.0f} {speed / mimesis:>10.1f} {speed / duck:>9.2f}"
+        )
+    sizes = [100_000, 1_000_000] if args.quick else [1_000_000, 10_000_000]
+    print()
+    print(f"{'peak RSS, engine -> parquet':32} {'rows':>10} {'MB':>12}")
+    for size in sizes:
+        print(f"{'':32} {size:>10,} {child_peak(size):>12,.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""A frame is the rows being generated together: one block of an entity, or the items of the
+arrays of one block, or arbitrary parent rows a reference needs. Fields are produced lazily and
+cached by path, so templates may name any field of the row."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.engine.errors import EngineError
+from pipeline.engine.rng import BLOCK_ROWS, block_stream, stream_keys
+from pipeline.schema.model import Entity, Field, Scalar, Schema, iter_fields
+
+Generator = Callable[["Frame", str, Field], pa.Array]
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    """What every frame of one generation shares."""
+
+    schema: Schema
+    entity: str
+    seed: int
+    providers: Mapping[str, Sequence[Scalar]]
+
+    @functools.cached_property
+    def spec(self) -> Entity:
+        try:
+            return self.schema.entities[self.entity]
+        except KeyError:
+            raise EngineError(f"unknown entity {self.entity}") from None
+
+    @functools.cached_property
+    def fields(self) -> dict[str, Field]:
+        return dict(iter_fields(self.spec.fields))
+
+    def field(self, path: str) -> Field:
+        try:
+            return self.fields[path]
+        except KeyError:
+            raise EngineError(f"entity {self.entity} has no field {path}") from None
+
+    def keys(self, label: str, count: int = 4) -> np.ndarray:
+        return _keys(self.seed, self.entity, label, count)
+
+
+@functools.lru_cache(maxsize=4096)
+def _keys(seed: int, entity: str, label: str, count: int) -> np.ndarray:
+    return stream_keys(seed, entity, label, count)
+
+
+@dataclass(eq=False)
+class Frame:
+    job: Job
+    block: int | None  # None: rows are arbitrary (a reference's parent rows), no random streams
+    rows: np.ndarray  # global row index of each row (virtual index for array items)
+    generate: Generator
+    positions: np.ndarray | None = None  # position inside its array, for array items
+    scope: str = ""  # "" for an entity's rows, "tags[]" for the items of array tags
+    parent: Frame | None = None
+    parent_rows: np.ndarray | None = None  # which parent row each item belongs to
+    cache: dict[str, pa.Array] = field(default_factory=dict)
+    busy: set[str] = field(default_factory=set)
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+    def rng(self, path: str) -> np.random.Generator:
+        if self.block is None:
+            raise EngineError(f"{path} cannot be derived from a row index")
+        return block_stream(self.job.seed, self.job.entity, path, self.block)
+
+    def _local(self, path: str) -> bool:
+        return (
+            not self.scope
+            or path == self.scope
+            or path.startswith((self.scope + ".", self.scope + "["))
+        )
+
+    def raw(self, path: str) -> pa.Array:
+        """The values of a field (possibly dictionary-encoded), nulls applied, cached."""
+        if not self._local(path):
+            assert self.parent is not None and self.parent_rows is not None
+            return self.parent.raw(path).take(pa.array(self.parent_rows))
+        hit = self.cache.get(path)
+        if hit is not None:
+            return hit
+        if path in self.busy:
+            raise EngineError(f"{path} refers to itself through templates")
+        self.busy.add(path)
+        spec = self.job.field(path)
+        values = self.generate(self, path, spec)
+        if spec.null_rate > 0:
+            values = apply_nulls(values, self.null_mask(path, spec.null_rate))
+        self.busy.discard(path)
+        self.cache[path] = values
+        return values
+
+    def column(self, path: str) -> pa.Array:
+        return decode(self.raw(path))
+
+    def null_mask(self, path: str, rate: float) -> np.ndarray:
+        label = path + "#null"
+        if self.block is not None:
+            return self.rng(label).random(self.n) < rate
+        # Arbitrary rows: draw each touched block's prefix so the mask matches generation.
+        blocks = self.rows // BLOCK_ROWS
+        offsets = self.rows % BLOCK_ROWS
+        mask = np.empty(self.n, dtype=bool)
+        for b in np.unique(blocks):
+            where = blocks == b
+            stream = block_stream(self.job.seed, self.job.entity, label, int(b))
+            draws = stream.random(int(offsets[where].max()) + 1)
+            mask[where] = draws[offsets[where]] < rate
+        return mask
+
+
+def decode(values: pa.Array) -> pa.Array:
+    if isinstance(values, pa.DictionaryArray):
+        return values.dictionary.take(values.indices)
+    return values
+
+
+def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
+    if not mask.any():
+        return values
+    if isinstance(values, pa.DictionaryArray):
+        indices = pa.array(values.indices.to_numpy(zero_copy_only=False), mask=mask)
+        return pa.DictionaryArray.from_arrays(indices, values.dictionary)
+    kind = values.type
+    if pa.types.is_null(kind):
+        return values
+    flat = pa.types.is_primitive(kind) or pa.types.is_string(kind) or pa.types.is_boolean(kind)
+    if flat and values.null_count == 0 and values.offset == 0:
+        validity = pa.py_buffer(np.packbits(~mask, bitorder="little"))
+        buffers = values.buffers()
+        return pa.Array.from_buffers(kind, len(values), [validity, *buffers[1:]])
+    return pc.if_else(pa.array(mask), pa.scalar(None, kind), values)

@@ -1,0 +1,279 @@
+"""One generator per field type: (frame, path, spec) -> Arrow array of frame.n values.
+
+Row-index types (sequence, uuid, every ``unique`` field) use only ``frame.rows`` and keyed
+bijections, so any row's value can be recomputed alone (references rely on this).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+import numpy as np
+import pyarrow as pa
+
+from pipeline.engine import patterns, templates
+from pipeline.engine.bijection import Permutation
+from pipeline.engine.distributions import draw_floats, draw_integers, zipf_ranks
+from pipeline.engine.errors import EngineError
+from pipeline.engine.frame import Frame, Job
+from pipeline.engine.pools import PoolError, mimesis_pool
+from pipeline.engine.uuids import format_uuids, uuid_words
+from pipeline.engine.values import to_arrow
+from pipeline.schema.model import (
+    Array,
+    Boolean,
+    Choice,
+    Constant,
+    Date,
+    Datetime,
+    Field,
+    Float,
+    Integer,
+    Mimesis,
+    Object,
+    Pattern,
+    Provider,
+    Reference,
+    Sequence,
+    Template,
+    Uuid,
+    find_field,
+)
+
+_EPOCH_DAY = np.datetime64("1970-01-01", "D")
+_TS = pa.timestamp("us", tz="UTC")
+
+
+def permuted(frame: Frame, path: str, domain: int) -> np.ndarray:
+    """perm(row) over a domain that depends only on the field's value space."""
+    if frame.n and int(frame.rows.max()) >= domain:
+        raise EngineError(f"{path}: unique needs more than the {domain} distinct values it has")
+    return Permutation(domain, frame.job.keys(path + "#perm"))(frame.rows)
+
+
+def _as_int64(perm: np.ndarray, low: int) -> np.ndarray:
+    return perm.view(np.int64) + np.int64(low)
+
+
+def gen_sequence(frame: Frame, path: str, spec: Sequence) -> pa.Array:
+    base = frame.positions if frame.positions is not None else frame.rows
+    return pa.array(spec.start + base.astype(np.int64) * spec.step, type=pa.int64())
+
+
+def gen_uuid(frame: Frame, path: str, spec: Uuid) -> pa.Array:
+    return format_uuids(uuid_words(frame.rows, frame.job.keys(path + "#uuid", 2)))
+
+
+def gen_integer(frame: Frame, path: str, spec: Integer) -> pa.Array:
+    if spec.unique:
+        values = _as_int64(permuted(frame, path, spec.max - spec.min + 1), spec.min)
+    else:
+        values = draw_integers(frame.rng(path), frame.n, spec.min, spec.max, spec.distribution)
+    return pa.array(values, type=pa.int64())
+
+
+def gen_float(frame: Frame, path: str, spec: Float) -> pa.Array:
+    if spec.unique:
+        if spec.decimals is None:
+            raise EngineError(f"{path}: a unique float needs decimals")
+        scale = 10**spec.decimals
+        low = int(np.ceil(spec.min * scale))
+        high = int(np.floor(spec.max * scale))
+        steps = _as_int64(permuted(frame, path, high - low + 1), low)
+        return pa.array(steps / scale, type=pa.float64())
+    values = draw_floats(frame.rng(path), frame.n, spec.min, spec.max, spec.distribution)
+    if spec.decimals is not None:
+        values = np.clip(np.round(values, spec.decimals), spec.min, spec.max)
+    return pa.array(values, type=pa.float64())
+
+
+def gen_boolean(frame: Frame, path: str, spec: Boolean) -> pa.Array:
+    if spec.unique:
+        return pa.array(permuted(frame, path, 2) == 1)
+    return pa.array(frame.rng(path).random(frame.n) < spec.true_rate)
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for v in values:
+        seen.setdefault(f"{type(v).__name__}:{v!r}", v)
+    return list(seen.values())
+
+
+def _pick(frame: Frame, path: str, pool: pa.Array, unique: bool, weights: Any = None) -> pa.Array:
+    size = len(pool)
+    if unique:
+        index = permuted(frame, path, size).astype(np.int32)
+    elif weights is not None:
+        cum = np.cumsum(np.asarray(weights, dtype=np.float64))
+        draws = frame.rng(path).random(frame.n) * cum[-1]
+        if size <= 8:
+            # A few comparisons beat a binary search for short lists.
+            index = np.zeros(frame.n, dtype=np.int32)
+            for edge in cum[:-1]:
+                index += draws >= edge
+        else:
+            index = np.searchsorted(cum, draws, side="right").astype(np.int32)
+        index = np.minimum(index, size - 1)
+    else:
+        index = frame.rng(path).integers(0, size, frame.n, dtype=np.int32)
+    if pa.types.is_string(pool.type):
+        return pa.DictionaryArray.from_arrays(pa.array(index), pool)
+    return pool.take(pa.array(index))
+
+
+def _choice_pool(spec: Choice) -> pa.Array:
+    return _cached_values(msgspec.json.encode(spec.values), spec.unique)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_values(encoded: bytes, unique: bool) -> pa.Array:
+    values = msgspec.json.decode(encoded)
+    return to_arrow(_distinct(values) if unique else values)
+
+
+def gen_choice(frame: Frame, path: str, spec: Choice) -> pa.Array:
+    weights = None if spec.unique else spec.weights
+    return _pick(frame, path, _choice_pool(spec), spec.unique, weights)
+
+
+def provider_pool(job: Job, name: str, unique: bool) -> pa.Array:
+    values = job.providers.get(name)
+    if not values:
+        raise EngineError(f"provider {name} has no data")
+    return to_arrow(_distinct(list(values)) if unique else list(values))
+
+
+def gen_provider(frame: Frame, path: str, spec: Provider) -> pa.Array:
+    return _pick(frame, path, provider_pool(frame.job, spec.name, spec.unique), spec.unique)
+
+
+def gen_mimesis(frame: Frame, path: str, spec: Mimesis) -> pa.Array:
+    locale = spec.locale or frame.job.schema.locale
+    try:
+        pool = mimesis_pool(locale, spec.method, dict(spec.args))
+    except PoolError as exc:
+        raise EngineError(f"{path}: {exc}") from exc
+    return _pick(frame, path, pool, False)
+
+
+def gen_constant(frame: Frame, path: str, spec: Constant) -> pa.Array:
+    if spec.value is None:
+        return pa.nulls(frame.n)
+    return pa.repeat(to_arrow([spec.value])[0], frame.n)
+
+
+def gen_date(frame: Frame, path: str, spec: Date) -> pa.Array:
+    start = int((np.datetime64(spec.start, "D") - _EPOCH_DAY).astype(np.int64))
+    span = (spec.end - spec.start).days
+    if spec.unique:
+        days = _as_int64(permuted(frame, path, span + 1), start)
+    else:
+        days = start + frame.rng(path).integers(0, span, frame.n, endpoint=True)
+    return pa.array(days.astype(np.int32), type=pa.date32())
+
+
+def gen_datetime(frame: Frame, path: str, spec: Datetime) -> pa.Array:
+    start = int(pa.scalar(spec.start, type=_TS).value)
+    end = int(pa.scalar(spec.end, type=_TS).value)
+    if spec.unique:
+        micros = _as_int64(permuted(frame, path, end - start + 1), start)
+    else:
+        micros = start + frame.rng(path).integers(0, end - start, frame.n, endpoint=True)
+    return pa.array(micros.astype(np.int64), type=_TS)
+
+
+def gen_pattern(frame: Frame, path: str, spec: Pattern) -> pa.Array:
+    if spec.unique:
+        domain = patterns.unique_domain(spec.pattern)
+        return patterns.decode_patterns(spec.pattern, permuted(frame, path, domain))
+    return patterns.random_patterns(spec.pattern, frame.rng(path), frame.n)
+
+
+def gen_template(frame: Frame, path: str, spec: Template) -> pa.Array:
+    return templates.render(frame, path, spec)
+
+
+def gen_object(frame: Frame, path: str, spec: Object) -> pa.Array:
+    names = list(spec.fields)
+    children = [frame.column(f"{path}.{name}") for name in names]
+    if not names:
+        return pa.array([{}] * frame.n, type=pa.struct([]))
+    return pa.StructArray.from_arrays(children, names=names)
+
+
+def gen_array(frame: Frame, path: str, spec: Array) -> pa.Array:
+    lengths = frame.rng(path).integers(spec.min_items, spec.max_items, frame.n, endpoint=True)
+    offsets = np.zeros(frame.n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    owner = np.repeat(np.arange(frame.n), lengths)
+    positions = np.arange(int(offsets[-1]), dtype=np.int64) - offsets[:-1][owner]
+    virtual = frame.rows[owner].astype(np.int64) * max(spec.max_items, 1) + positions
+    items = Frame(
+        frame.job,
+        frame.block,
+        virtual,
+        frame.generate,
+        positions=positions,
+        scope=path + "[]",
+        parent=frame,
+        parent_rows=owner,
+    )
+    values = items.column(path + "[]")
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
+
+
+def default_target(job: Job) -> str:
+    for name, spec in job.spec.fields.items():
+        if isinstance(spec, Sequence | Uuid):
+            return name
+    raise EngineError(f"entity {job.entity} has no sequence or uuid field to reference")
+
+
+def parent_rows(frame: Frame, path: str, spec: Reference, parent_count: int) -> np.ndarray:
+    if spec.unique:
+        return permuted(frame, path, parent_count).astype(np.int64)
+    rng = frame.rng(path)
+    if spec.distribution.kind == "zipf":
+        return zipf_ranks(rng, frame.n, parent_count, float(spec.distribution.s or 1.0)) - 1
+    return rng.integers(0, parent_count, frame.n, dtype=np.int64)
+
+
+def gen_reference(frame: Frame, path: str, spec: Reference) -> pa.Array:
+    parent = Job(frame.job.schema, spec.entity, frame.job.seed, frame.job.providers)
+    count = parent.spec.count
+    if not count:
+        raise EngineError(f"{path}: entity {spec.entity} needs a count to be referenced")
+    target = spec.field or default_target(parent)
+    if find_field(parent.spec, target) is None:
+        raise EngineError(f"{path}: entity {spec.entity} has no field {target}")
+    rows = parent_rows(frame, path, spec, count)
+    lookup = Frame(parent, None, rows, generate)
+    return lookup.column(target)
+
+
+GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
+    Sequence: gen_sequence,
+    Uuid: gen_uuid,
+    Integer: gen_integer,
+    Float: gen_float,
+    Boolean: gen_boolean,
+    Choice: gen_choice,
+    Provider: gen_provider,
+    Mimesis: gen_mimesis,
+    Constant: gen_constant,
+    Date: gen_date,
+    Datetime: gen_datetime,
+    Pattern: gen_pattern,
+    Template: gen_template,
+    Object: gen_object,
+    Array: gen_array,
+    Reference: gen_reference,
+}
+
+
+def generate(frame: Frame, path: str, spec: Field) -> pa.Array:
+    return GENERATORS[type(spec)](frame, path, spec)

@@ -1,0 +1,131 @@
+"""Templates: ``{field}`` / ``{field|filter}`` joined with pyarrow.compute string kernels."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import msgspec
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.engine.bijection import Permutation
+from pipeline.engine.frame import Frame, decode
+from pipeline.engine.uuids import fixed_width_strings
+from pipeline.schema.model import Field, Sequence, Template, Uuid
+
+PLACEHOLDER = re.compile(r"\{([^{}|]+?)(?:\|([a-z]+))?\}")
+FILTERS = ("lower", "upper", "title", "slug")
+TOKEN_WIDTH = 7
+TOKEN_DOMAIN = 36**TOKEN_WIDTH
+_BASE36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    path: str
+    filter: str | None
+
+
+Part = str | Placeholder
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_template(text: str) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    pos = 0
+    for match in PLACEHOLDER.finditer(text):
+        if match.start() > pos:
+            parts.append(text[pos : match.start()])
+        parts.append(Placeholder(match.group(1).strip(), match.group(2)))
+        pos = match.end()
+    if pos < len(text):
+        parts.append(text[pos:])
+    return tuple(parts)
+
+
+def placeholders(text: str) -> list[Placeholder]:
+    return [p for p in parse_template(text) if isinstance(p, Placeholder)]
+
+
+def unique_as_is(text: str, fields: dict[str, Field]) -> bool:
+    """Literal text around one unfiltered placeholder naming a unique field stays unique."""
+    names = placeholders(text)
+    if len(names) != 1 or names[0].filter is not None:
+        return False
+    target = fields.get(names[0].path)
+    return isinstance(target, Sequence | Uuid) or bool(target is not None and target.unique)
+
+
+def apply_filter(values: pa.Array, name: str | None) -> pa.Array:
+    if name is None:
+        return values
+    if name == "lower":
+        return pc.utf8_lower(values)
+    if name == "upper":
+        return pc.utf8_upper(values)
+    if name == "title":
+        return pc.utf8_title(values)
+    if name == "slug":
+        plain = pc.replace_substring_regex(pc.utf8_normalize(values, form="NFKD"), r"\p{M}+", "")
+        dashed = pc.replace_substring_regex(pc.utf8_lower(plain), r"[^a-z0-9]+", "-")
+        return pc.utf8_trim(dashed, characters="-")
+    raise ValueError(f"unknown template filter {name}")
+
+
+def as_strings(values: pa.Array) -> pa.Array:
+    """Text form of any column (nulls kept as nulls)."""
+    kind = values.type
+    if pa.types.is_string(kind):
+        return values
+    if pa.types.is_timestamp(kind):
+        return pc.strftime(values, format="%Y-%m-%dT%H:%M:%SZ")
+    if pa.types.is_nested(kind):
+        text = [None if v is None else msgspec.json.encode(v).decode() for v in values.to_pylist()]
+        return pa.array(text, type=pa.string())
+    return values.cast(pa.string())
+
+
+def placeholder_text(frame: Frame, holder: Placeholder) -> pa.Array:
+    raw = frame.raw(holder.path)
+    if isinstance(raw, pa.DictionaryArray) and pa.types.is_string(raw.dictionary.type):
+        # Filters run over the small pool, not over every row.
+        pool = apply_filter(raw.dictionary, holder.filter)
+        text = pool.take(raw.indices)
+    else:
+        text = apply_filter(as_strings(decode(raw)), holder.filter)
+    return pc.fill_null(text, "") if text.null_count else text
+
+
+def tokens(frame: Frame, path: str) -> pa.Array:
+    """Fixed-width base-36 tokens, distinct for distinct rows."""
+    index = frame.rows.astype(np.uint64)
+    perm = Permutation(TOKEN_DOMAIN, frame.job.keys(path + "#token"))
+    rest = perm(index)
+    chars = np.empty((len(index), TOKEN_WIDTH), dtype=np.uint8)
+    for col in range(TOKEN_WIDTH - 1, -1, -1):
+        chars[:, col] = _BASE36[(rest % np.uint64(36)).astype(np.int64)]
+        rest = rest // np.uint64(36)
+    return fixed_width_strings(chars)
+
+
+def render(frame: Frame, path: str, spec: Template) -> pa.Array:
+    parts = parse_template(spec.template)
+    token = spec.unique and not unique_as_is(spec.template, frame.job.fields)
+    holders = [i for i, p in enumerate(parts) if isinstance(p, Placeholder)]
+    last = holders[-1] if holders else -1
+    pieces: list[pa.Array | str] = []
+    if token and last < 0:
+        pieces.append(tokens(frame, path))
+    for i, part in enumerate(parts):
+        pieces.append(part if isinstance(part, str) else placeholder_text(frame, part))
+        if token and i == last:
+            pieces.append(tokens(frame, path))
+    arrays = [p for p in pieces if not isinstance(p, str)]
+    if not arrays:
+        return pa.repeat(pa.scalar("".join(p for p in pieces if isinstance(p, str))), frame.n)
+    if len(pieces) == 1:
+        return arrays[0]
+    return pc.binary_join_element_wise(*pieces, "")

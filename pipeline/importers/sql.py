@@ -1,0 +1,356 @@
+"""SQL DDL (CREATE TABLE, any common dialect) -> our schema language."""
+
+from __future__ import annotations
+
+import decimal
+import graphlib
+from typing import Any
+
+from sqlglot import exp
+
+from pipeline.importers import naming
+from pipeline.importers.draft import (
+    NULL_RATE,
+    EntityDraft,
+    FieldDraft,
+    add_description,
+    renamed,
+    render,
+    safe_name,
+)
+from pipeline.importers.sql_tables import Column, Table, parse_tables
+
+T = exp.DataType.Type
+PARENT_COUNT = 1000
+
+
+def _types(*names: str) -> frozenset[Any]:
+    """The sqlglot types of these names that this sqlglot version has."""
+    return frozenset(getattr(T, n) for n in names if hasattr(T, n))
+
+
+_INT_MAX: dict[str, int | None] = {
+    "TINYINT": 127, "UTINYINT": 255, "SMALLINT": 32767, "USMALLINT": 65535,
+    "MEDIUMINT": 8388607, "UMEDIUMINT": 16777215, "INT": None, "UINT": None, "BIGINT": None,
+    "UBIGINT": None, "SERIAL": None, "SMALLSERIAL": 32767, "BIGSERIAL": None,
+}  # fmt: skip
+_INTS = {getattr(T, n): v for n, v in _INT_MAX.items() if hasattr(T, n)}
+_SERIALS = _types("SERIAL", "SMALLSERIAL", "BIGSERIAL")
+_FLOATS = _types("FLOAT", "DOUBLE")
+_DECIMALS = _types("DECIMAL", "BIGDECIMAL", "MONEY", "SMALLMONEY", "UDECIMAL")
+_STRINGS = _types("VARCHAR", "NVARCHAR", "CHAR", "NCHAR", "TEXT", "MEDIUMTEXT", "LONGTEXT",
+                  "TINYTEXT", "NAME", "CITEXT")  # fmt: skip
+_LONG_TEXT = _types("TEXT", "MEDIUMTEXT", "LONGTEXT")
+_DATETIMES = _types("TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ", "DATETIME", "DATETIME64",
+                    "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPNTZ")  # fmt: skip
+_TIMES = _types("TIME", "TIMETZ")
+_BINARY = _types("BINARY", "VARBINARY", "BLOB", "MEDIUMBLOB", "LONGBLOB", "TINYBLOB")
+_JSON = _types("JSON", "JSONB")
+
+
+def _params(kind: exp.DataType) -> list[int]:
+    out = []
+    for p in kind.expressions:
+        try:
+            out.append(int(p.name))
+        except ValueError:
+            continue
+    return out
+
+
+def _number(node: exp.Expression) -> float | int | None:
+    try:
+        value = node.to_py()
+    except Exception:  # not a literal: a CHECK we cannot turn into a bound
+        return None
+    if isinstance(value, decimal.Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _literal(node: exp.Expression) -> Any:
+    try:
+        return node.to_py()
+    except Exception:  # not a literal
+        return node.sql()
+
+
+class _Bounds:
+    """min/max and IN-lists that CHECK constraints put on one column."""
+
+    def __init__(self, col: Column) -> None:
+        self.min: float | None = None
+        self.max: float | None = None
+        self.values: list[Any] | None = None
+        self.other: list[str] = []
+        for check in col.checks:
+            for part in check.flatten() if isinstance(check, exp.And) else [check]:
+                if not self._read(part, col.name):
+                    self.other.append(part.sql())
+
+    def _read(self, node: Any, name: str) -> bool:
+        if isinstance(node, exp.Paren):
+            return self._read(node.this, name)
+        if isinstance(node, exp.In) and node.this.name == name and node.expressions:
+            self.values = [_literal(v) for v in node.expressions]
+            return True
+        if isinstance(node, exp.Between) and node.this.name == name:
+            lo, hi = _number(node.args["low"]), _number(node.args["high"])
+            self.min, self.max = lo, hi
+            return lo is not None and hi is not None
+        ops = {exp.GTE: "min", exp.GT: "min", exp.LTE: "max", exp.LT: "max"}
+        for cls, side in ops.items():
+            if isinstance(node, cls) and isinstance(node.this, exp.Column):
+                if node.this.name != name:
+                    return False
+                value = _number(node.expression)
+                if value is None:
+                    return False
+                if cls in (exp.GT, exp.LT) and isinstance(value, int):
+                    value = value + 1 if cls is exp.GT else value - 1
+                setattr(self, side, value)
+                return True
+        return False
+
+
+def _type_text(kind: exp.DataType | None) -> str:
+    return kind.sql().upper() if kind is not None else "untyped"
+
+
+def _base_spec(
+    col: Column, bounds: _Bounds, siblings: set[str], entity: str
+) -> tuple[dict[str, Any], bool]:
+    """The spec of a column from its type and checks, and whether the name picked it."""
+    kind = col.kind
+    dtype = kind.this if kind is not None else T.TEXT
+    params = _params(kind) if kind is not None else []
+    if col.enum or bounds.values:
+        return {"type": "choice", "values": col.enum or bounds.values}, False
+    if dtype in _INTS:
+        if dtype == T.TINYINT and params == [1] and bounds.min is None and bounds.max is None:
+            return {"type": "boolean"}, False
+        return _integer(col, bounds, _INTS[dtype])
+    if dtype in _DECIMALS or dtype in _FLOATS:
+        return _float(col, bounds, params if dtype in _DECIMALS else [])
+    if dtype == T.BOOLEAN or dtype == T.BIT:
+        return {"type": "boolean"}, False
+    if dtype == T.DATE:
+        return naming.guess(col.name, "date") or {"type": "date"}, False
+    if dtype in _DATETIMES:
+        return {"type": "datetime"}, False
+    if dtype in _TIMES:
+        return {"type": "datetime.time"}, False
+    if dtype == T.UUID:
+        return {"type": "uuid"}, False
+    if dtype in _BINARY:
+        return {
+            "type": "cryptographic.token_hex",
+            "description": f"{_type_text(kind)} as hex",
+        }, False
+    if dtype in _JSON:
+        return {"type": "constant", "value": "{}"}, False
+    if dtype == T.ARRAY and kind is not None and kind.expressions:
+        item = Column(name=col.name, kind=kind.expressions[0], not_null=True)
+        spec, picked = _base_spec(item, _Bounds(item), siblings, entity)
+        return {"type": "array", "of": FieldDraft(spec)}, picked
+    return _string(col, params, dtype, siblings, entity)
+
+
+def _integer(col: Column, bounds: _Bounds, type_max: int | None) -> tuple[dict[str, Any], bool]:
+    guessed = naming.guess(col.name, "integer")
+    named = guessed is not None and guessed["type"] == "integer"
+    if bounds.min is None and bounds.max is None:
+        if guessed is not None and named:
+            return guessed, True
+        return ({"type": "integer", "max": type_max} if type_max else {"type": "integer"}), False
+    # A missing side of a CHECK is filled from the name when that stays consistent.
+    lo = int(bounds.min) if bounds.min is not None else (guessed or {}).get("min", 0)
+    hi = int(bounds.max) if bounds.max is not None else (guessed or {}).get("max")
+    if hi is None or hi < lo:
+        hi = max(lo, 0) + (type_max or 1_000_000)
+    if type_max is not None:
+        hi = min(hi, type_max)
+    return {"type": "integer", "min": lo, "max": hi}, False
+
+
+def _float(col: Column, bounds: _Bounds, params: list[int]) -> tuple[dict[str, Any], bool]:
+    spec: dict[str, Any] = {"type": "float"}
+    type_max: float | None = None
+    if len(params) >= 1:
+        scale = params[1] if len(params) > 1 else 0
+        spec["decimals"] = scale
+        type_max = float(10 ** (params[0] - scale) - 10**-scale)
+        type_max = round(type_max, scale)
+    picked = False
+    guessed = naming.guess(col.name, "float")
+    named = guessed if guessed is not None and guessed["type"] == "float" else None
+    if bounds.min is None and bounds.max is None:
+        if named is not None:
+            spec = {**named, **({"decimals": spec["decimals"]} if "decimals" in spec else {})}
+            picked = True
+        else:
+            spec.update({"min": 0, "max": min(type_max or 1000, 1000)})
+    else:
+        # A missing side of a CHECK is filled from the name, else from the type.
+        fallback = named or {"min": 0, "max": 1000}
+        spec["min"] = bounds.min if bounds.min is not None else fallback["min"]
+        spec["max"] = bounds.max if bounds.max is not None else fallback["max"]
+        if spec["max"] < spec["min"]:
+            spec["max"] = spec["min"] + 1000
+    if type_max is not None:
+        spec["max"] = min(spec["max"], type_max)
+        spec["min"] = max(spec["min"], -type_max)
+    return spec, picked
+
+
+def _string(
+    col: Column, params: list[int], dtype: Any, siblings: set[str], entity: str
+) -> tuple[dict[str, Any], bool]:
+    length = params[0] if params else None
+    fixed = dtype in (T.CHAR, T.NCHAR)
+    if col.primary_key or col.unique:
+        return _unique_string(col.name, length, fixed, siblings)
+    guessed = naming.guess(col.name, "string", entity)
+    if guessed is not None and not (fixed and length is not None and length < 4):
+        return guessed, True
+    if length is not None and (fixed or length < 12):
+        return {"type": "pattern", "pattern": "?" * length}, False
+    if dtype in _LONG_TEXT:
+        return {"type": "text.sentence"}, False
+    return {"type": "text.word"}, False
+
+
+def _unique_string(
+    name: str, length: int | None, fixed: bool, siblings: set[str]
+) -> tuple[dict[str, Any], bool]:
+    """A unique text column: mimesis repeats values, so a pattern or a template is used."""
+    snake = naming.snake(name)
+    guessed = naming.guess(name, "string")
+    if guessed is not None and guessed["type"] == "person.email":
+        if {"first_name", "last_name"} <= siblings:
+            tpl = "{first_name|lower}.{last_name|lower}@example.com"
+            return {"type": "template", "template": tpl, "unique": True}, True
+        return {"type": "pattern", "pattern": "user#########@example.com", "unique": True}, True
+    if guessed is not None and guessed["type"] == "person.username":
+        return {"type": "pattern", "pattern": "user#########", "unique": True}, True
+    if guessed is not None and guessed["type"] == "uuid":
+        return {"type": "uuid"}, True
+    size = length if length is not None and (fixed or length < 12) else 12
+    del snake
+    return {"type": "pattern", "pattern": "*" * size, "unique": True}, False
+
+
+def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> FieldDraft:
+    bounds = _Bounds(col)
+    siblings = {naming.snake(c) for c in table.columns}
+    comment = None
+    kind = col.kind
+    dtype = kind.this if kind is not None else None
+    if col.references is not None and col.references[0].lower() in entity_of:
+        parent = entity_of[col.references[0].lower()]
+        spec: dict[str, Any] = {"type": "reference", "entity": parent}
+        if col.references[1]:
+            spec["field"] = col.references[1]
+        if col.unique:
+            spec["unique"] = True
+    elif col.autoincrement or (col.primary_key and (dtype in _INTS or dtype in _SERIALS)):
+        spec = {"type": "sequence"}
+    elif dtype == T.UUID:
+        spec = {"type": "uuid"}
+    else:
+        spec, picked = _base_spec(col, bounds, siblings, table.name)
+        comment = naming.PICKED if picked else None
+        if (col.unique or col.primary_key) and spec["type"] not in ("uuid", "sequence"):
+            spec["unique"] = True
+    if not (col.not_null or col.primary_key):
+        spec["null_rate"] = NULL_RATE
+    if col.references is not None and col.references[0].lower() not in entity_of:
+        add_description(spec, f"REFERENCES {col.references[0]} (table not in the input)")
+    if kind is not None and (_params(kind) or kind.this in _DECIMALS):
+        add_description(spec, _type_text(kind))
+    for other in bounds.other:
+        add_description(spec, f"CHECK ({other})")
+    for note in col.notes:
+        add_description(spec, note)
+    add_description(spec, col.comment)
+    return FieldDraft(spec, comment)
+
+
+def _fix_references(entities: dict[str, EntityDraft]) -> None:
+    """Turn references the language cannot generate into plain columns, saying why."""
+    edges: dict[str, set[str]] = {}
+    for name, entity in entities.items():
+        for field_name, draft in entity.fields.items():
+            spec = draft.spec
+            if spec["type"] != "reference":
+                continue
+            parent = entities[spec["entity"]]
+            target_name = spec.get("field") or next(
+                (f for f, d in parent.fields.items() if d.spec["type"] in ("sequence", "uuid")),
+                None,
+            )
+            target = parent.fields.get(target_name or "")
+            derivable = target is not None and (
+                target.spec["type"] in ("sequence", "uuid")
+                or (target.spec["type"] in ("pattern", "integer") and target.spec.get("unique"))
+            )
+            if (
+                target is not None
+                and target_name == spec.get("field")
+                and target_name
+                == next(
+                    (f for f, d in parent.fields.items() if d.spec["type"] in ("sequence", "uuid")),
+                    None,
+                )
+            ):
+                del spec["field"]  # the default key; shorter to read
+            cyclic = False
+            if spec["entity"] != name:
+                edges.setdefault(name, set()).add(spec["entity"])
+                try:
+                    graphlib.TopologicalSorter(edges).prepare()
+                except graphlib.CycleError:
+                    edges[name].discard(spec["entity"])
+                    cyclic = True
+            if not derivable or cyclic:
+                why = (
+                    "a reference cycle"
+                    if cyclic
+                    else "that column is not derivable from the row index"
+                )
+                copy = dict(target.spec) if target is not None else {"type": "integer"}
+                copy.pop("unique", None)
+                copy.pop("description", None)
+                for key in ("null_rate", "description"):
+                    if key in spec:
+                        copy[key] = spec[key]
+                add_description(
+                    copy, f"REFERENCES {spec['entity']}; not generated as a reference: {why}"
+                )
+                entity.fields[field_name] = FieldDraft(copy, "plain values: see description")
+
+
+def import_sql(text: str) -> str:
+    dialect, tables = parse_tables(text)
+    taken: set[str] = set()
+    entity_of = {t.name.lower(): safe_name(t.name, taken) for t in tables}
+    entities: dict[str, EntityDraft] = {}
+    for table in tables:
+        fields: dict[str, FieldDraft] = {}
+        names: set[str] = set()
+        for col in table.columns.values():
+            draft = _column_draft(col, table, entity_of)
+            name = safe_name(col.name, names)
+            add_description(draft.spec, renamed(col.name, name))
+            fields[name] = draft
+        entities[entity_of[table.name.lower()]] = EntityDraft(
+            fields=fields,
+            count=PARENT_COUNT,
+            description=renamed(table.name, entity_of[table.name.lower()]),
+        )
+    _fix_references(entities)
+    header = (
+        f"Imported from SQL ({dialect}). Nullable columns get null_rate {NULL_RATE}; "
+        f"every table gets count {PARENT_COUNT}."
+    )
+    return render(entities, header)

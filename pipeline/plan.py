@@ -1,0 +1,57 @@
+"""Planning a job: (job spec, shard size) -> shard specs. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+# A multiple of the engine's block, so a shard never generates a block it only partly covers.
+DEFAULT_SHARD_ROWS = 1_048_576
+
+
+class JobSpec(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything a shard task needs; shipped to workers as is."""
+
+    job_id: str
+    schema_text: str
+    entity: str
+    count: int
+    seed: int
+    format: str
+    root_url: str
+    storage_options: dict[str, Any] = {}
+    providers: dict[str, list[Any]] = {}
+    shard_rows: int = DEFAULT_SHARD_ROWS
+
+
+class ShardSpec(msgspec.Struct, frozen=True, kw_only=True):
+    job: JobSpec
+    index: int
+    start: int
+    stop: int
+
+    @property
+    def rows(self) -> int:
+        return self.stop - self.start
+
+
+def plan_shards(job: JobSpec) -> list[ShardSpec]:
+    """Consecutive row ranges of ``shard_rows`` rows (the last may be shorter); at least one."""
+    if job.count < 0:
+        raise ValueError("count must not be negative")
+    if job.shard_rows < 1:
+        raise ValueError("shard_rows must be positive")
+    starts = range(0, max(job.count, 1), job.shard_rows)
+    return [
+        ShardSpec(job=job, index=i, start=start, stop=min(start + job.shard_rows, job.count))
+        for i, start in enumerate(starts)
+    ]
+
+
+def shard_path(job: JobSpec, index: int) -> str:
+    return f"{job.root_url.rstrip('/')}/shards/{index:06d}.{job.format}"
+
+
+def output_path(job: JobSpec) -> str:
+    return f"{job.root_url.rstrip('/')}/{job.entity}.{job.format}"

@@ -1,0 +1,25 @@
+"""The one exception of the schema language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SchemaError(ValueError):
+    """A schema that cannot be used, with every problem found.
+
+    ``problems`` is a list of ``{"path": "entities.Order.fields.id", "line": 12 | None,
+    "message": "..."}``, in the order they were found.
+    """
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(_describe(p) for p in problems))
+
+
+def _describe(problem: dict[str, Any]) -> str:
+    where = problem.get("path") or "schema"
+    line = problem.get("line")
+    return (
+        f"{where} (line {line}): {problem['message']}" if line else f"{where}: {problem['message']}"
+    )

@@ -1,0 +1,144 @@
+"""The mimesis ``provider.method`` names a field may use, found by introspection.
+
+A method is listed when it can be called with no arguments and returns a value that can be
+written to every output format; the list is built once per process from the installed mimesis,
+so it follows the library rather than a hand-kept copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import difflib
+import enum
+import functools
+import inspect
+from typing import Any
+
+import mimesis
+import msgspec
+from mimesis.providers.base import BaseDataProvider, BaseProvider
+
+LOCALES: tuple[str, ...] = tuple(loc.value for loc in mimesis.Locale)
+
+# Providers whose values are file contents rather than field values.
+_SKIPPED_PROVIDERS = frozenset({"binaryfile"})
+_BASE_NAMES = frozenset(dir(BaseDataProvider)) | frozenset(dir(BaseProvider))
+_EXAMPLE_SEED = 0
+
+
+class ArgInfo(msgspec.Struct, frozen=True):
+    name: str
+    default: Any
+    annotation: str
+
+
+class MethodInfo(msgspec.Struct, frozen=True):
+    name: str
+    args: list[ArgInfo]
+    example: Any
+
+
+def _is_plain(value: Any, depth: int = 0) -> bool:
+    """True when the value has a faithful form in csv, json and parquet."""
+    if depth > 4:
+        return False
+    if value is None or isinstance(value, str | bool | int | dt.date | dt.time):
+        return True
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    if isinstance(value, decimal.Decimal | enum.Enum):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_is_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _to_builtin(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return _to_builtin(value.value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_to_builtin(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_builtin(v) for k, v in value.items()}
+    return value
+
+
+def _annotation_text(annotation: Any) -> str:
+    if annotation is inspect.Parameter.empty:
+        return ""
+    if isinstance(annotation, str):
+        return annotation
+    return inspect.formatannotation(annotation)
+
+
+def _arg_infos(func: Any) -> list[ArgInfo] | None:
+    """Keyword arguments of a method, or None when one of them is required."""
+    out: list[ArgInfo] = []
+    for param in inspect.signature(func).parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        if param.default is inspect.Parameter.empty:
+            return None
+        default = param.default
+        out.append(
+            ArgInfo(
+                name=param.name,
+                default=_to_builtin(default) if _is_plain(default) else repr(default),
+                annotation=_annotation_text(param.annotation),
+            )
+        )
+    return out
+
+
+def _provider_names(generic: mimesis.Generic) -> list[str]:
+    return sorted(
+        name
+        for name in dir(generic)
+        if not name.startswith("_")
+        and name not in _SKIPPED_PROVIDERS
+        and isinstance(getattr(generic, name), BaseProvider)
+    )
+
+
+@functools.cache
+def list_methods() -> dict[str, MethodInfo]:
+    """Every usable ``provider.method`` with its arguments and an example value, by name."""
+    generic = mimesis.Generic(locale=mimesis.Locale.EN, seed=_EXAMPLE_SEED)
+    found: dict[str, MethodInfo] = {}
+    for provider_name in _provider_names(generic):
+        provider = getattr(generic, provider_name)
+        for method_name in sorted(dir(provider)):
+            if method_name.startswith("_") or method_name in _BASE_NAMES:
+                continue
+            method = getattr(provider, method_name)
+            if not inspect.ismethod(method):
+                continue
+            args = _arg_infos(method)
+            if args is None:
+                continue
+            try:
+                example = method()
+            except Exception:  # a method that cannot run on defaults cannot be pooled either
+                continue
+            if not _is_plain(example):
+                continue
+            name = f"{provider_name}.{method_name}"
+            found[name] = MethodInfo(name=name, args=args, example=_to_builtin(example))
+    return found
+
+
+def suggest(name: str, limit: int = 3) -> list[str]:
+    """The listed method names closest to ``name`` (best first)."""
+    names = list(list_methods())
+    # The right method under another provider is the most likely slip, so it comes first.
+    tail = name.rsplit(".", 1)[-1]
+    same_tail = [n for n in names if n.rsplit(".", 1)[-1] == tail]
+    close = difflib.get_close_matches(name, names, n=limit, cutoff=0.6)
+    return list(dict.fromkeys([*same_tail, *close]))[:limit]

@@ -1,0 +1,61 @@
+"""The template mini-language: literal text with ``{path}`` and ``{path|filter}`` placeholders.
+
+Paths are root-relative dotted field names (``address.city``). Braces only ever open or close
+a placeholder, so any other ``{`` or ``}`` is an error rather than silently literal text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import msgspec
+
+FILTERS: tuple[str, ...] = ("lower", "upper", "title", "slug")
+
+_TOKEN = re.compile(r"\{([^{}]*)\}|([{}])")
+_PATH = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*")
+
+
+class Placeholder(msgspec.Struct, frozen=True):
+    path: str
+    filter: str | None = None
+
+
+def parse_template(text: str) -> list[str | Placeholder]:
+    """Split a template into literal strings and placeholders, in order.
+
+    Raises ValueError naming the first malformed placeholder.
+    """
+    parts: list[str | Placeholder] = []
+    pos = 0
+    for match in _TOKEN.finditer(text):
+        if match.group(2) is not None:
+            raise ValueError(f"stray {match.group(2)!r} at character {match.start() + 1}")
+        if match.start() > pos:
+            parts.append(text[pos : match.start()])
+        body = match.group(1)
+        name, _, filt = body.partition("|")
+        name = name.strip()
+        if not _PATH.fullmatch(name):
+            raise ValueError(f"placeholder {{{body}}} does not name a field")
+        if "|" in body:
+            filt = filt.strip()
+            if filt not in FILTERS:
+                raise ValueError(
+                    f"unknown filter {filt!r} in {{{body}}} (filters: {', '.join(FILTERS)})"
+                )
+            parts.append(Placeholder(name, filt))
+        else:
+            parts.append(Placeholder(name))
+        pos = match.end()
+    if pos < len(text):
+        parts.append(text[pos:])
+    return parts
+
+
+def placeholders(text: str) -> list[Placeholder]:
+    """The placeholders of a template; [] for a malformed one."""
+    try:
+        return [p for p in parse_template(text) if isinstance(p, Placeholder)]
+    except ValueError:
+        return []

@@ -1,0 +1,75 @@
+"""The functions a Dask worker runs: write one shard, merge a job's shards. Both idempotent:
+a file at its final name is whole (it was renamed there), so it is kept, not made again."""
+
+from __future__ import annotations
+
+import functools
+
+import fsspec
+import msgspec
+
+from pipeline.engine import arrow_schema, generate_batches
+from pipeline.plan import JobSpec, ShardSpec, output_path, plan_shards, shard_path
+from pipeline.schema.model import Schema
+from pipeline.schema.parse import parse_schema
+from storage.formats import write_shard_file
+from storage.merge import MergeError, ShardFile, merge_files
+
+
+class ShardResult(msgspec.Struct, frozen=True):
+    index: int
+    rows: int
+    bytes: int
+    path: str
+
+
+class MergeResult(msgspec.Struct, frozen=True):
+    path: str
+    rows: int
+    bytes: int
+
+
+@functools.lru_cache(maxsize=32)
+def _schema(text: str) -> Schema:
+    return parse_schema(text)
+
+
+def _fs(job: JobSpec, url: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    fs, path = fsspec.core.url_to_fs(url, **job.storage_options)
+    return fs, path
+
+
+def write_shard(shard: ShardSpec) -> ShardResult:
+    job = shard.job
+    url = shard_path(job, shard.index)
+    fs, path = _fs(job, url)
+    if fs.exists(path):
+        return ShardResult(shard.index, shard.rows, int(fs.size(path)), url)
+    schema = _schema(job.schema_text)
+    providers = job.providers
+    batches = generate_batches(
+        schema, job.entity, shard.start, shard.stop, seed=job.seed, providers=providers
+    )
+    columns = arrow_schema(schema, job.entity, seed=job.seed, providers=providers)
+    rows = write_shard_file(job.format, batches, fs, path, schema=columns, first=shard.index == 0)
+    return ShardResult(shard.index, rows, int(fs.size(path)), url)
+
+
+def merge(job: JobSpec, results: list[ShardResult]) -> MergeResult:
+    url = output_path(job)
+    fs, path = _fs(job, url)
+    if fs.exists(path):
+        return MergeResult(url, job.count, int(fs.size(path)))
+    shards = plan_shards(job)
+    by_index = {r.index: r for r in results}
+    files = []
+    for shard in shards:
+        result = by_index.get(shard.index)
+        if result is not None and result.rows != shard.rows:
+            raise MergeError(f"shard {result.path} has {result.rows} rows, expected {shard.rows}")
+        files.append(ShardFile(_fs(job, shard_path(job, shard.index))[1], shard.rows))
+    size = merge_files(job.format, fs, files, path)
+    folder = _fs(job, f"{job.root_url.rstrip('/')}/shards")[1]
+    if fs.exists(folder):
+        fs.rm(folder, recursive=True)
+    return MergeResult(url, job.count, size)
