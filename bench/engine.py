@@ -86,11 +86,11 @@ def mimesis_rows(rows: int) -> int:
     return len(Schema(schema=row, iterations=rows).create())
 
 
-def duckdb_rows(rows: int, folder: str) -> int:
+def duckdb_rows(rows: int, folder: str, threads: int = 1) -> int:
     import duckdb
 
     con = duckdb.connect()
-    con.execute("SET threads TO 1")
+    con.execute(f"SET threads TO {threads}")
     firsts = "['James','Mary','John','Patricia','Robert','Jennifer','Michael','Linda']"
     lasts = "['Smith','Johnson','Williams','Brown','Jones','Garcia','Miller','Davis']"
     con.execute(

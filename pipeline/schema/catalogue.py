@@ -34,7 +34,7 @@ def type_text(typ: Any) -> str:
     origin = typing.get_origin(typ)
     args = typing.get_args(typ)
     if origin in (typing.Union, types.UnionType):
-        if set(args) == set(m.Field.__args__):  # type: ignore[attr-defined]
+        if set(args) == set(m.Field.__args__):
             return "field"
         return " | ".join(dict.fromkeys(type_text(a) for a in args))
     if origin is typing.Literal:

@@ -25,7 +25,7 @@ NAME_RULE = "letters, digits and _, starting with a letter, at most 64 character
 
 FIELD_CLASSES: dict[str, type[m.FieldBase]] = {
     cls.__struct_config__.tag: cls
-    for cls in m.Field.__args__  # type: ignore[attr-defined]
+    for cls in m.Field.__args__
 }
 
 

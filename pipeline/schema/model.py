@@ -9,13 +9,13 @@ with a path. Semantic rules that span fields (references, templates, uniqueness)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, TypeAlias, Union
+from typing import Any, Literal, TypeAlias
 
 import msgspec
 
 Scalar: TypeAlias = str | int | float | bool
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class Distribution(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -42,82 +42,82 @@ class FieldBase(
     description: str | None = None
 
 
-class Sequence(FieldBase, tag="sequence"):
+class Sequence(FieldBase, tag="sequence", frozen=True):
     start: int = 1
     step: int = 1
 
 
-class Uuid(FieldBase, tag="uuid"):
+class Uuid(FieldBase, tag="uuid", frozen=True):
     pass
 
 
-class Integer(FieldBase, tag="integer"):
+class Integer(FieldBase, tag="integer", frozen=True):
     min: int = 0
     max: int = 1_000_000
     distribution: Distribution = UNIFORM
 
 
-class Float(FieldBase, tag="float"):
+class Float(FieldBase, tag="float", frozen=True):
     min: float = 0.0
     max: float = 1.0
     decimals: int | None = None
     distribution: Distribution = UNIFORM
 
 
-class Boolean(FieldBase, tag="boolean"):
+class Boolean(FieldBase, tag="boolean", frozen=True):
     true_rate: float = 0.5
 
 
-class Choice(FieldBase, tag="choice"):
+class Choice(FieldBase, tag="choice", frozen=True):
     values: list[Scalar]
     weights: list[float] | None = None
 
 
-class Provider(FieldBase, tag="provider"):
+class Provider(FieldBase, tag="provider", frozen=True):
     """Values of a provider made with ``POST /provider``; its data is bound at job time."""
 
     name: str
 
 
-class Date(FieldBase, tag="date"):
+class Date(FieldBase, tag="date", frozen=True):
     start: dt.date = dt.date(2000, 1, 1)
     end: dt.date = dt.date(2030, 12, 31)
 
 
-class Datetime(FieldBase, tag="datetime"):
+class Datetime(FieldBase, tag="datetime", frozen=True):
     start: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=UTC)
     end: dt.datetime = dt.datetime(2030, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
-class Pattern(FieldBase, tag="pattern"):
+class Pattern(FieldBase, tag="pattern", frozen=True):
     pattern: str
 
 
-class Template(FieldBase, tag="template"):
+class Template(FieldBase, tag="template", frozen=True):
     template: str
 
 
-class Constant(FieldBase, tag="constant"):
+class Constant(FieldBase, tag="constant", frozen=True):
     value: Scalar | None = None
 
 
-class Reference(FieldBase, tag="reference"):
+class Reference(FieldBase, tag="reference", frozen=True):
     entity: str
     field: str | None = None
     distribution: Distribution = UNIFORM
 
 
-class Object(FieldBase, tag="object"):
+class Object(FieldBase, tag="object", frozen=True):
     fields: dict[str, Field]
 
 
-class Array(FieldBase, tag="array"):
+class Array(FieldBase, tag="array", frozen=True):
     of: Field
     min_items: int = 0
     max_items: int = 3
 
 
-class Mimesis(FieldBase, tag="mimesis"):
+class Mimesis(FieldBase, tag="mimesis", frozen=True):
     """A ``provider.method`` of mimesis, e.g. ``person.first_name``.
 
     Written by users as ``type: person.first_name``; the parser rewrites it to this tag.
@@ -128,27 +128,29 @@ class Mimesis(FieldBase, tag="mimesis"):
     locale: str | None = None
 
 
-Field: TypeAlias = Union[
-    Sequence,
-    Uuid,
-    Integer,
-    Float,
-    Boolean,
-    Choice,
-    Provider,
-    Date,
-    Datetime,
-    Pattern,
-    Template,
-    Constant,
-    Reference,
-    Object,
-    Array,
-    Mimesis,
-]
+Field: TypeAlias = (
+    Sequence
+    | Uuid
+    | Integer
+    | Float
+    | Boolean
+    | Choice
+    | Provider
+    | Date
+    | Datetime
+    | Pattern
+    | Template
+    | Constant
+    | Reference
+    | Object
+    | Array
+    | Mimesis
+)
 
 BUILTIN_TYPES: tuple[str, ...] = tuple(
-    t.__struct_config__.tag for t in Field.__args__ if t is not Mimesis  # type: ignore[attr-defined]
+    t.__struct_config__.tag
+    for t in Field.__args__
+    if t is not Mimesis
 )
 
 
