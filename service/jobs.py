@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from pipeline.capacity import uniqueness_problems
+from pipeline.schema import load_schema, used_providers
 from pipeline.schema.parse import SchemaError
 from service.errors import Invalid, TooMany
 from service.settings import Settings
@@ -35,10 +37,6 @@ def submit_job(
     base_url: str,
 ) -> dict:
     """Validate a request, snapshot schema and provider values, and store a pending job."""
-    from pipeline.capacity import uniqueness_problems
-
-    from pipeline.schema import load_schema, used_providers
-
     project = projects.get_project(db, ws, project_id)
     if not project["data"]:
         raise Invalid("the project has no schema yet: PUT one first", field="project_id")

@@ -10,6 +10,7 @@ from litestar.params import Parameter
 
 from service import projects as usecases
 from service.dto import Project, ProjectCreated, ProjectIn, ProjectUpdate
+from service.exports import export_project
 from service.settings import Settings
 from storage import projects
 from storage.db import Database
@@ -21,8 +22,6 @@ ExportFormat = Literal["yaml", "json_schema", "sql"]
 def _render(row: dict, fmt: ExportFormat | None) -> Project | Response[str]:
     if fmt is None or fmt == "yaml":
         return msgspec.convert(row, Project)
-    from service.exports import export_project
-
     return export_project(row, fmt)
 
 
