@@ -3,31 +3,58 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
+import sys
+from asyncio.subprocess import PIPE, Process
 
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from service.settings import Settings
 
 CONNECT_TIMEOUT = 10.0
+EMBEDDED_START_TIMEOUT = 120.0
 
 
 class ClusterUnavailable(RuntimeError):
     """The configured scheduler cannot be used; the message says why and what to check."""
 
 
-async def connect(settings: Settings) -> tuple[Client, LocalCluster | None]:
+async def connect(settings: Settings) -> tuple[Client, Process | None]:
+    """A client of the configured scheduler, or of an embedded cluster started now."""
     if settings.scheduler_address:
         return await _external(settings.scheduler_address), None
-    cluster = await LocalCluster(
-        n_workers=settings.workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=settings.dashboard_address,
-        asynchronous=True,
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "service.embedded",
+        "--workers",
+        str(settings.workers or os.cpu_count() or 1),
+        "--dashboard-address",
+        settings.dashboard_address,
+        stdin=PIPE,
+        stdout=PIPE,
     )
-    client = await Client(cluster, asynchronous=True)
-    return client, cluster
+    assert child.stdout is not None
+    try:
+        line = await asyncio.wait_for(child.stdout.readline(), EMBEDDED_START_TIMEOUT)
+        address = json.loads(line)["address"]
+    except (TimeoutError, ValueError, KeyError) as exc:
+        await _stop(child)
+        raise ClusterUnavailable(f"the embedded Dask cluster did not start: {exc}") from exc
+    return await _external(address), child
+
+
+async def probe(settings: Settings) -> None:
+    """Raise ClusterUnavailable now if the configured external scheduler cannot be used.
+
+    ``drafta serve`` calls this before starting the server, so a wrong address ends the
+    process with one clear line instead of a failed ASGI lifespan and its traceback.
+    """
+    if settings.scheduler_address:
+        client = await _external(settings.scheduler_address)
+        await client.close()
 
 
 async def _external(address: str) -> Client:
@@ -37,7 +64,9 @@ async def _external(address: str) -> Client:
         )
     except (OSError, TimeoutError) as exc:
         raise ClusterUnavailable(
-            f"cannot reach the Dask scheduler at {address} (DRAFTA_SCHEDULER_ADDRESS): {exc}"
+            f"cannot reach the Dask scheduler at {address} (DRAFTA_SCHEDULER_ADDRESS): {exc}. "
+            "Check that `dask scheduler` runs there and its port is reachable from this host, "
+            "or leave DRAFTA_SCHEDULER_ADDRESS unset to use the embedded cluster."
         ) from exc
     try:
         await client.get_versions(check=True)
@@ -50,7 +79,18 @@ async def _external(address: str) -> Client:
     return client
 
 
-async def close(client: Client, cluster: LocalCluster | None) -> None:
+async def close(client: Client, child: Process | None) -> None:
     await client.close()
-    if cluster is not None:
-        await cluster.close()  # type: ignore[misc]
+    if child is not None:
+        await _stop(child)
+
+
+async def _stop(child: Process, grace: float = 30.0) -> None:
+    if child.stdin is not None:
+        child.stdin.close()
+    try:
+        await asyncio.wait_for(child.wait(), grace)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            child.kill()
+        await child.wait()

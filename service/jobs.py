@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from typing import Any
 
 from pipeline.capacity import uniqueness_problems
 from pipeline.schema import load_schema, used_providers
+from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError
 from service.errors import Invalid, TooMany
 from service.settings import Settings
@@ -21,6 +23,12 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "parquet": "application/vnd.apache.parquet",
 }
+
+
+@functools.lru_cache(maxsize=256)
+def _load(text: str, providers: frozenset[str]) -> Schema:
+    # Jobs are submitted again and again on the same schema: parse and validate it once.
+    return load_schema(text, providers=providers)
 
 
 def submit_job(
@@ -40,7 +48,7 @@ def submit_job(
     project = projects.get_project(db, ws, project_id)
     if not project["data"]:
         raise Invalid("the project has no schema yet: PUT one first", field="project_id")
-    schema = load_schema(project["data"], providers=provider_names(db, ws))
+    schema = _load(project["data"], frozenset(provider_names(db, ws)))
     if entity_name not in schema.entities:
         known = ", ".join(schema.entities)
         raise Invalid(

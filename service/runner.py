@@ -22,7 +22,7 @@ from distributed.client import FutureCancelledError
 
 from pipeline.jobstate import JobStatus, check_transition
 from pipeline.plan import JobSpec, ShardSpec, plan_shards
-from pipeline.tasks import ShardResult, merge, write_shard
+from pipeline.tasks import ShardResult, merge, write_shard, write_whole
 from service.jobs import status_body
 from service.settings import Settings
 from service.webhooks.sender import WebhookSender
@@ -89,11 +89,11 @@ class JobRunner:
         Cancelling a future drops queued tasks, but one already running finishes and writes
         its shard; removing the job's files before then would leave that shard behind.
         """
-        prefix = f"drafta-shard-{job_id}-"
+        prefixes = (f"drafta-shard-{job_id}-", f"drafta-job-{job_id}")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             processing = await self.client.processing()
-            busy = [k for keys in processing.values() for k in keys if str(k).startswith(prefix)]
+            busy = [k for keys in processing.values() for k in keys if str(k).startswith(prefixes)]
             if not busy:
                 return
             await asyncio.sleep(0.05)
@@ -127,10 +127,20 @@ class JobRunner:
             return
         futures: list[Any] = []
         try:
-            results = await self._run_shards(job_id, shards, futures)
-            merged = self.client.submit(
-                merge, spec, results, key=f"drafta-merge-{job_id}", retries=TASK_RETRIES, pure=False
-            )
+            if len(shards) == 1:
+                merged = self.client.submit(
+                    write_whole, spec, key=f"drafta-job-{job_id}", retries=TASK_RETRIES, pure=False
+                )
+            else:
+                results = await self._run_shards(job_id, shards, futures)
+                merged = self.client.submit(
+                    merge,
+                    spec,
+                    results,
+                    key=f"drafta-merge-{job_id}",
+                    retries=TASK_RETRIES,
+                    pure=False,
+                )
             futures.append(merged)
             result = await merged
             row = jobs.get_job(self.db, None, job_id, full=True)
@@ -147,8 +157,6 @@ class JobRunner:
             self._finish(row, JobStatus.FAILED, error=describe_failure(exc))
             with contextlib.suppress(Exception):
                 files.remove_tree(spec.root_url, self.settings.storage_options)
-        else:
-            await self._release(futures)
 
     async def _run_shards(
         self, job_id: str, shards: list[ShardSpec], futures: list[Any]
