@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench fuzz install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# The API fuzz test of `make test`, with many more examples per operation.
+fuzz: $(STAMP)
+	DRAFTA_FUZZ_EXAMPLES=$${DRAFTA_FUZZ_EXAMPLES:-200} $(BIN)/python -m pytest -q tests/test_hardening_fuzz.py
 
 clean:
 	rm -rf $(VENV) .drafta .pytest_cache .mypy_cache .ruff_cache

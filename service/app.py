@@ -20,11 +20,14 @@ from service import cluster
 from service.auth import auth_middleware
 from service.controllers.data import DataController, WebhookSettingsController
 from service.controllers.groups import GroupController
+from service.controllers.preview import PreviewController
 from service.controllers.projects import ProjectController
 from service.controllers.providers import ProviderController
+from service.controllers.types import TypesController
 from service.deps import DEPENDENCIES
 from service.dto import Health
 from service.errors import internal_error, problem_plugin
+from service.openapi import ProblemDocsPlugin
 from service.runner import JobRunner
 from service.settings import Settings, load_settings
 from service.webhooks.sender import WebhookSender
@@ -88,6 +91,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProviderController,
             DataController,
             WebhookSettingsController,
+            PreviewController,
+            TypesController,
         ],
         lifespan=[lifespan],
         middleware=[
@@ -98,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 identifier_for_request=_rate_key,
             ).middleware,
         ],
-        plugins=[problem_plugin],
+        plugins=[problem_plugin, ProblemDocsPlugin()],
         exception_handlers={Exception: internal_error},
         dependencies=DEPENDENCIES,
         request_max_body_size=settings.max_body,
@@ -113,6 +118,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     "apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")
                 }
             ),
-            security=[{"apiKey": []}],
         ),
     )

@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("serve", "keys")
+COMMANDS = ("serve", "keys", "validate", "convert", "preview", "generate", "remote", "backup")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -39,7 +39,8 @@ def _workspace(request: Request[Any, Any, Any]) -> Workspace:
 def _page(
     state: State,
     limit: int | None = Parameter(query="limit", default=None, ge=1),
-    offset: int = Parameter(query="offset", default=0, ge=0),
+    # SQLite integers are 64-bit: a larger offset would overflow in the query, not be empty.
+    offset: int = Parameter(query="offset", default=0, ge=0, le=2**63 - 1),
 ) -> Page:
     settings: Settings = state.settings
     if limit is not None and limit > settings.max_page_size:

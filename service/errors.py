@@ -124,10 +124,14 @@ def _http(exc: HTTPException) -> ProblemDetailsException:
     status = exc.status_code
     if status == 400:
         return BadRequest(f"the request body cannot be read: {exc.detail}")
+    headers = dict(exc.headers or {})
+    if status == 429 and "RateLimit-Reset" in headers:
+        # The rate limiter says when the window resets; clients act on Retry-After.
+        headers.setdefault("Retry-After", headers["RateLimit-Reset"])
     return ProblemDetailsException(
         detail=str(exc.detail),
         status_code=status,
-        headers=exc.headers,
+        headers=headers or None,
         type_="about:blank",
         title=HTTPStatus(status).phrase,
         extra=exc.extra if isinstance(exc.extra, dict) else None,

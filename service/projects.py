@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from pipeline.importers import convert
+from pipeline.schema import load_schema, used_providers
+from pipeline.schema.model import Array, Field, Object, Schema
 from pipeline.schema.parse import SchemaError
 from service.settings import Settings
 from storage import groups, projects
@@ -16,9 +21,6 @@ def prepare_schema(
 
     YAML is stored exactly as sent (comments and order kept); other formats are converted.
     """
-    from pipeline.importers import convert
-    from pipeline.schema import load_schema, used_providers
-
     if len(data.encode()) > settings.max_schema_bytes:
         raise SchemaError(
             [{"path": "data", "message": f"the schema exceeds {settings.max_schema_bytes} bytes"}]
@@ -27,7 +29,53 @@ def prepare_schema(
     schema = load_schema(
         text, providers=provider_names(db, ws), max_bytes=settings.max_schema_bytes
     )
+    check_size(schema, settings)
     return text, used_providers(schema)
+
+
+def _field_paths(prefix: str, fields: dict[str, Field]) -> Iterator[str]:
+    for name, spec in fields.items():
+        path = f"{prefix}.{name}"
+        yield path
+        while isinstance(spec, Array):
+            spec = spec.of
+        if isinstance(spec, Object):
+            yield from _field_paths(f"{path}.fields", spec.fields)
+
+
+def check_size(schema: Schema, settings: Settings) -> None:
+    """Refuse schemas with more entities or fields (nested ones count) than the settings allow.
+
+    Both bound the work of validating, planning and previewing a schema, which grows with them.
+    """
+    if len(schema.entities) > settings.max_entities:
+        raise SchemaError(
+            [
+                {
+                    "path": "entities",
+                    "line": None,
+                    "message": f"a schema may have at most {settings.max_entities} entities "
+                    f"(DRAFTA_MAX_ENTITIES); this one has {len(schema.entities)}",
+                }
+            ]
+        )
+    paths = (
+        p
+        for name, entity in schema.entities.items()
+        for p in _field_paths(f"entities.{name}.fields", entity.fields)
+    )
+    for seen, path in enumerate(paths, start=1):
+        if seen > settings.max_fields:
+            raise SchemaError(
+                [
+                    {
+                        "path": path,
+                        "line": None,
+                        "message": f"a schema may have at most {settings.max_fields} fields, "
+                        "nested ones included (DRAFTA_MAX_FIELDS)",
+                    }
+                ]
+            )
 
 
 def create_project(

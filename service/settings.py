@@ -28,6 +28,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_rows: int = 100_000_000
     max_body: int = 4 * 1024 * 1024
     max_schema_bytes: int = 1_000_000
+    max_entities: int = 100
+    max_fields: int = 2_000
+    max_provider_items: int = 100_000
     shard_rows: int = 1_048_576
     max_jobs_in_flight: int = 20
     rate_limit: int = 1200

@@ -24,8 +24,7 @@ NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 NAME_RULE = "letters, digits and _, starting with a letter, at most 64 characters"
 
 FIELD_CLASSES: dict[str, type[m.FieldBase]] = {
-    cls.__struct_config__.tag: cls
-    for cls in m.Field.__args__
+    cls.__struct_config__.tag: cls for cls in m.Field.__args__
 }
 
 

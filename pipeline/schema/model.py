@@ -148,9 +148,7 @@ Field: TypeAlias = (
 )
 
 BUILTIN_TYPES: tuple[str, ...] = tuple(
-    t.__struct_config__.tag
-    for t in Field.__args__
-    if t is not Mimesis
+    t.__struct_config__.tag for t in Field.__args__ if t is not Mimesis
 )
 
 

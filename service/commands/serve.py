@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
 
+from service import cluster
 from service.app import open_database
 from service.commands.keys import print_new_key
 from service.settings import load_settings
 from storage import keys
+
+# The exit code when the configured Dask scheduler cannot be used (uvicorn itself uses 3
+# for an application that fails to start).
+CLUSTER_UNAVAILABLE = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +31,11 @@ def _serve(args: argparse.Namespace) -> int:
     from service.app import create_app
 
     settings = load_settings()
+    try:
+        asyncio.run(cluster.probe(settings))
+    except cluster.ClusterUnavailable as exc:
+        print(f"drafta: cannot start: {exc}", file=sys.stderr, flush=True)
+        return CLUSTER_UNAVAILABLE
     db = open_database(settings)
     if keys.count_active_keys(db) == 0:
         print("No API key exists yet; here is the first one.")

@@ -6,12 +6,29 @@ import msgspec
 from litestar import Controller, delete, get, post, put
 
 from service.deps import Page
-from service.dto import Provider, ProviderIn, ProviderRef, ProviderSummary, ProviderUpdate
+from service.dto import (
+    Provider,
+    ProviderIn,
+    ProviderRef,
+    ProviderSummary,
+    ProviderUpdate,
+    Value,
+)
 from service.errors import ConflictError, Invalid
+from service.settings import Settings
 from storage import providers
 from storage.db import Database
 from storage.keys import Workspace
 from storage.projects import projects_using_provider
+
+
+def check_items(values: list[Value], settings: Settings, field: str) -> None:
+    if len(values) > settings.max_provider_items:
+        raise Invalid(
+            f"a provider may hold at most {settings.max_provider_items} values "
+            f"(DRAFTA_MAX_PROVIDER_ITEMS); this one has {len(values)}",
+            field=field,
+        )
 
 
 class ProviderController(Controller):
@@ -27,11 +44,18 @@ class ProviderController(Controller):
 
     @post("/", summary="Create one provider or several at once (all or none)")
     async def create_providers(
-        self, db: Database, workspace: Workspace, data: list[ProviderIn] | ProviderIn
+        self,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        data: list[ProviderIn] | ProviderIn,
     ) -> list[ProviderRef]:
         items = data if isinstance(data, list) else [data]
         if not items:
             raise Invalid("at least one provider is required", field="$")
+        for index, item in enumerate(items):
+            where = f"[{index}].data" if isinstance(data, list) else "data"
+            check_items(item.data, settings, where)
         names = [p.name for p in items]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -45,8 +69,14 @@ class ProviderController(Controller):
 
     @put("/{provider_id:str}", summary="Replace a provider's data (and optionally its name)")
     async def update_provider(
-        self, db: Database, workspace: Workspace, provider_id: str, data: ProviderUpdate
+        self,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        provider_id: str,
+        data: ProviderUpdate,
     ) -> Provider:
+        check_items(data.data, settings, "data")
         current = providers.get_provider(db, workspace.id, provider_id)
         if data.name and data.name != current["name"]:
             users = projects_using_provider(db, workspace.id, current["name"])

@@ -1,0 +1,237 @@
+"""Load test of the API: concurrent clients create projects, submit small jobs and poll them.
+
+    python bench/load.py                     # starts its own service on 127.0.0.1
+    python bench/load.py --url URL --key KEY # an existing service (raise its DRAFTA_RATE_LIMIT
+                                             # and DRAFTA_MAX_JOBS_IN_FLIGHT first)
+
+Prints requests/s and p50/p99 latency per endpoint, the errors, and whether every job
+completed. Exits 1 on any error or unfinished job. Loopback only, bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import httpx
+
+SCHEMA = """\
+version: 1
+entities:
+  Customer:
+    count: 1000
+    fields:
+      id: {type: sequence}
+      first_name: person.first_name
+      email: {type: template, template: "{first_name|lower}.{id}@example.com", unique: true}
+      tier: {type: choice, values: [free, pro, enterprise], weights: [80, 15, 5]}
+      balance: {type: float, min: 0, max: 1000, decimals: 2}
+"""
+KEY_RE = re.compile(r"^(dft_\S+)$", re.M)
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    submitted: int = 0
+    completed: int = 0
+    failed: int = 0
+
+    async def call(
+        self, http: httpx.AsyncClient, label: str, method: str, url: str, **kw: object
+    ) -> httpx.Response | None:
+        start = time.perf_counter()
+        try:
+            r = await http.request(method, url, **kw)  # type: ignore[arg-type]
+        except httpx.HTTPError as exc:
+            self.errors.append(f"{label}: {type(exc).__name__}: {exc}")
+            return None
+        self.latencies[label].append(time.perf_counter() - start)
+        if r.status_code >= 400:
+            self.errors.append(f"{label}: {r.status_code} {r.text[:200]}")
+            return None
+        return r
+
+
+async def client_loop(
+    http: httpx.AsyncClient, n: int, stats: Stats, args: argparse.Namespace, deadline: float
+) -> None:
+    r = await stats.call(
+        http, "POST /project-group", "POST", "/project-group", json={"name": f"load-{n}"}
+    )
+    if r is None:
+        return
+    body = {"project_group_id": r.json()["id"], "name": "shop", "data": SCHEMA}
+    r = await stats.call(http, "POST /project", "POST", "/project", json=body)
+    if r is None:
+        return
+    project = r.json()["id"]
+    job_body = {"entity_name": "Customer", "count": args.rows, "format": "csv"}
+    while time.monotonic() < deadline:
+        r = await stats.call(
+            http, "POST /data/{project_id}", "POST", f"/data/{project}", json=job_body
+        )
+        if r is None:
+            return
+        stats.submitted += 1
+        job = r.json()["id"]
+        while True:
+            await asyncio.sleep(args.poll)
+            r = await stats.call(http, "GET /data/{id}/status", "GET", f"/data/{job}/status")
+            if r is None:
+                return
+            status = r.json()["status"]
+            if status == "completed":
+                stats.completed += 1
+                break
+            if status == "failed":
+                stats.failed += 1
+                stats.errors.append(f"job {job} failed: {r.json()['error']}")
+                break
+            if time.monotonic() > deadline + args.grace:
+                return
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def own_service(workers: int | None) -> Iterator[tuple[str, str]]:
+    """``drafta serve`` on a free loopback port with a fresh home; yields (url, key)."""
+    home = tempfile.mkdtemp(prefix="drafta-load-")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DRAFTA_HOME": home,
+        "DRAFTA_RATE_LIMIT": "1000000",
+        "DRAFTA_MAX_JOBS_IN_FLIGHT": "1000",
+        "DRAFTA_DASHBOARD_ADDRESS": ":0",
+    }
+    if workers:
+        env["DRAFTA_WORKERS"] = str(workers)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers-log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    output = ""
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:
+            output += line
+            if line.startswith("Drafta listening"):
+                break
+        found = KEY_RE.findall(output)
+        if not found:
+            raise RuntimeError(f"the service printed no key:\n{output}")
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"the service did not start:\n{output}")
+            time.sleep(0.2)
+        yield url, found[-1]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def report(stats: Stats, elapsed: float) -> bool:
+    print(f"{'endpoint':<26} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for label, values in sorted(stats.latencies.items()):
+        print(
+            f"{label:<26} {len(values):>9} {len(values) / elapsed:>8.1f} "
+            f"{statistics.median(values) * 1000:>8.1f} {percentile(values, 0.99) * 1000:>8.1f}"
+        )
+    total = sum(len(v) for v in stats.latencies.values())
+    print(f"total: {total} requests in {elapsed:.1f} s ({total / elapsed:.1f} req/s)")
+    locked = sum("database is locked" in e for e in stats.errors)
+    print(f"errors: {len(stats.errors)} (database is locked: {locked})")
+    for line in stats.errors[:10]:
+        print(f"  {line}")
+    all_done = stats.completed == stats.submitted and stats.failed == 0
+    print(f"jobs: {stats.submitted} submitted, {stats.completed} completed, {stats.failed} failed")
+    print(f"every job completed: {'yes' if all_done else 'no'}")
+    return not stats.errors and all_done
+
+
+async def run(url: str, key: str, args: argparse.Namespace) -> bool:
+    stats = Stats()
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30, limits=limits) as http:
+        start = time.monotonic()
+        deadline = start + args.seconds
+        await asyncio.gather(
+            *(client_loop(http, n, stats, args, deadline) for n in range(args.clients))
+        )
+        elapsed = time.monotonic() - start
+    return report(stats, elapsed)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running service (default: start one on 127.0.0.1)")
+    parser.add_argument("--key", help="an API key of that service")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--rows", type=int, default=1000, help="rows per job")
+    parser.add_argument("--poll", type=float, default=0.05, help="seconds between status polls")
+    parser.add_argument(
+        "--grace", type=float, default=60.0, help="seconds jobs may take after the end"
+    )
+    parser.add_argument("--workers", type=int, help="workers of the embedded cluster")
+    args = parser.parse_args()
+    if args.url:
+        if not args.key:
+            parser.error("--key is needed with --url")
+        ok = asyncio.run(run(args.url, args.key, args))
+    else:
+        with own_service(args.workers) as (url, key):
+            ok = asyncio.run(run(url, key, args))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Faults: storage that cannot be written, the scheduler gone mid-job, a live database copy."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.daskcluster import DaskCluster
+from tests.jobhelpers import PEOPLE, wait_for
+from tests.live import LiveServer
+
+
+def _project(http: httpx.Client, name: str = "p") -> str:
+    group = http.post("/project-group", json={"name": f"g-{name}"}).json()
+    r = http.post("/project", json={"project_group_id": group["id"], "name": name, "data": PEOPLE})
+    assert r.status_code == 201, r.text
+    project_id: str = r.json()["id"]
+    return project_id
+
+
+@pytest.fixture
+def own_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
+    """A scheduler and worker of this test's own, so killing them harms no other test."""
+    cluster = DaskCluster(tmp_path).start(1)
+    yield cluster
+    cluster.stop()
+
+
+def test_storage_turning_into_a_file_mid_job_fails_it_with_the_reason(
+    tmp_path: Path, dask_cluster: DaskCluster
+) -> None:
+    # Root ignores chmod and no small tmpfs is at hand, so the storage is made unusable for
+    # real: its folder is swapped for a plain file while shards are being written.
+    storage = tmp_path / "store"
+    env = {
+        "DRAFTA_SCHEDULER_ADDRESS": dask_cluster.address,
+        "DRAFTA_SHARD_ROWS": "20000",
+        "DRAFTA_STORAGE_URL": str(storage),
+    }
+    server = LiveServer(tmp_path / "home", env=env).start()
+    try:
+        auth = {"Authorization": f"Bearer {server.key}"}
+        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
+            project = _project(http)
+            body = {"entity_name": "Order", "count": 2_000_000, "format": "csv"}
+            job = http.post(f"/data/{project}", json=body).json()["id"]
+            deadline = time.monotonic() + 60
+            while http.get(f"/data/{job}/status").json()["progress"]["shards_done"] < 1:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            moved = tmp_path / "moved"
+            storage.rename(moved)
+            storage.write_text("not a folder any more")
+            status = wait_for(http, auth, job, timeout=120)
+            assert status["status"] == "failed"
+            assert "Error" in status["error"], status["error"]
+            assert http.get("/health").status_code == 200
+            assert http.get(f"/data/{job}/status").status_code == 200
+            assert http.get("/project-group").status_code == 200
+    finally:
+        server.stop()
+
+
+def test_scheduler_gone_mid_job_fails_the_job_and_the_service_keeps_serving(
+    tmp_path: Path, own_cluster: DaskCluster
+) -> None:
+    env = {"DRAFTA_SCHEDULER_ADDRESS": own_cluster.address, "DRAFTA_SHARD_ROWS": "50000"}
+    server = LiveServer(tmp_path / "home", env=env).start()
+    try:
+        auth = {"Authorization": f"Bearer {server.key}"}
+        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
+            project = _project(http)
+            body = {"entity_name": "Order", "count": 5_000_000, "format": "csv"}
+            job = http.post(f"/data/{project}", json=body).json()["id"]
+            deadline = time.monotonic() + 60
+            while http.get(f"/data/{job}/status").json()["progress"]["shards_done"] < 1:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            assert own_cluster.scheduler is not None
+            own_cluster.scheduler.kill()
+            own_cluster.scheduler.wait(10)
+            status = wait_for(http, auth, job, timeout=120)
+            assert status["status"] == "failed", status
+            assert "scheduler" in status["error"].lower(), status["error"]
+            assert http.get("/health").status_code == 200
+            assert http.get("/project-group").status_code == 200
+            listed = http.get("/data").json()
+            assert [j["id"] for j in listed] == [job]
+    finally:
+        server.stop()
+
+
+def test_backup_while_the_service_runs(tmp_path: Path, dask_cluster: DaskCluster) -> None:
+    home = tmp_path / "home"
+    server = LiveServer(home, env={"DRAFTA_SCHEDULER_ADDRESS": dask_cluster.address}).start()
+    try:
+        auth = {"Authorization": f"Bearer {server.key}"}
+        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
+            project = _project(http, "kept")
+            job = http.post(f"/data/{project}", json={"entity_name": "Customer", "count": 10})
+            copy = tmp_path / "copy.db"
+            env = {**os.environ, "DRAFTA_HOME": str(home)}
+            done = subprocess.run(
+                [sys.executable, "-m", "service.cli", "backup", str(copy)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            again = subprocess.run(
+                [sys.executable, "-m", "service.cli", "backup", str(copy)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert again.returncode == 1
+            assert "exists" in again.stdout
+            assert http.get("/health").status_code == 200
+        with sqlite3.connect(copy) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            names = [r[0] for r in db.execute("SELECT name FROM projects")]
+            jobs = [r[0] for r in db.execute("SELECT id FROM jobs")]
+        assert names == ["kept"]
+        assert jobs == [job.json()["id"]]
+    finally:
+        server.stop()
