@@ -14,7 +14,6 @@ from distributed import Client
 from tests.live import free_port
 
 
-
 def _dask_cli(*args: str) -> list[str]:
     # The `dask` console script of this interpreter's environment.
     return [str(Path(sys.executable).with_name("dask")), *args]
@@ -35,8 +34,13 @@ class DaskCluster:
         log = open(self.workdir / "scheduler.log", "wb")  # noqa: SIM115
         self.scheduler = subprocess.Popen(
             _dask_cli(
-                "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-                "--dashboard-address", ":0",
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dashboard-address",
+                ":0",
             ),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -52,9 +56,19 @@ class DaskCluster:
         log = open(self.workdir / f"worker{index}.log", "wb")  # noqa: SIM115
         proc = subprocess.Popen(
             _dask_cli(
-                "worker", self.address, "--nworkers", "1", "--nthreads", "1",
-                "--no-dashboard", "--host", "127.0.0.1", "--death-timeout", "60",
-                "--local-directory", str(self.workdir / f"w{index}"),
+                "worker",
+                self.address,
+                "--nworkers",
+                "1",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+                "--death-timeout",
+                "60",
+                "--local-directory",
+                str(self.workdir / f"w{index}"),
             ),
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -7,8 +7,8 @@ import re
 import signal
 import socket
 import subprocess
-import threading
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field

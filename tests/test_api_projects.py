@@ -47,7 +47,9 @@ def test_update_on_both_paths(client: Client, auth: dict[str, str]) -> None:
     assert r.status_code == 200
     assert r.json()["data"] == SCHEMA
     changed = SCHEMA.replace("count: 10", "count: 20")
-    r = client.put("/project/data-analysis/m", json={"data": changed, "format": "yaml"}, headers=auth)
+    r = client.put(
+        "/project/data-analysis/m", json={"data": changed, "format": "yaml"}, headers=auth
+    )
     assert r.status_code == 200
     assert client.get(f"/project/{pid}", headers=auth).json()["data"] == changed
 

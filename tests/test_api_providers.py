@@ -66,9 +66,12 @@ def test_bad_provider_bodies_are_422(client: Client, auth: dict[str, str]) -> No
 
 
 def test_provider_in_use_cannot_be_deleted(client: Client, auth: dict[str, str]) -> None:
-    ref = client.post("/provider", json={"name": "Tiers", "data": ["a", "b"]}, headers=auth).json()[0]
+    created = client.post("/provider", json={"name": "Tiers", "data": ["a", "b"]}, headers=auth)
+    ref = created.json()[0]
     group = client.post("/project-group", json={"name": "g"}, headers=auth).json()
-    schema = "entities:\n  T:\n    count: 3\n    fields:\n      tier: {type: provider, name: Tiers}\n"
+    schema = (
+        "entities:\n  T:\n    count: 3\n    fields:\n      tier: {type: provider, name: Tiers}\n"
+    )
     r = client.post(
         "/project",
         json={"project_group_id": group["id"], "name": "uses", "data": schema},
@@ -78,7 +81,9 @@ def test_provider_in_use_cannot_be_deleted(client: Client, auth: dict[str, str])
     refused = client.delete(f"/provider/{ref['id']}", headers=auth)
     assert refused.status_code == 409
     assert "g/uses" in refused.json()["detail"]
-    rename = client.put(f"/provider/{ref['id']}", json={"data": ["c"], "name": "Other"}, headers=auth)
+    rename = client.put(
+        f"/provider/{ref['id']}", json={"data": ["c"], "name": "Other"}, headers=auth
+    )
     assert rename.status_code == 409
     client.delete(f"/project/{r.json()['id']}", headers=auth)
     assert client.delete(f"/provider/{ref['id']}", headers=auth).status_code == 204

@@ -35,6 +35,17 @@ def test_layers_import_only_downwards() -> None:
 
 
 def test_top_level_layout() -> None:
-    for name in ["pyproject.toml", "service", "pipeline", "storage", "deploy", "tests",
-                 "notebooks", "README.md", "Makefile", "constraints.txt", ".ci/run"]:
+    for name in [
+        "pyproject.toml",
+        "service",
+        "pipeline",
+        "storage",
+        "deploy",
+        "tests",
+        "notebooks",
+        "README.md",
+        "Makefile",
+        "constraints.txt",
+        ".ci/run",
+    ]:
         assert (ROOT / name).exists(), name

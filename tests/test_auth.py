@@ -43,7 +43,10 @@ def test_keys_are_stored_hashed_and_revocable(client: Client) -> None:
     headers = {"Authorization": f"Bearer {new.key}"}
     assert client.get("/project-group", headers=headers).status_code == 200
     wrong = new.key[:-2] + ("AA" if not new.key.endswith("AA") else "BB")
-    assert client.get("/project-group", headers={"Authorization": f"Bearer {wrong}"}).status_code == 401
+    assert (
+        client.get("/project-group", headers={"Authorization": f"Bearer {wrong}"}).status_code
+        == 401
+    )
     revoke_key(db, new.prefix)
     assert client.get("/project-group", headers=headers).status_code == 401
 
@@ -74,5 +77,8 @@ def test_workspaces_cannot_see_each_other(
     )
     assert cross.status_code == 404
     # The same names are free in the other workspace.
-    assert client.post("/project-group", json={"name": "secret"}, headers=other_auth).status_code == 201
+    assert (
+        client.post("/project-group", json={"name": "secret"}, headers=other_auth).status_code
+        == 201
+    )
     assert client.get(f"/project/{project['id']}", headers=auth).status_code == 200

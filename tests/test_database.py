@@ -42,10 +42,22 @@ def test_failed_write_changes_nothing(tmp_path: Path) -> None:
     try:
         with db.write() as tx:
             tx["project_groups"].insert(
-                {"id": "a", "workspace_id": ws.id, "name": "one", "created_at": "", "updated_at": ""}
+                {
+                    "id": "a",
+                    "workspace_id": ws.id,
+                    "name": "one",
+                    "created_at": "",
+                    "updated_at": "",
+                }
             )
             tx["project_groups"].insert(
-                {"id": "a", "workspace_id": ws.id, "name": "two", "created_at": "", "updated_at": ""}
+                {
+                    "id": "a",
+                    "workspace_id": ws.id,
+                    "name": "two",
+                    "created_at": "",
+                    "updated_at": "",
+                }
             )
     except sqlite3.IntegrityError:
         pass
@@ -67,7 +79,9 @@ def test_concurrent_writers_in_two_connections(tmp_path: Path) -> None:
         except Exception as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(db, p)) for db, p in ((first, "a"), (second, "b"))]
+    threads = [
+        threading.Thread(target=work, args=(db, p)) for db, p in ((first, "a"), (second, "b"))
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -15,7 +15,15 @@ from tests.jobhelpers import make_project, wait_for
 
 Client = TestClient[Litestar]
 CUSTOMER_COLUMNS = [
-    "id", "first_name", "email", "age", "balance", "active", "joined", "birthday", "code",
+    "id",
+    "first_name",
+    "email",
+    "age",
+    "balance",
+    "active",
+    "joined",
+    "birthday",
+    "code",
 ]
 
 
@@ -44,7 +52,10 @@ def test_every_format_completes_and_reads_back(client: Client, auth: dict[str, s
         assert status["status"] == "completed", status
         assert status["seed"] == 11
         assert status["progress"] == {
-            "rows_done": 5000, "rows_total": 5000, "shards_done": 3, "shards_total": 3,
+            "rows_done": 5000,
+            "rows_total": 5000,
+            "shards_done": 3,
+            "shards_total": 3,
         }
         assert status["finished_at"] and status["started_at"] and status["error"] is None
         body = _download(client, auth, status)
@@ -68,10 +79,14 @@ def test_every_format_completes_and_reads_back(client: Client, auth: dict[str, s
 def test_references_point_at_parent_rows(client: Client, auth: dict[str, str]) -> None:
     project = make_project(client, auth)
     orders = json.loads(
-        _download(client, auth, _run(client, auth, project, entity_name="Order", count=4000, seed=3))
+        _download(
+            client, auth, _run(client, auth, project, entity_name="Order", count=4000, seed=3)
+        )
     )
     parents = json.loads(
-        _download(client, auth, _run(client, auth, project, entity_name="Customer", count=1000, seed=3))
+        _download(
+            client, auth, _run(client, auth, project, entity_name="Customer", count=1000, seed=3)
+        )
     )
     ids = {p["id"] for p in parents}
     assert {o["customer_id"] for o in orders} <= ids
@@ -90,7 +105,8 @@ def test_seed_is_reported_and_repeatable(client: Client, auth: dict[str, str]) -
 def test_progress_moves_on_a_multi_shard_job(client: Client, auth: dict[str, str]) -> None:
     project = make_project(client, auth)
     r = client.post(
-        f"/data/{project}", json={"entity_name": "Order", "count": 400_000, "format": "csv"},
+        f"/data/{project}",
+        json={"entity_name": "Order", "count": 400_000, "format": "csv"},
         headers=auth,
     )
     job = r.json()["id"]

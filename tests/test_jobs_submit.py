@@ -22,13 +22,21 @@ def test_bad_requests_are_refused(client: Client, auth: dict[str, str]) -> None:
         ({"entity_name": "Customer", "count": 0}, 422, "count"),
         ({"entity_name": "Customer", "count": 10**12}, 422, "count"),
         ({"entity_name": "Customer", "count": 5, "format": "xml"}, 422, "format"),
-        ({"entity_name": "Customer", "count": 5, "webhook_url": "ftp://x.org/h"}, 422, "webhook_url"),
+        (
+            {"entity_name": "Customer", "count": 5, "webhook_url": "ftp://x.org/h"},
+            422,
+            "webhook_url",
+        ),
         (
             {"entity_name": "Customer", "count": 5, "webhook_url": "http://169.254.169.254/latest"},
             422,
             "webhook_url",
         ),
-        ({"entity_name": "Customer", "count": 5, "webhook_url": "http://10.0.0.1/"}, 422, "webhook_url"),
+        (
+            {"entity_name": "Customer", "count": 5, "webhook_url": "http://10.0.0.1/"},
+            422,
+            "webhook_url",
+        ),
         ({"entity_name": "Customer", "count": 5, "seed": -1}, 422, "seed"),
         ({"count": 5}, 422, None),
     ]

@@ -80,7 +80,10 @@ def test_keys_cli_and_data_survive_a_restart(server: LiveServer, home: Path) -> 
     cli = [sys.executable, "-m", "service.cli"]
     created = subprocess.run(
         [*cli, "keys", "create", "--workspace", "analytics"],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith("dft_")
