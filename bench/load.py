@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
+import json
 import os
 import re
 import socket
@@ -24,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -196,18 +199,67 @@ def report(stats: Stats, elapsed: float) -> bool:
     return not stats.errors and all_done
 
 
+async def probe_job(http: httpx.AsyncClient) -> str:
+    """A finished job whose status the probe polls."""
+    group = (await http.post("/project-group", json={"name": "load-probe"})).json()["id"]
+    body = {"project_group_id": group, "name": "probe", "data": SCHEMA}
+    project = (await http.post("/project", json=body)).json()["id"]
+    job = (await http.post(f"/data/{project}", json={"entity_name": "Customer", "count": 1})).json()
+    return str(job["id"])
+
+
+def probe(url: str, key: str, job: str, seconds: float) -> None:
+    """One user polling a status every 20 ms over one plain connection, in its own process.
+
+    The 50 load clients share one Python event loop, so the latency they report includes
+    their own queueing; this probe shows what a single client sees while they run.
+    """
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=30)
+    latencies = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        start = time.perf_counter()
+        conn.request("GET", f"/data/{job}/status", headers={"Authorization": f"Bearer {key}"})
+        conn.getresponse().read()
+        latencies.append(time.perf_counter() - start)
+        time.sleep(0.02)
+    print(json.dumps(latencies))
+
+
 async def run(url: str, key: str, args: argparse.Namespace) -> bool:
     stats = Stats()
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     headers = {"Authorization": f"Bearer {key}"}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30, limits=limits) as http:
+        job = await probe_job(http)
+        prober = await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "--probe",
+            job,
+            "--url",
+            url,
+            "--key",
+            key,
+            "--seconds",
+            str(args.seconds),
+            stdout=asyncio.subprocess.PIPE,
+        )
         start = time.monotonic()
         deadline = start + args.seconds
         await asyncio.gather(
             *(client_loop(http, n, stats, args, deadline) for n in range(args.clients))
         )
         elapsed = time.monotonic() - start
-    return report(stats, elapsed)
+        out, _ = await prober.communicate()
+    ok = report(stats, elapsed)
+    probed = sorted(json.loads(out))
+    print(
+        f"single client probe, GET /data/{{id}}/status every 20 ms: {len(probed)} requests, "
+        f"p50 {percentile(probed, 0.5) * 1000:.1f} ms, p99 {percentile(probed, 0.99) * 1000:.1f} ms"
+    )
+    return ok
 
 
 def main() -> int:
@@ -222,7 +274,11 @@ def main() -> int:
         "--grace", type=float, default=60.0, help="seconds jobs may take after the end"
     )
     parser.add_argument("--workers", type=int, help="workers of the embedded cluster")
+    parser.add_argument("--probe", metavar="JOB", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.probe:
+        probe(args.url, args.key, args.probe, args.seconds)
+        return 0
     if args.url:
         if not args.key:
             parser.error("--key is needed with --url")

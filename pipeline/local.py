@@ -140,11 +140,13 @@ def _run_cluster(
             n_workers=max(workers, 1),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: another cluster may hold the usual one
             host="127.0.0.1",
         ) as cluster,
         Client(cluster) as client,
     ):
+        if progress:
+            print(f"Dask dashboard: {client.dashboard_link}", flush=True)
         futures = [
             client.submit(write_shard, s, key=f"shard-{job.job_id}-{s.index}", retries=2)
             for s in shards

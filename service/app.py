@@ -24,6 +24,7 @@ from service.controllers.preview import PreviewController
 from service.controllers.projects import ProjectController
 from service.controllers.providers import ProviderController
 from service.controllers.types import TypesController
+from service.database import open_database
 from service.deps import DEPENDENCIES
 from service.dto import Health
 from service.errors import internal_error, problem_plugin
@@ -31,8 +32,6 @@ from service.openapi import ProblemDocsPlugin
 from service.runner import JobRunner
 from service.settings import Settings, load_settings
 from service.webhooks.sender import WebhookSender
-from storage import migrations
-from storage.db import Database
 
 VERSION = version("drafta")
 log = logging.getLogger("drafta")
@@ -48,12 +47,6 @@ def _rate_key(request: Request[Any, Any, Any]) -> str:
     header = request.headers.get("authorization", "")
     prefix = header.partition(" ")[2].partition(".")[0]
     return prefix or (request.client.host if request.client else "anonymous")
-
-
-def open_database(settings: Settings) -> Database:
-    db = Database(settings.db_path)
-    migrations.apply(db.db)
-    return db
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import logging
@@ -54,7 +55,7 @@ class JobRunner:
         self.sender = sender
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
-    @property
+    @functools.cached_property
     def dashboard_link(self) -> str | None:
         link = getattr(self.client, "dashboard_link", None)
         return str(link) if link else None

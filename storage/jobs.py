@@ -27,8 +27,11 @@ def insert_job(db: Database, ws: str, fields: dict[str, Any]) -> dict:
         **fields,
         "providers": json.dumps(fields.get("providers", {})),
     }
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
     with db.write() as tx:
-        tx.table("jobs").insert(row)
+        # Plain SQL: this runs on every submit, and Table.insert re-reads the table's schema.
+        tx.execute(f"INSERT INTO jobs ({columns}) VALUES ({marks})", list(row.values()))
     return row
 
 

@@ -122,3 +122,10 @@ def m002_jobs_and_webhooks(db: SqliteUtilsDatabase) -> None:
         );
         """
     )
+
+
+@migrations()
+def m003_index_jobs_by_status(db: SqliteUtilsDatabase) -> None:
+    # Every submit counts the workspace's unfinished jobs; without this index that count
+    # scanned all of a workspace's jobs, and grew with its history.
+    db.executescript("CREATE INDEX jobs_in_flight ON jobs (workspace_id, status);")

@@ -4,7 +4,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from service.app import open_database
+from service.database import open_database
 from service.settings import load_settings
 from storage import migrations
 from storage.db import Database

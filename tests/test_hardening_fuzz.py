@@ -95,7 +95,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, dask_cluster: DaskCluster) 
 @pytest.fixture(scope="module")
 def key(served: ThreadServer) -> str:
     """A real key of a workspace that holds a group, a project, a provider and a job."""
-    from service.app import open_database
+    from service.database import open_database
 
     db = open_database(served.settings)
     new = create_key(db, "fuzz").key

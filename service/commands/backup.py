@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from service.app import open_database
+from service.database import open_database
 from service.settings import load_settings
 
 

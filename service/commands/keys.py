@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from service.app import open_database
+from service.database import open_database
 from service.settings import load_settings
 from storage import keys
 from storage.errors import NotFound

@@ -7,8 +7,8 @@ import asyncio
 import sys
 
 from service import cluster
-from service.app import open_database
 from service.commands.keys import print_new_key
+from service.database import open_database
 from service.settings import load_settings
 from storage import keys
 
