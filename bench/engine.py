@@ -29,24 +29,8 @@ from pipeline.engine import arrow_schema, generate_batches
 from pipeline.schema.parse import parse_schema
 from storage.formats import write_shard_file
 
-PERSON = """
-version: 1
-seed: 7
-entities:
-  Person:
-    count: 1000000
-    fields:
-      id:         {type: uuid}
-      first_name: person.first_name
-      last_name:  person.last_name
-      email:      {type: template, template: "{first_name|lower}.{last_name|lower}@example.com"}
-      age:        {type: integer, min: 18, max: 90}
-      signup:     {type: date, start: 2015-01-01, end: 2025-12-31}
-      country:    {type: choice, values: [US, DE, FR, GB, JP, BR, IN]}
-      balance:    {type: float, min: 0, max: 100000, decimals: 2}
-      is_active:  {type: boolean, true_rate: 0.8}
-      tier:       {type: choice, values: [free, pro, enterprise], weights: [80, 15, 5]}
-"""
+# The reference schema of every speed figure (a copy of the shared bench/person.yaml).
+PERSON = (Path(__file__).with_name("person.yaml")).read_text()
 
 
 def one_core() -> None:
