@@ -15,7 +15,6 @@ from storage.keys import create_key
 from tests.daskcluster import DaskCluster
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
