@@ -14,11 +14,7 @@ import argparse
 import asyncio
 import http.client
 import json
-import os
-import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,9 +22,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.live import LiveServer
 
 SCHEMA = """\
 version: 1
@@ -42,7 +42,6 @@ entities:
       tier: {type: choice, values: [free, pro, enterprise], weights: [80, 15, 5]}
       balance: {type: float, min: 0, max: 1000, decimals: 2}
 """
-KEY_RE = re.compile(r"^(dft_\S+)$", re.M)
 
 
 @dataclass
@@ -108,71 +107,25 @@ async def client_loop(
                 return
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def own_service(workers: int | None) -> Iterator[tuple[str, str]]:
     """``drafta serve`` on a free loopback port with a fresh home; yields (url, key)."""
-    home = tempfile.mkdtemp(prefix="drafta-load-")
-    port = free_port()
     env = {
-        **os.environ,
-        "DRAFTA_HOME": home,
         "DRAFTA_RATE_LIMIT": "1000000",
         "DRAFTA_MAX_JOBS_IN_FLIGHT": "1000",
         "DRAFTA_DASHBOARD_ADDRESS": ":0",
     }
     if workers:
         env["DRAFTA_WORKERS"] = str(workers)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers-log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    output = ""
-    assert proc.stdout is not None
-    try:
-        for line in proc.stdout:
-            output += line
-            if line.startswith("Drafta listening"):
-                break
-        found = KEY_RE.findall(output)
-        if not found:
-            raise RuntimeError(f"the service printed no key:\n{output}")
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"the service did not start:\n{output}")
-            time.sleep(0.2)
-        yield url, found[-1]
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryDirectory(prefix="drafta-load-") as home:
+        server = LiveServer(
+            Path(home) / "home", env=env, args=("--workers-log-level", "warning")
+        ).start(timeout=90)
         try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            assert server.key, "the service printed no key"
+            yield server.url, server.key
+        finally:
+            server.stop()
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -36,6 +36,12 @@ def _workspace(request: Request[Any, Any, Any]) -> Workspace:
     return workspace_of(request)
 
 
+def _base_url(request: Request[Any, Any, Any], state: State) -> str:
+    """Where this service is reached: DRAFTA_PUBLIC_URL, else the request's own base URL."""
+    settings: Settings = state.settings
+    return settings.public_url or str(request.base_url).rstrip("/")
+
+
 def _page(
     state: State,
     limit: int | None = Parameter(query="limit", default=None, ge=1),
@@ -53,4 +59,5 @@ DEPENDENCIES = {
     "settings": Provide(_settings, sync_to_thread=False),
     "workspace": Provide(_workspace, sync_to_thread=False),
     "page": Provide(_page, sync_to_thread=False),
+    "base_url": Provide(_base_url, sync_to_thread=False),
 }

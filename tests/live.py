@@ -34,6 +34,7 @@ class LiveServer:
     proc: subprocess.Popen[str] | None = None
     output: str = ""
     key: str | None = None
+    args: tuple[str, ...] = ()
     _lines: list[str] = field(default_factory=list)
 
     @property
@@ -43,7 +44,7 @@ class LiveServer:
     def start(self, timeout: float = 60) -> LiveServer:
         env = {**os.environ, "DRAFTA_HOME": str(self.home), **self.env}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), *self.args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.params import Parameter
 from litestar.response import Redirect, Stream
@@ -22,10 +22,6 @@ from storage.keys import Workspace
 StatusFilter = Literal["pending", "processing", "completed", "failed"]
 
 
-def _base_url(request: Request[Any, Any, Any], settings: Settings) -> str:
-    return settings.public_url or str(request.base_url).rstrip("/")
-
-
 class DataController(Controller):
     path = "/data"
     tags = ["data"]
@@ -33,8 +29,8 @@ class DataController(Controller):
     @post("/{project_id:str}", status_code=202, summary="Start generating rows of an entity")
     async def submit(
         self,
-        request: Request[Any, Any, Any],
         state: State,
+        base_url: str,
         db: Database,
         settings: Settings,
         workspace: Workspace,
@@ -51,7 +47,7 @@ class DataController(Controller):
             fmt=data.format,
             webhook_url=data.webhook_url,
             seed=data.seed,
-            base_url=_base_url(request, settings),
+            base_url=base_url,
         )
         state.runner.launch(row["id"])
         return JobAccepted(id=row["id"], status="pending")
@@ -59,10 +55,9 @@ class DataController(Controller):
     @get("/", summary="The workspace's jobs, newest first")
     async def list_jobs(
         self,
-        request: Request[Any, Any, Any],
         state: State,
         db: Database,
-        settings: Settings,
+        base_url: str,
         workspace: Workspace,
         page: Page,
         project_id: str | None = Parameter(query="project_id", default=None),
@@ -76,22 +71,22 @@ class DataController(Controller):
             limit=page.limit,
             offset=page.offset,
         )
-        base = _base_url(request, settings)
         link = state.runner.dashboard_link
-        return [msgspec.convert(usecases.status_body(r, base, link), JobStatusBody) for r in rows]
+        return [
+            msgspec.convert(usecases.status_body(r, base_url, link), JobStatusBody) for r in rows
+        ]
 
     @get("/{job_id:str}/status", summary="A job's status, progress and, when done, its file URL")
     async def status(
         self,
-        request: Request[Any, Any, Any],
         state: State,
         db: Database,
-        settings: Settings,
+        base_url: str,
         workspace: Workspace,
         job_id: str,
     ) -> JobStatusBody:
         row = jobs.get_job(db, workspace.id, job_id)
-        body = usecases.status_body(row, _base_url(request, settings), state.runner.dashboard_link)
+        body = usecases.status_body(row, base_url, state.runner.dashboard_link)
         return msgspec.convert(body, JobStatusBody)
 
     @get("/{job_id:str}/download", summary="The job's file (streamed; single ranges supported)")
@@ -114,8 +109,8 @@ class DataController(Controller):
     )
     async def remove(
         self,
-        request: Request[Any, Any, Any],
         state: State,
+        base_url: str,
         db: Database,
         settings: Settings,
         workspace: Workspace,
@@ -125,7 +120,7 @@ class DataController(Controller):
         if row["status"] in ("pending", "processing"):
             await state.runner.cancel(job_id)
             after = jobs.get_job(db, workspace.id, job_id)
-            body = usecases.status_body(after, _base_url(request, settings))
+            body = usecases.status_body(after, base_url)
             return Response(msgspec.convert(body, JobStatusBody), status_code=200)
         files.remove_tree(
             files.job_root(settings.storage, workspace.id, job_id), settings.storage_options
