@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -12,7 +14,9 @@ from litestar.testing import TestClient
 from service.webhooks.guard import UnsafeUrl, check_url
 from service.webhooks.sender import retry_delay
 from service.webhooks.signing import sign, verify
-from tests.jobhelpers import make_project, wait_for
+from tests.daskcluster import DaskCluster
+from tests.jobhelpers import PEOPLE, make_project, wait_for
+from tests.live import LiveServer, free_port
 from tests.receiver import Receiver
 
 Client = TestClient[Litestar]
@@ -139,3 +143,38 @@ def test_hanging_receiver_does_not_hold_up_jobs(
     ).json()["id"]
     assert wait_for(client, auth, second)["status"] == "completed"
     assert time.monotonic() - started < 3
+
+
+def test_pending_delivery_survives_a_restart(tmp_path: Path, dask_cluster: DaskCluster) -> None:
+    """A delivery still owed when the service stops is sent by the next start."""
+    port = free_port()
+    env = {
+        "DRAFTA_SCHEDULER_ADDRESS": dask_cluster.address,
+        "DRAFTA_WEBHOOK_ALLOW": "127.0.0.1",
+        "DRAFTA_WEBHOOK_RETRY": "0,2,2,2,2,2",
+    }
+    server = LiveServer(tmp_path / "home", env=env).start()
+    auth = {"Authorization": f"Bearer {server.key}"}
+    try:
+        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
+            group = http.post("/project-group", json={"name": "g"}).json()["id"]
+            body = {"project_group_id": group, "name": "p", "data": PEOPLE}
+            project = http.post("/project", json=body).json()["id"]
+            hook = f"http://127.0.0.1:{port}/hook"  # nothing listens there yet
+            job = http.post(
+                f"/data/{project}",
+                json={"entity_name": "Customer", "count": 20, "webhook_url": hook},
+            ).json()["id"]
+            wait_for(http, auth, job)
+            secret = http.get("/settings/webhook").json()["secret"]
+    finally:
+        server.kill()
+    receiver = Receiver(secret=secret, port=port).start()
+    restarted = LiveServer(tmp_path / "home", env=env).start()
+    try:
+        _wait_received(receiver, 1)
+        assert receiver.received[0].event["data"]["id"] == job
+        assert receiver.received[0].signature_ok
+    finally:
+        restarted.stop()
+        receiver.stop()
