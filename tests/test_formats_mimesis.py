@@ -12,8 +12,9 @@ import yaml
 
 from pipeline.engine import EngineError, generate_batches
 from pipeline.local import generate
-from pipeline.schema.mimesis_methods import list_methods
-from pipeline.schema.parse import parse_schema
+from pipeline.schema.mimesis_methods import LOCALES, list_methods
+from pipeline.schema.model import Entity, Mimesis, Schema
+from pipeline.schema.parse import SchemaError, parse_schema
 
 # Values relative to the current time cannot be reproduced from a seed.
 CLOCK_DEPENDENT = {"datetime.future_datetime", "datetime.past_datetime"}
@@ -46,6 +47,38 @@ def test_every_mimesis_method_in_every_format(tmp_path: Path, fmt: str) -> None:
 
 def test_clock_dependent_methods_are_refused_clearly() -> None:
     for name in sorted(CLOCK_DEPENDENT):
-        schema = parse_schema(f"entities:\n  M:\n    fields:\n      v: {name}\n")
+        assert name not in list_methods()
+        text = f"entities:\n  M:\n    fields:\n      v: {name}\n"
+        with pytest.raises(SchemaError, match="could not be repeated") as refused:
+            parse_schema(text)
+        assert refused.value.problems[0]["path"] == "entities.M.fields.v.type"
+        assert refused.value.problems[0]["line"] == 4
+        # The engine refuses them too, should a schema reach it without validation.
+        built = Schema(entities={"M": Entity(fields={"v": Mimesis(method=name)})})
         with pytest.raises(EngineError, match="cannot be pooled"):
-            list(generate_batches(schema, "M", 0, 5, seed=1, providers={}))
+            list(generate_batches(built, "M", 0, 5, seed=1, providers={}))
+
+
+LOCALE_METHODS = ["person.first_name", "person.last_name", "address.city", "text.word"]
+
+
+def test_every_locale_generates_realistic_values() -> None:
+    fields = "".join(f"      f{i}: {m}\n" for i, m in enumerate(LOCALE_METHODS))
+    seen: dict[str, list[str]] = {}
+    for locale in LOCALES:
+        schema = parse_schema(f'locale: "{locale}"\nentities:\n  M:\n    fields:\n{fields}')
+        (batch,) = generate_batches(schema, "M", 0, 50, seed=1, providers={})
+        columns = [batch.column(i).to_pylist() for i in range(len(LOCALE_METHODS))]
+        assert all(isinstance(v, str) and v for column in columns for v in column), locale
+        # Names and cities vary in every locale (some locales have a single sample word).
+        assert all(len(set(column)) > 5 for column in columns[:3]), locale
+        seen[locale] = columns[0]
+    # Each locale draws its own names: German names are not English ones.
+    assert set(seen["de"]) != set(seen["en"])
+    assert len(seen) == len(LOCALES) > 40
+
+
+def test_unquoted_no_is_explained() -> None:
+    with pytest.raises(SchemaError, match="quote the text") as refused:
+        parse_schema("locale: no\nentities:\n  M:\n    fields:\n      n: person.name\n")
+    assert refused.value.problems[0]["path"] == "locale"

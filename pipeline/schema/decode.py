@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from pipeline.schema import model as m
-from pipeline.schema.mimesis_methods import list_methods
+from pipeline.schema.mimesis_methods import list_methods, unknown_method_message
 from pipeline.schema.problems import Problems, did_you_mean
 from pipeline.schema.yaml_lines import Path
 
@@ -51,6 +51,9 @@ def _convert(value: Any, typ: Any, path: Path, problems: Problems) -> tuple[bool
         out = msgspec.convert(value, typ)
     except msgspec.ValidationError as exc:
         message = str(exc).split(" - at ", 1)[0]
+        if isinstance(value, bool):
+            # The classic YAML trap: locale `no` (Norwegian) or a choice value `off`.
+            message += "; YAML reads unquoted yes, no, on and off as booleans: quote the text"
         problems.add(path, f"{message} (got {value!r})")
         return False, None
     if isinstance(out, dt.datetime) and out.tzinfo is None:
@@ -159,11 +162,7 @@ def _decode_typed(
         body["method"] = kind
         cls: type[m.FieldBase] = m.Mimesis
         if kind not in list_methods():
-            from pipeline.schema.mimesis_methods import suggest
-
-            close = suggest(kind)
-            hint = f"; did you mean {' or '.join(close)}?" if close else ""
-            problems.add((*path, "type"), f"unknown mimesis method {kind!r}{hint}")
+            problems.add((*path, "type"), unknown_method_message(kind))
             return None
     elif kind in FIELD_CLASSES:
         cls = FIELD_CLASSES[kind]

@@ -107,11 +107,28 @@ def _provider_names(generic: mimesis.Generic) -> list[str]:
     )
 
 
-@functools.cache
 def list_methods() -> dict[str, MethodInfo]:
     """Every usable ``provider.method`` with its arguments and an example value, by name."""
+    return _introspect()[0]
+
+
+def unknown_method_message(name: str) -> str:
+    """Why ``name`` cannot be a field type, with the closest usable names."""
+    if name in _introspect()[1]:
+        return (
+            f"mimesis method {name!r} gives other values on every run under the same seed (it "
+            "depends on the clock or on earlier calls), so a job using it could not be repeated"
+        )
+    close = suggest(name)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"unknown mimesis method {name!r}{hint}"
+
+
+@functools.cache
+def _introspect() -> tuple[dict[str, MethodInfo], frozenset[str]]:
     generic = mimesis.Generic(locale=mimesis.Locale.EN, seed=_EXAMPLE_SEED)
     found: dict[str, MethodInfo] = {}
+    unrepeatable: set[str] = set()
     for provider_name in _provider_names(generic):
         provider = getattr(generic, provider_name)
         for method_name in sorted(dir(provider)):
@@ -124,14 +141,22 @@ def list_methods() -> dict[str, MethodInfo]:
             if args is None:
                 continue
             try:
+                provider.reseed(_EXAMPLE_SEED)
                 example = method()
+                provider.reseed(_EXAMPLE_SEED)
+                again = method()
             except Exception:  # a method that cannot run on defaults cannot be pooled either
                 continue
+            name = f"{provider_name}.{method_name}"
             if not _is_plain(example):
                 continue
-            name = f"{provider_name}.{method_name}"
+            # Values that depend on the clock (e.g. datetime.future_datetime) differ under the
+            # same seed: no job using them could be repeated, so they are not offered.
+            if again != example:
+                unrepeatable.add(name)
+                continue
             found[name] = MethodInfo(name=name, args=args, example=_to_builtin(example))
-    return found
+    return found, frozenset(unrepeatable)
 
 
 def suggest(name: str, limit: int = 3) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TypeAlias
 
 from pipeline.schema import model as m
-from pipeline.schema.mimesis_methods import LOCALES, list_methods, suggest
+from pipeline.schema.mimesis_methods import LOCALES, list_methods, unknown_method_message
 from pipeline.schema.problems import did_you_mean
 from pipeline.schema.templates import parse_template
 
@@ -168,9 +168,7 @@ def distribution_findings(dist: m.Distribution, *, allowed: tuple[str, ...]) -> 
 def _mimesis_findings(spec: m.Mimesis) -> Iterator[Finding]:
     info = list_methods().get(spec.method)
     if info is None:
-        close = suggest(spec.method)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        yield ("type",), f"unknown mimesis method {spec.method!r}{hint}"
+        yield ("type",), unknown_method_message(spec.method)
         return
     known = [a.name for a in info.args]
     for arg in spec.args:
