@@ -33,7 +33,10 @@ entities:
 
 
 def make_project(
-    client: TestClient[Litestar], auth: dict[str, str], schema: str = PEOPLE, name: str = "shop"
+    client: TestClient[Litestar] | Any,
+    auth: dict[str, str],
+    schema: str = PEOPLE,
+    name: str = "shop",
 ) -> str:
     group = client.post("/project-group", json={"name": f"g-{name}"}, headers=auth).json()
     r = client.post(
@@ -61,3 +64,12 @@ def wait_for(
         if time.monotonic() > deadline:
             raise TimeoutError(f"job {job_id} still {body['status']}: {body}")
         time.sleep(0.05)
+
+
+def wait_for_shards(http: Any, job_id: str, shards: int, timeout: float = 60) -> None:
+    """Until at least ``shards`` shards of a running job are done (to act mid-job)."""
+    deadline = time.monotonic() + timeout
+    while http.get(f"/data/{job_id}/status").json()["progress"]["shards_done"] < shards:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"job {job_id}: fewer than {shards} shards after {timeout}s")
+        time.sleep(0.02)

@@ -6,7 +6,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,16 +13,8 @@ import httpx
 import pytest
 
 from tests.daskcluster import DaskCluster
-from tests.jobhelpers import PEOPLE, wait_for
+from tests.jobhelpers import make_project, wait_for, wait_for_shards
 from tests.live import LiveServer
-
-
-def _project(http: httpx.Client, name: str = "p") -> str:
-    group = http.post("/project-group", json={"name": f"g-{name}"}).json()
-    r = http.post("/project", json={"project_group_id": group["id"], "name": name, "data": PEOPLE})
-    assert r.status_code == 201, r.text
-    project_id: str = r.json()["id"]
-    return project_id
 
 
 @pytest.fixture
@@ -49,13 +40,10 @@ def test_storage_turning_into_a_file_mid_job_fails_it_with_the_reason(
     try:
         auth = {"Authorization": f"Bearer {server.key}"}
         with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = _project(http)
+            project = make_project(http, {})
             body = {"entity_name": "Order", "count": 2_000_000, "format": "csv"}
             job = http.post(f"/data/{project}", json=body).json()["id"]
-            deadline = time.monotonic() + 60
-            while http.get(f"/data/{job}/status").json()["progress"]["shards_done"] < 1:
-                assert time.monotonic() < deadline
-                time.sleep(0.02)
+            wait_for_shards(http, job, 1)
             moved = tmp_path / "moved"
             storage.rename(moved)
             storage.write_text("not a folder any more")
@@ -77,13 +65,10 @@ def test_scheduler_gone_mid_job_fails_the_job_and_the_service_keeps_serving(
     try:
         auth = {"Authorization": f"Bearer {server.key}"}
         with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = _project(http)
+            project = make_project(http, {})
             body = {"entity_name": "Order", "count": 5_000_000, "format": "csv"}
             job = http.post(f"/data/{project}", json=body).json()["id"]
-            deadline = time.monotonic() + 60
-            while http.get(f"/data/{job}/status").json()["progress"]["shards_done"] < 1:
-                assert time.monotonic() < deadline
-                time.sleep(0.02)
+            wait_for_shards(http, job, 1)
             assert own_cluster.scheduler is not None
             own_cluster.scheduler.kill()
             own_cluster.scheduler.wait(10)
@@ -104,7 +89,7 @@ def test_backup_while_the_service_runs(tmp_path: Path, dask_cluster: DaskCluster
     try:
         auth = {"Authorization": f"Bearer {server.key}"}
         with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = _project(http, "kept")
+            project = make_project(http, {}, name="kept")
             job = http.post(f"/data/{project}", json={"entity_name": "Customer", "count": 10})
             copy = tmp_path / "copy.db"
             env = {**os.environ, "DRAFTA_HOME": str(home)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,16 +9,8 @@ import httpx
 import pytest
 
 from tests.daskcluster import DaskCluster
-from tests.jobhelpers import PEOPLE, wait_for
+from tests.jobhelpers import make_project, wait_for, wait_for_shards
 from tests.live import LiveServer
-
-
-def _project(http: httpx.Client) -> str:
-    group = http.post("/project-group", json={"name": "g"}).json()
-    r = http.post("/project", json={"project_group_id": group["id"], "name": "p", "data": PEOPLE})
-    assert r.status_code == 201, r.text
-    project_id: str = r.json()["id"]
-    return project_id
 
 
 @pytest.fixture
@@ -43,13 +34,10 @@ def test_api_killed_mid_job_resumes_with_same_output(
     assert live.key
     auth = {"Authorization": f"Bearer {live.key}"}
     with httpx.Client(base_url=live.url, headers=auth, timeout=30) as http:
-        project = _project(http)
+        project = make_project(http, {})
         body = {"entity_name": "Order", "count": 3_000_000, "format": "csv", "seed": 5}
         job = http.post(f"/data/{project}", json=body).json()["id"]
-        deadline = time.monotonic() + 60
-        while http.get(f"/data/{job}/status").json()["progress"]["shards_done"] < 3:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_for_shards(http, job, 3)
     live.kill()
     restarted = LiveServer(live.home, env=server_env).start()
     try:
@@ -72,13 +60,10 @@ def test_worker_killed_mid_job_does_not_fail_it(
 ) -> None:
     auth = {"Authorization": f"Bearer {live.key}"}
     with httpx.Client(base_url=live.url, headers=auth, timeout=30) as http:
-        project = _project(http)
+        project = make_project(http, {})
         body = {"entity_name": "Order", "count": 2_000_000, "format": "parquet", "seed": 9}
         job = http.post(f"/data/{project}", json=body).json()["id"]
-        deadline = time.monotonic() + 60
-        while http.get(f"/data/{job}/status").json()["progress"]["shards_done"] < 2:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_for_shards(http, job, 2)
         victim = dask_cluster.workers[0]
         victim.kill()
         dask_cluster.workers.remove(victim)
@@ -100,7 +85,7 @@ def test_unwritable_storage_fails_the_job_with_a_reason(
     try:
         auth = {"Authorization": f"Bearer {server.key}"}
         with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = _project(http)
+            project = make_project(http, {})
             job = http.post(f"/data/{project}", json={"entity_name": "Customer", "count": 100})
             status = wait_for(http, auth, job.json()["id"], timeout=120)
             assert status["status"] == "failed"

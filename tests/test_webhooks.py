@@ -15,7 +15,7 @@ from service.webhooks.guard import UnsafeUrl, check_url
 from service.webhooks.sender import retry_delay
 from service.webhooks.signing import sign, verify
 from tests.daskcluster import DaskCluster
-from tests.jobhelpers import PEOPLE, make_project, wait_for
+from tests.jobhelpers import make_project, wait_for
 from tests.live import LiveServer, free_port
 from tests.receiver import Receiver
 
@@ -157,9 +157,7 @@ def test_pending_delivery_survives_a_restart(tmp_path: Path, dask_cluster: DaskC
     auth = {"Authorization": f"Bearer {server.key}"}
     try:
         with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            group = http.post("/project-group", json={"name": "g"}).json()["id"]
-            body = {"project_group_id": group, "name": "p", "data": PEOPLE}
-            project = http.post("/project", json=body).json()["id"]
+            project = make_project(http, {})
             hook = f"http://127.0.0.1:{port}/hook"  # nothing listens there yet
             job = http.post(
                 f"/data/{project}",
