@@ -7,6 +7,7 @@ from typing import Literal
 import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.response import Redirect, Stream
 
@@ -14,6 +15,7 @@ from service import jobs as usecases
 from service.deps import Page
 from service.downloads import serve_file
 from service.dto import DataRequest, JobAccepted, JobStatusBody, WebhookSettings
+from service.openapi import problem
 from service.settings import Settings
 from storage import files, jobs
 from storage.db import Database
@@ -89,7 +91,16 @@ class DataController(Controller):
         body = usecases.status_body(row, base_url, state.runner.dashboard_link)
         return msgspec.convert(body, JobStatusBody)
 
-    @get("/{job_id:str}/download", summary="The job's file (streamed; single ranges supported)")
+    @get(
+        "/{job_id:str}/download",
+        summary="The job's file (streamed; single ranges supported)",
+        responses={
+            206: ResponseSpec(None, description="The byte range asked for (Content-Range)"),
+            304: ResponseSpec(None, description="Unchanged since the ETag in If-None-Match"),
+            307: ResponseSpec(None, description="Redirect to a signed URL (DRAFTA_SIGNED_URLS)"),
+            416: problem("The range is outside the file, or more than one range was asked"),
+        },
+    )
     async def download(
         self,
         db: Database,
@@ -106,6 +117,7 @@ class DataController(Controller):
         "/{job_id:str}",
         status_code=200,
         summary="Cancel a running job (200) or remove a finished one (204)",
+        responses={204: ResponseSpec(None, description="A finished job and its files removed")},
     )
     async def remove(
         self,
