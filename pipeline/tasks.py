@@ -4,6 +4,7 @@ a file at its final name is whole (it was renamed there), so it is kept, not mad
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import fsspec
 import msgspec
@@ -82,3 +83,9 @@ def write_whole(job: JobSpec) -> MergeResult:
     """
     (shard,) = plan_shards(job)
     return merge(job, [write_shard(shard)])
+
+
+def running_keys(dask_worker: Any) -> list[str]:
+    """The keys of the tasks this worker is executing now (for ``Client.run``)."""
+    state = dask_worker.state
+    return [str(task.key) for task in (*state.executing, *state.long_running)]

@@ -22,13 +22,13 @@ from service.dto import (
     GroupDetail,
     JobAccepted,
     JobStatusBody,
+    Preview,
     Project,
     ProjectCreated,
     Provider,
     ProviderRef,
     ProviderSummary,
 )
-from service.preview import Preview
 
 T = TypeVar("T")
 FINISHED = ("completed", "failed")

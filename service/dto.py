@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -156,3 +156,18 @@ class JobStatusBody(Out):
 class WebhookSettings(Out):
     secret: str
     signature_scheme: str = "Standard Webhooks v1 (HMAC-SHA256 of id.timestamp.body)"
+
+
+MAX_PREVIEW_ROWS = 100
+
+
+class PreviewRequest(In):
+    entity_name: str
+    count: Annotated[int, msgspec.Meta(ge=1, le=MAX_PREVIEW_ROWS)] = 10
+    seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
+
+
+class Preview(Out):
+    entity_name: str
+    seed: int
+    rows: list[dict[str, Any]]

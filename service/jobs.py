@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import functools
-import secrets
 from typing import Any
 
 from pipeline.capacity import uniqueness_problems
-from pipeline.schema import load_schema, used_providers
-from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError
 from service.errors import Invalid, TooMany
+from service.projects import check_entity, choose_seed, load_project_schema
 from service.settings import Settings
 from service.webhooks.guard import UnsafeUrl, check_url
-from storage import jobs, projects
+from storage import jobs
 from storage.db import Database
-from storage.providers import provider_names, provider_values
 
-FORMAT_EXT = {"json": "json", "csv": "csv", "parquet": "parquet"}
 MEDIA_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "parquet": "application/vnd.apache.parquet",
 }
-
-
-@functools.lru_cache(maxsize=256)
-def _load(text: str, providers: frozenset[str]) -> Schema:
-    # Jobs are submitted again and again on the same schema: parse and validate it once.
-    return load_schema(text, providers=providers)
 
 
 def submit_job(
@@ -45,16 +34,8 @@ def submit_job(
     base_url: str,
 ) -> dict:
     """Validate a request, snapshot schema and provider values, and store a pending job."""
-    project = projects.get_project(db, ws, project_id)
-    if not project["data"]:
-        raise Invalid("the project has no schema yet: PUT one first", field="project_id")
-    schema = _load(project["data"], frozenset(provider_names(db, ws)))
-    if entity_name not in schema.entities:
-        known = ", ".join(schema.entities)
-        raise Invalid(
-            f"entity {entity_name!r} is not in the schema; its entities are: {known}",
-            field="entity_name",
-        )
+    project, schema, values = load_project_schema(db, ws, project_id)
+    check_entity(schema, entity_name)
     if count > settings.max_rows:
         raise Invalid(f"count must be at most {settings.max_rows}", field="count")
     if webhook_url is not None:
@@ -62,7 +43,6 @@ def submit_job(
             check_url(webhook_url, settings.webhook_allow)
         except UnsafeUrl as exc:
             raise Invalid(str(exc), field="webhook_url") from exc
-    values = provider_values(db, ws, sorted(used_providers(schema)))
     problems = uniqueness_problems(schema, entity_name, count, values)
     if problems:
         raise SchemaError(problems)
@@ -71,8 +51,7 @@ def submit_job(
             f"at most {settings.max_jobs_in_flight} jobs may run at once per workspace",
             headers={"Retry-After": "5"},
         )
-    if seed is None:
-        seed = schema.seed if schema.seed is not None else secrets.randbelow(2**31)
+    seed = choose_seed(seed, schema)
     return jobs.insert_job(
         db,
         ws,

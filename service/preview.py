@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import io
-import secrets
 from collections.abc import Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import msgspec
 
-# The request and answer types are imported by the Python client, which needs none of these.
-if TYPE_CHECKING:
-    from pipeline.schema.model import Schema
-    from storage.db import Database
-
-MAX_PREVIEW_ROWS = 100
-Seed = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
-
-
-class PreviewRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    entity_name: str
-    count: Annotated[int, msgspec.Meta(ge=1, le=MAX_PREVIEW_ROWS)] = 10
-    seed: Seed | None = None
-
-
-class Preview(msgspec.Struct, kw_only=True):
-    entity_name: str
-    seed: int
-    rows: list[dict[str, Any]]
+from pipeline.capacity import uniqueness_problems
+from pipeline.engine import generate_batches
+from pipeline.schema import SchemaError, load_schema
+from pipeline.schema.model import Schema
+from service.dto import Preview, PreviewRequest
+from service.projects import check_entity, choose_seed, load_project_schema
+from storage.db import Database
+from storage.formats.json import write_json
 
 
 def render_rows(
@@ -42,11 +30,6 @@ def render_rows(
 
     The json writer itself renders them, so a preview and a json job's file always agree.
     """
-    from pipeline.capacity import uniqueness_problems
-    from pipeline.engine import generate_batches
-    from pipeline.schema import SchemaError
-    from storage.formats.json import write_json
-
     data = {name: list(values) for name, values in providers.items()}
     problems = uniqueness_problems(schema, entity, count, data)
     if problems:
@@ -57,24 +40,6 @@ def render_rows(
     return rows
 
 
-def choose_seed(requested: int | None, schema: Schema) -> int:
-    """The request's seed, else the schema's, else a new one (reported so it can be repeated)."""
-    if requested is not None:
-        return requested
-    return schema.seed if schema.seed is not None else secrets.randbelow(2**31)
-
-
-def check_entity(schema: Schema, entity: str) -> None:
-    from service.errors import Invalid
-
-    if entity not in schema.entities:
-        known = ", ".join(schema.entities)
-        raise Invalid(
-            f"entity {entity!r} is not in the schema; its entities are: {known}",
-            field="entity_name",
-        )
-
-
 def preview_schema(
     text: str,
     request: PreviewRequest,
@@ -83,8 +48,6 @@ def preview_schema(
     known_providers: Collection[str] | None = None,
 ) -> Preview:
     """A preview of schema text; raises SchemaError (invalid schema) or Invalid (entity)."""
-    from pipeline.schema import load_schema
-
     return _preview(load_schema(text, providers=known_providers), request, providers)
 
 
@@ -92,16 +55,7 @@ def preview_project(
     db: Database, ws: str, project_ref: str, group: str | None, request: PreviewRequest
 ) -> Preview:
     """A preview of a stored project (by id, or by name within ``group``)."""
-    from pipeline.schema import load_schema, used_providers
-    from service.errors import Invalid
-    from storage import projects
-    from storage.providers import provider_names, provider_values
-
-    project = projects.get_project(db, ws, project_ref, group)
-    if not project["data"]:
-        raise Invalid("the project has no schema yet: PUT one first", field="project_id")
-    schema = load_schema(project["data"], providers=provider_names(db, ws))
-    values = provider_values(db, ws, sorted(used_providers(schema)))
+    _, schema, values = load_project_schema(db, ws, project_ref, group)
     return _preview(schema, request, values)
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from pipeline.importers import convert
 from pipeline.schema import load_schema, used_providers
 from pipeline.schema.model import Array, Field, Object, Schema
 from pipeline.schema.parse import SchemaError
+from service.errors import Invalid
 from service.settings import Settings
 from storage import groups, projects
 from storage.db import Database
-from storage.providers import provider_names
+from storage.providers import provider_names, provider_values
 
 
 def prepare_schema(
@@ -91,3 +95,45 @@ def update_project(
 ) -> dict:
     text, used = prepare_schema(db, settings, ws, data, fmt)
     return projects.update_project(db, ws, project_id, text, used)
+
+
+class ProjectSchema(NamedTuple):
+    """A stored project with its validated schema and the values of the providers it uses."""
+
+    project: dict[str, Any]
+    schema: Schema
+    providers: dict[str, list[Any]]
+
+
+@functools.lru_cache(maxsize=256)
+def _validated(text: str, providers: frozenset[str]) -> Schema:
+    # Jobs and previews come again and again on the same schema: parse and validate it once.
+    return load_schema(text, providers=providers)
+
+
+def load_project_schema(
+    db: Database, ws: str, project_ref: str, group: str | None = None
+) -> ProjectSchema:
+    """A project (by id, or by name within ``group``) ready to generate from."""
+    project = projects.get_project(db, ws, project_ref, group)
+    if not project["data"]:
+        raise Invalid("the project has no schema yet: PUT one first", field="project_id")
+    schema = _validated(project["data"], frozenset(provider_names(db, ws)))
+    values = provider_values(db, ws, sorted(used_providers(schema)))
+    return ProjectSchema(project, schema, values)
+
+
+def check_entity(schema: Schema, entity: str) -> None:
+    if entity not in schema.entities:
+        known = ", ".join(schema.entities)
+        raise Invalid(
+            f"entity {entity!r} is not in the schema; its entities are: {known}",
+            field="entity_name",
+        )
+
+
+def choose_seed(requested: int | None, schema: Schema) -> int:
+    """The request's seed, else the schema's, else a new one (reported so it can be repeated)."""
+    if requested is not None:
+        return requested
+    return schema.seed if schema.seed is not None else secrets.randbelow(2**31)

@@ -23,7 +23,7 @@ from distributed.client import FutureCancelledError
 
 from pipeline.jobstate import JobStatus, check_transition
 from pipeline.plan import JobSpec, ShardSpec, plan_shards
-from pipeline.tasks import ShardResult, merge, write_shard, write_whole
+from pipeline.tasks import ShardResult, merge, running_keys, write_shard, write_whole
 from service.jobs import status_body
 from service.settings import Settings
 from service.webhooks.sender import WebhookSender
@@ -35,6 +35,7 @@ TASK_RETRIES = 3
 PROGRESS_EVERY = 0.25  # seconds between progress writes
 WINDOW_PER_THREAD = 4  # shard tasks kept on the cluster per worker thread
 MIN_WINDOW = 8
+QUIET_BEFORE_REMOVING = 0.3  # seconds with none of a cancelled job's tasks running
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -54,6 +55,7 @@ class JobRunner:
         self.client = client
         self.sender = sender
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._futures: dict[str, list[Any]] = {}  # every future a running job submitted
 
     @functools.cached_property
     def dashboard_link(self) -> str | None:
@@ -70,9 +72,14 @@ class JobRunner:
         if job_id not in self._tasks:
             task = asyncio.create_task(self._run(job_id), name=f"job-{job_id}")
             self._tasks[job_id] = task
-            task.add_done_callback(lambda _t: self._tasks.pop(job_id, None))
+            task.add_done_callback(lambda _t: self._forget(job_id))
+
+    def _forget(self, job_id: str) -> None:
+        self._tasks.pop(job_id, None)
+        self._futures.pop(job_id, None)
 
     async def cancel(self, job_id: str) -> None:
+        submitted = self._futures.get(job_id, [])
         task = self._tasks.get(job_id)
         if task is not None:
             task.cancel()
@@ -81,21 +88,33 @@ class JobRunner:
         row = jobs.get_job(self.db, None, job_id, full=True)
         if row["status"] in (JobStatus.PENDING, JobStatus.PROCESSING):
             self._finish(row, JobStatus.FAILED, error="cancelled")
-        await self._drain(job_id)
+        await self._drain(job_id, submitted)
         files.remove_tree(self._spec(row).root_url, self.settings.storage_options)
 
-    async def _drain(self, job_id: str, timeout: float = 60.0) -> None:
-        """Wait until no worker still runs one of the job's tasks.
+    async def _drain(self, job_id: str, futures: list[Any], timeout: float = 60.0) -> None:
+        """Wait until no worker runs, or will run, one of the job's tasks.
 
-        Cancelling a future drops queued tasks, but one already running finishes and writes
-        its shard; removing the job's files before then would leave that shard behind.
+        Cancelling drops queued tasks, but one already running finishes and writes its shard:
+        removing the job's files before then would leave that shard behind. And a cancel goes
+        to the scheduler on another connection than the tasks it cancels, so it can overtake
+        tasks submitted just before it: the cancel is repeated until the cluster has been
+        quiet for a while.
         """
         prefixes = (f"drafta-shard-{job_id}-", f"drafta-job-{job_id}")
         deadline = time.monotonic() + timeout
+        quiet_since = time.monotonic()
         while time.monotonic() < deadline:
-            processing = await self.client.processing()
-            busy = [k for keys in processing.values() for k in keys if str(k).startswith(prefixes)]
-            if not busy:
+            if futures:
+                await self.client.cancel(futures)
+            # The scheduler forgets a cancelled task at once; its worker may still be running
+            # it, so ask the workers too.
+            scheduled = await self.client.processing()
+            running = await self.client.run(running_keys)
+            keys = [*scheduled.values(), *running.values()]
+            busy = [k for group in keys for k in group if str(k).startswith(prefixes)]
+            if busy:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= QUIET_BEFORE_REMOVING:
                 return
             await asyncio.sleep(0.05)
 
@@ -127,6 +146,7 @@ class JobRunner:
         if not jobs.start(self.db, job_id, len(shards)):
             return
         futures: list[Any] = []
+        self._futures[job_id] = futures
         try:
             if len(shards) == 1:
                 merged = self.client.submit(

@@ -173,7 +173,7 @@ def test_cancel_and_remove(client: Client, auth: dict[str, str]) -> None:
     assert client.get(f"/data/{done['id']}/status", headers=auth).status_code == 404
     import os
 
-    leftovers = [f for _, _, fs in os.walk(root) for f in fs]
+    leftovers = [f"{d}/{f}" for d, _, fs in os.walk(root) for f in fs]
     assert leftovers == []
 
 

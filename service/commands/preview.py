@@ -33,8 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _preview(args: argparse.Namespace) -> int:
     from pipeline.schema import SchemaError
+    from service.dto import MAX_PREVIEW_ROWS, PreviewRequest
     from service.errors import ApiError
-    from service.preview import MAX_PREVIEW_ROWS, PreviewRequest, preview_schema
+    from service.preview import preview_schema
 
     if not 1 <= args.count <= MAX_PREVIEW_ROWS:
         print(f"drafta: -n must be between 1 and {MAX_PREVIEW_ROWS}", file=sys.stderr)

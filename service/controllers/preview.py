@@ -5,8 +5,9 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import Parameter
 
+from service.dto import Preview, PreviewRequest
 from service.errors import ResourceNotFound
-from service.preview import Preview, PreviewRequest, preview_project
+from service.preview import preview_project
 from storage.db import Database
 from storage.keys import Workspace
 
