@@ -118,9 +118,9 @@ def own_service(workers: int | None) -> Iterator[tuple[str, str]]:
     if workers:
         env["DRAFTA_WORKERS"] = str(workers)
     with tempfile.TemporaryDirectory(prefix="drafta-load-") as home:
-        server = LiveServer(
-            Path(home) / "home", env=env, args=("--workers-log-level", "warning")
-        ).start(timeout=90)
+        server = LiveServer(Path(home) / "home", env=env, args=("--log-level", "warning")).start(
+            timeout=90
+        )
         try:
             assert server.key, "the service printed no key"
             yield server.url, server.key

@@ -21,7 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("serve", help="start the API service")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
-    parser.add_argument("--workers-log-level", default="info", dest="log_level")
+    parser.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="the server's log level; info logs every request (default info)",
+    )
     parser.set_defaults(handler=_serve)
 
 
