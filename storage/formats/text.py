@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _NEEDS_JSON_ESCAPE = r'["\\\x00-\x1f]'
 _CONTROL = r"[\x00-\x1f]"
+NEEDS_QUOTES = '[",\r\n]'  # RFC 4180: a field holding one of these is quoted
 _SHORT_ESCAPES = {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
 
 
@@ -104,7 +105,7 @@ def csv_values(values: pa.Array) -> pa.Array:
 
 def csv_quote(values: pa.Array) -> pa.Array:
     """RFC 4180: quote a field only when it holds a quote, comma or line break."""
-    needs = pc.match_substring_regex(values, '[",\r\n]')
+    needs = pc.match_substring_regex(values, NEEDS_QUOTES)
     if not pc.any(needs).as_py():
         return values
     quoted = _quote(pc.replace_substring(values, '"', '""'))
