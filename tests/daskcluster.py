@@ -77,6 +77,12 @@ class DaskCluster:
         self.workers.append(proc)
         return proc
 
+    def replace_worker(self) -> None:
+        """Kill the oldest worker (SIGKILL, mid-task) and start a new one."""
+        victim = self.workers.pop(0)
+        victim.kill()
+        self.add_worker()
+
     def live_workers(self) -> int:
         with Client(self.address, timeout=30) as client:
             return len(client.scheduler_info()["workers"])

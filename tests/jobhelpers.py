@@ -66,10 +66,19 @@ def wait_for(
         time.sleep(0.05)
 
 
-def wait_for_shards(http: Any, job_id: str, shards: int, timeout: float = 60) -> None:
+def wait_for_shards(
+    http: Any,
+    job_id: str,
+    shards: int,
+    timeout: float = 60,
+    auth: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Until at least ``shards`` shards of a running job are done (to act mid-job)."""
     deadline = time.monotonic() + timeout
-    while http.get(f"/data/{job_id}/status").json()["progress"]["shards_done"] < shards:
+    while True:
+        status: dict[str, Any] = http.get(f"/data/{job_id}/status", headers=auth).json()
+        if status["progress"]["shards_done"] >= shards:
+            return status
         if time.monotonic() > deadline:
             raise TimeoutError(f"job {job_id}: fewer than {shards} shards after {timeout}s")
         time.sleep(0.02)

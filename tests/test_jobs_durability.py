@@ -64,10 +64,7 @@ def test_worker_killed_mid_job_does_not_fail_it(
         body = {"entity_name": "Order", "count": 2_000_000, "format": "parquet", "seed": 9}
         job = http.post(f"/data/{project}", json=body).json()["id"]
         wait_for_shards(http, job, 2)
-        victim = dask_cluster.workers[0]
-        victim.kill()
-        dask_cluster.workers.remove(victim)
-        dask_cluster.add_worker()
+        dask_cluster.replace_worker()
         status = wait_for(http, auth, job, timeout=180)
         assert status["status"] == "completed", status
         assert status["progress"]["rows_done"] == 2_000_000

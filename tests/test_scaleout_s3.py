@@ -18,7 +18,7 @@ from litestar.testing import TestClient
 from service.app import create_app
 from service.settings import Settings, load_settings
 from tests.daskcluster import DaskCluster
-from tests.jobhelpers import make_project, wait_for
+from tests.jobhelpers import make_project, wait_for, wait_for_shards
 from tests.s3server import S3Bucket, s3_bucket, s3_server  # noqa: F401
 
 Client = TestClient[Litestar]
@@ -115,21 +115,12 @@ def test_worker_killed_during_an_s3_job_still_completes(
     project = make_project(client, auth)
     job = _start(client, auth, project, entity_name="Order", count=2_000_000, format="parquet")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            status = client.get(f"/data/{job}/status", headers=auth).json()
-            if status["progress"]["shards_done"] >= 2:
-                break
-            assert time.monotonic() < deadline, status
-            time.sleep(0.02)
+        status = wait_for_shards(client, job, 2, auth=auth)
         assert status["status"] == "processing", status
         # Workers write shards straight to the bucket (a temporary name, then the final one).
         shards = [k for k in s3_bucket.objects() if re.search(r"/shards/\d{6}\.parquet$", k)]
         assert shards, s3_bucket.objects()
-        victim = dask_cluster.workers[0]
-        victim.kill()
-        dask_cluster.workers.remove(victim)
-        dask_cluster.add_worker()
+        dask_cluster.replace_worker()
         status = wait_for(client, auth, job, timeout=180)
         assert status["status"] == "completed", status
         assert status["progress"]["rows_done"] == 2_000_000
