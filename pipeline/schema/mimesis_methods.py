@@ -7,12 +7,17 @@ so it follows the library rather than a hand-kept copy.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import difflib
 import enum
 import functools
 import inspect
+import sys
+import time
+from collections.abc import Iterator
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import mimesis
@@ -25,6 +30,8 @@ LOCALES: tuple[str, ...] = tuple(loc.value for loc in mimesis.Locale)
 _SKIPPED_PROVIDERS = frozenset({"binaryfile"})
 _BASE_NAMES = frozenset(dir(BaseDataProvider)) | frozenset(dir(BaseProvider))
 _EXAMPLE_SEED = 0
+# Far enough to cross a second, a day and a year, the units mimesis reads the clock in.
+_CLOCK_SHIFT = dt.timedelta(days=400, seconds=7)
 
 
 class ArgInfo(msgspec.Struct, frozen=True):
@@ -144,19 +151,76 @@ def _introspect() -> tuple[dict[str, MethodInfo], frozenset[str]]:
                 provider.reseed(_EXAMPLE_SEED)
                 example = method()
                 provider.reseed(_EXAMPLE_SEED)
-                again = method()
+                with _shifted_clock():
+                    again = method()
             except Exception:  # a method that cannot run on defaults cannot be pooled either
                 continue
             name = f"{provider_name}.{method_name}"
             if not _is_plain(example):
                 continue
-            # Values that depend on the clock (e.g. datetime.future_datetime) differ under the
-            # same seed: no job using them could be repeated, so they are not offered.
+            # Values that read the clock (datetime.future_datetime, a JWT's issue time) differ
+            # under the same seed: no job using them could be repeated, so they are not offered.
+            # Comparing two calls at the real time alone would miss them whenever both fall in
+            # the same second.
             if again != example:
                 unrepeatable.add(name)
                 continue
             found[name] = MethodInfo(name=name, args=args, example=_to_builtin(example))
     return found, frozenset(unrepeatable)
+
+
+@contextlib.contextmanager
+def _shifted_clock() -> Iterator[None]:
+    """Make mimesis read a clock ``_CLOCK_SHIFT`` ahead, to tell which methods depend on it.
+
+    Only the names mimesis' own modules imported are replaced, so nothing else in the process
+    sees another time. Pools are only built for methods found not to read the clock, so a pool
+    drawn in another thread meanwhile gives the same values either way.
+    """
+
+    class LaterDatetime(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> LaterDatetime:
+            return cls.fromtimestamp(time.time() + _CLOCK_SHIFT.total_seconds(), tz)
+
+        @classmethod
+        def today(cls) -> LaterDatetime:
+            return cls.now()
+
+    class LaterDate(dt.date):
+        @classmethod
+        def today(cls) -> LaterDate:
+            return cls.fromordinal(dt.date.today().toordinal() + _CLOCK_SHIFT.days)
+
+    later_time = SimpleNamespace(
+        **{name: getattr(time, name) for name in dir(time) if not name.startswith("__")}
+    )
+    later_time.time = lambda: time.time() + _CLOCK_SHIFT.total_seconds()
+    stand_ins: dict[object, object] = {
+        dt.datetime: LaterDatetime,
+        dt.date: LaterDate,
+        time: later_time,
+    }
+    replaced: list[tuple[ModuleType, str, object]] = []
+    for module in [m for name, m in list(sys.modules.items()) if name.startswith("mimesis")]:
+        for attr, value in list(vars(module).items()):
+            stand_in = stand_ins.get(value) if _hashable(value) else None
+            if stand_in is not None:
+                replaced.append((module, attr, value))
+                setattr(module, attr, stand_in)
+    try:
+        yield
+    finally:
+        for module, attr, value in replaced:
+            setattr(module, attr, value)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def suggest(name: str, limit: int = 3) -> list[str]:
