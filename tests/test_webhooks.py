@@ -129,7 +129,7 @@ def test_failed_job_sends_failed_event(
 def test_hanging_receiver_does_not_hold_up_jobs(
     client: Client, auth: dict[str, str], receiver: Receiver
 ) -> None:
-    receiver.hang_seconds = 3
+    receiver.hang_seconds = 6
     project = make_project(client, auth)
     started = time.monotonic()
     first = client.post(
@@ -142,7 +142,8 @@ def test_hanging_receiver_does_not_hold_up_jobs(
         f"/data/{project}", json={"entity_name": "Customer", "count": 10}, headers=auth
     ).json()["id"]
     assert wait_for(client, auth, second)["status"] == "completed"
-    assert time.monotonic() - started < 3
+    # Well inside the hang, with room for a slow machine: the jobs never waited for it.
+    assert time.monotonic() - started < 5
 
 
 def test_pending_delivery_survives_a_restart(tmp_path: Path, dask_cluster: DaskCluster) -> None:
