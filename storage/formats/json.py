@@ -9,7 +9,7 @@ import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from storage.formats.text import json_values, string_bytes
+from storage.formats.text import json_parts, string_bytes
 
 SEPARATOR = b",\n"
 
@@ -17,13 +17,15 @@ SEPARATOR = b",\n"
 def row_text(batch: pa.RecordBatch) -> pa.Array:
     """One JSON object per row, each preceded by the row separator."""
     pieces: list[pa.Array | str] = []
+    text = ",\n{"
     for i, name in enumerate(batch.schema.names):
-        key = msgspec.json.encode(name).decode()
-        pieces.append((",\n{" if i == 0 else ",") + key + ":")
-        pieces.append(json_values(batch.column(i)))
+        opening, values, closing = json_parts(batch.column(i))
+        pieces += [text + ("," if i else "") + msgspec.json.encode(name).decode() + ":" + opening]
+        pieces.append(values)
+        text = closing
     if not pieces:
         return pa.repeat(pa.scalar(",\n{}"), batch.num_rows)
-    pieces.append("}")
+    pieces.append(text + "}")
     return pc.binary_join_element_wise(*pieces, "")
 
 

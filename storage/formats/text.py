@@ -9,7 +9,6 @@ import pyarrow.compute as pc
 
 # Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-_NEEDS_JSON_ESCAPE = r'["\\\x00-\x1f]'
 _CONTROL = r"[\x00-\x1f]"
 NEEDS_QUOTES = '[",\r\n]'  # RFC 4180: a field holding one of these is quoted
 _SHORT_ESCAPES = {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
@@ -25,7 +24,7 @@ def _has(values: pa.Array, regex: str) -> bool:
 
 def json_escape(values: pa.Array) -> pa.Array:
     """RFC 8259 string bodies (without the quotes); untouched when nothing needs escaping."""
-    if not _has(values, _NEEDS_JSON_ESCAPE):
+    if not _needs_json_escape(values):
         return values
     values = pc.replace_substring(values, "\\", "\\\\")
     values = pc.replace_substring(values, '"', '\\"')
@@ -36,6 +35,12 @@ def json_escape(values: pa.Array) -> pa.Array:
                 escaped = _SHORT_ESCAPES.get(code, f"\\u{code:04x}")
                 values = pc.replace_substring(values, char, escaped)
     return values
+
+
+def _needs_json_escape(values: pa.Array) -> bool:
+    # One pass over the column's bytes is about ten times cheaper than a regex per value.
+    data = np.frombuffer(string_bytes(values), dtype=np.uint8)
+    return bool(np.any((data < 0x20) | (data == 0x22) | (data == 0x5C)))
 
 
 def _regex_char(code: int) -> str:
@@ -79,17 +84,24 @@ def scalar_text(values: pa.Array) -> pa.Array:
     return values.cast(pa.string())
 
 
-def json_values(values: pa.Array) -> pa.Array:
+def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
+    """A column's JSON text as (opening, values, closing), to be joined in that order.
+
+    A string, date or datetime column without nulls leaves its quotes to the caller, which can
+    fold them into the text around the column instead of joining them onto every value.
+    """
     kind = values.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        text = _quote(json_escape(values.cast(pa.string())))
+        text, quoted = json_escape(values.cast(pa.string())), True
     elif pa.types.is_nested(kind):
-        text = nested_json(values)
+        text, quoted = nested_json(values), False
     elif pa.types.is_date(kind) or pa.types.is_timestamp(kind):
-        text = _quote(scalar_text(values))
+        text, quoted = scalar_text(values), True
     else:
-        text = scalar_text(values)
-    return pc.fill_null(text, "null") if text.null_count else text
+        text, quoted = scalar_text(values), False
+    if text.null_count:
+        return "", pc.fill_null(_quote(text) if quoted else text, "null"), ""
+    return ('"', text, '"') if quoted else ("", text, "")
 
 
 def csv_values(values: pa.Array) -> pa.Array:
