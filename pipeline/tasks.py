@@ -68,8 +68,11 @@ def merge(job: JobSpec, results: list[ShardResult]) -> MergeResult:
         result = by_index.get(shard.index)
         if result is not None and result.rows != shard.rows:
             raise MergeError(f"shard {result.path} has {result.rows} rows, expected {shard.rows}")
+        # The merge consumes shards as it copies them, so a retry after it died halfway finds
+        # some gone; shards are deterministic, so they are made again, here.
+        write_shard(shard)
         files.append(ShardFile(_fs(job, shard_path(job, shard.index))[1], shard.rows))
-    size = merge_files(job.format, fs, files, path)
+    size = merge_files(job.format, fs, files, path, consume=True)
     folder = _fs(job, f"{job.root_url.rstrip('/')}/shards")[1]
     if fs.exists(folder):
         fs.rm(folder, recursive=True)

@@ -15,7 +15,7 @@ from pipeline.local import generate
 from pipeline.plan import JobSpec, plan_shards, shard_path
 from pipeline.schema.parse import parse_schema
 from pipeline.tasks import merge, write_shard
-from storage.merge import MergeError
+from storage.merge import MergeError, ShardFile, merge_files
 
 SCHEMA = """
 seed: 9
@@ -95,14 +95,36 @@ def test_plan_covers_every_row_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
-def test_merge_refuses_a_missing_shard(tmp_path: Path, fmt: str) -> None:
+def test_a_merge_retried_after_dying_halfway_makes_consumed_shards_again(
+    tmp_path: Path, fmt: str
+) -> None:
+    whole = job(tmp_path / "whole", fmt)
+    expected = Path(merge(whole, [write_shard(s) for s in plan_shards(whole)]).path).read_bytes()
     spec = job(tmp_path, fmt)
     results = [write_shard(s) for s in plan_shards(spec)]
-    missing = shard_path(spec, 1)
-    Path(missing).unlink()
-    with pytest.raises(MergeError, match="000001"):
-        merge(spec, results)
-    assert not (tmp_path / "job" / f"Person.{fmt}").exists()
+    # A merge consumes shards as it copies them: one that died after two leaves only the third.
+    for index in (0, 1):
+        Path(shard_path(spec, index)).unlink()
+    merged = merge(spec, results)
+    assert Path(merged.path).read_bytes() == expected
+    assert sorted(p.name for p in (tmp_path / "job").iterdir()) == [f"Person.{fmt}"]
+
+
+@pytest.mark.parametrize("consume", [False, True])
+def test_merging_files_refuses_a_missing_shard_and_consumes_only_when_asked(
+    tmp_path: Path, consume: bool
+) -> None:
+    spec = job(tmp_path, "csv")
+    results = [write_shard(s) for s in plan_shards(spec)]
+    files = [ShardFile(r.path, r.rows) for r in results]
+    fs = fsspec.filesystem("file")
+    out = str(tmp_path / "out.csv")
+    with pytest.raises(MergeError, match="nowhere"):
+        merge_files("csv", fs, [*files, ShardFile(str(tmp_path / "nowhere.csv"), 1)], out)
+    assert not Path(out).exists() and all(Path(f.path).exists() for f in files)
+    size = merge_files("csv", fs, files, out, consume=consume)
+    assert size == Path(out).stat().st_size
+    assert all(Path(f.path).exists() != consume for f in files)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
