@@ -12,7 +12,12 @@ import yaml
 
 from pipeline.engine import EngineError, generate_batches
 from pipeline.local import generate
-from pipeline.schema.mimesis_methods import LOCALES, list_methods
+from pipeline.schema.mimesis_methods import (
+    LOCALES,
+    REFERENCE_YEAR,
+    list_methods,
+    pinned_defaults,
+)
 from pipeline.schema.model import Entity, Mimesis, Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 
@@ -63,6 +68,20 @@ def test_clock_dependent_methods_are_refused_clearly() -> None:
         built = Schema(entities={"M": Entity(fields={"v": Mimesis(method=name)})})
         with pytest.raises(EngineError, match="cannot be pooled"):
             list(generate_batches(built, "M", 0, 5, seed=1, providers={}))
+
+
+def test_defaults_bound_to_the_current_year_are_pinned() -> None:
+    assert pinned_defaults("datetime.year") == {"maximum": REFERENCE_YEAR}
+    shown = {arg.name: arg.default for arg in list_methods()["datetime.year"].args}
+    assert shown == {"minimum": 1990, "maximum": REFERENCE_YEAR}
+    schema = parse_schema(
+        "entities:\n  M:\n    fields:\n      y: datetime.year\n"
+        "      z: {type: datetime.year, args: {minimum: 2040, maximum: 2041}}\n"
+    )
+    (batch,) = generate_batches(schema, "M", 0, 2000, seed=1, providers={})
+    years = batch.column(0).to_pylist()
+    assert min(years) == 1990 and max(years) == REFERENCE_YEAR
+    assert set(batch.column(1).to_pylist()) == {2040, 2041}  # the user's arguments win
 
 
 LOCALE_METHODS = ["person.first_name", "person.last_name", "address.city", "text.word"]

@@ -12,7 +12,7 @@ from mimesis.locales import Locale
 
 from pipeline.engine.rng import stable_hash
 from pipeline.engine.values import to_arrow
-from pipeline.schema.mimesis_methods import list_methods, unknown_method_message
+from pipeline.schema.mimesis_methods import list_methods, pinned_defaults, unknown_method_message
 
 # Enough distinct values for realistic variety; every process builds the same pool.
 POOL_SIZE = 4096
@@ -40,7 +40,7 @@ def _pool(locale: str, method: str, args_key: str) -> pa.Array:
     # that read the clock, which two draws side by side would only catch across a second.
     if method not in list_methods():
         raise PoolError(f"{unknown_method_message(method)}, so it cannot be pooled")
-    args = msgspec.json.decode(args_key)
+    args = {**pinned_defaults(method), **msgspec.json.decode(args_key)}
     return to_arrow(_draw(locale, method, args, POOL_SIZE))
 
 

@@ -30,6 +30,11 @@ LOCALES: tuple[str, ...] = tuple(loc.value for loc in mimesis.Locale)
 _SKIPPED_PROVIDERS = frozenset({"binaryfile"})
 _BASE_NAMES = frozenset(dir(BaseDataProvider)) | frozenset(dir(BaseProvider))
 _EXAMPLE_SEED = 0
+# mimesis binds the year it is imported in into some defaults (datetime.year's maximum,
+# datetime.date's end): their values would change on New Year's day, and differ between
+# workers started on either side of it. This version pins such defaults to one year instead.
+REFERENCE_YEAR = 2026
+_IMPORT_YEAR = dt.date.today().year
 # Far enough to cross a second, a day and a year, the units mimesis reads the clock in.
 _CLOCK_SHIFT = dt.timedelta(days=400, seconds=7)
 
@@ -85,15 +90,18 @@ def _annotation_text(annotation: Any) -> str:
     return inspect.formatannotation(annotation)
 
 
-def _arg_infos(func: Any) -> list[ArgInfo] | None:
-    """Keyword arguments of a method, or None when one of them is required."""
+def _arg_infos(func: Any) -> tuple[list[ArgInfo], dict[str, int]] | None:
+    """Keyword arguments of a method and the defaults it pins, or None if one is required."""
     out: list[ArgInfo] = []
+    pinned: dict[str, int] = {}
     for param in inspect.signature(func).parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
         if param.default is inspect.Parameter.empty:
             return None
         default = param.default
+        if type(default) is int and default == _IMPORT_YEAR:
+            default = pinned[param.name] = REFERENCE_YEAR
         out.append(
             ArgInfo(
                 name=param.name,
@@ -101,7 +109,7 @@ def _arg_infos(func: Any) -> list[ArgInfo] | None:
                 annotation=_annotation_text(param.annotation),
             )
         )
-    return out
+    return out, pinned
 
 
 def _provider_names(generic: mimesis.Generic) -> list[str]:
@@ -119,6 +127,11 @@ def list_methods() -> dict[str, MethodInfo]:
     return _introspect()[0]
 
 
+def pinned_defaults(name: str) -> dict[str, int]:
+    """Arguments a method is always called with unless given (see ``REFERENCE_YEAR``)."""
+    return _introspect()[2].get(name, {})
+
+
 def unknown_method_message(name: str) -> str:
     """Why ``name`` cannot be a field type, with the closest usable names."""
     if name in _introspect()[1]:
@@ -132,10 +145,11 @@ def unknown_method_message(name: str) -> str:
 
 
 @functools.cache
-def _introspect() -> tuple[dict[str, MethodInfo], frozenset[str]]:
+def _introspect() -> tuple[dict[str, MethodInfo], frozenset[str], dict[str, dict[str, int]]]:
     generic = mimesis.Generic(locale=mimesis.Locale.EN, seed=_EXAMPLE_SEED)
     found: dict[str, MethodInfo] = {}
     unrepeatable: set[str] = set()
+    pins: dict[str, dict[str, int]] = {}
     for provider_name in _provider_names(generic):
         provider = getattr(generic, provider_name)
         for method_name in sorted(dir(provider)):
@@ -144,15 +158,16 @@ def _introspect() -> tuple[dict[str, MethodInfo], frozenset[str]]:
             method = getattr(provider, method_name)
             if not inspect.ismethod(method):
                 continue
-            args = _arg_infos(method)
-            if args is None:
+            signature = _arg_infos(method)
+            if signature is None:
                 continue
+            args, pinned = signature
             try:
                 provider.reseed(_EXAMPLE_SEED)
-                example = method()
+                example = method(**pinned)
                 provider.reseed(_EXAMPLE_SEED)
                 with _shifted_clock():
-                    again = method()
+                    again = method(**pinned)
             except Exception:  # a method that cannot run on defaults cannot be pooled either
                 continue
             name = f"{provider_name}.{method_name}"
@@ -166,7 +181,9 @@ def _introspect() -> tuple[dict[str, MethodInfo], frozenset[str]]:
                 unrepeatable.add(name)
                 continue
             found[name] = MethodInfo(name=name, args=args, example=_to_builtin(example))
-    return found, frozenset(unrepeatable)
+            if pinned:
+                pins[name] = pinned
+    return found, frozenset(unrepeatable), pins
 
 
 @contextlib.contextmanager
