@@ -15,7 +15,7 @@ from pipeline.local import generate
 from pipeline.plan import JobSpec, plan_shards, shard_path
 from pipeline.schema.parse import parse_schema
 from pipeline.tasks import merge, write_shard
-from storage.merge import MergeError, ShardFile, merge_files
+from storage.merge import MergeError, ShardFile, _WriteBehind, merge_files
 
 SCHEMA = """
 seed: 9
@@ -162,3 +162,14 @@ def test_generate_writes_through_fsspec_memory() -> None:
     assert fs.cat("/drafta-test/p.json").startswith(b'[{"id":')
     assert fs.ls("/drafta-test", detail=False) == ["/drafta-test/p.json"]
     fs.rm("/drafta-test", recursive=True)
+
+
+def test_a_failed_write_behind_the_merge_is_raised() -> None:
+    # /dev/full answers every write with ENOSPC, as a full disk does.
+    with (
+        pytest.raises(OSError, match="No space left"),
+        open("/dev/full", "wb", buffering=0) as target,
+        _WriteBehind(target) as out,
+    ):
+        for _ in range(5):
+            out.write(b"x" * 1024)
