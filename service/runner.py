@@ -46,6 +46,12 @@ def describe_failure(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
+def task_prefix(job_id: str) -> str:
+    """The start of every Dask key of a job (shards, merge, or its one task), and of no other
+    job's: ids have one length. A cancel finds the job's running tasks by it."""
+    return f"drafta-{job_id}-"
+
+
 class JobRunner:
     def __init__(
         self, db: Database, settings: Settings, client: Client, sender: WebhookSender | None
@@ -100,7 +106,7 @@ class JobRunner:
         tasks submitted just before it: the cancel is repeated until the cluster has been
         quiet for a while.
         """
-        prefixes = (f"drafta-shard-{job_id}-", f"drafta-job-{job_id}")
+        prefix = task_prefix(job_id)
         deadline = time.monotonic() + timeout
         quiet_since = time.monotonic()
         while time.monotonic() < deadline:
@@ -111,7 +117,7 @@ class JobRunner:
             scheduled = await self.client.processing()
             running = await self.client.run(running_keys)
             keys = [*scheduled.values(), *running.values()]
-            busy = [k for group in keys for k in group if str(k).startswith(prefixes)]
+            busy = [k for group in keys for k in group if str(k).startswith(prefix)]
             if busy:
                 quiet_since = time.monotonic()
             elif time.monotonic() - quiet_since >= QUIET_BEFORE_REMOVING:
@@ -150,7 +156,11 @@ class JobRunner:
         try:
             if len(shards) == 1:
                 merged = self.client.submit(
-                    write_whole, spec, key=f"drafta-job-{job_id}", retries=TASK_RETRIES, pure=False
+                    write_whole,
+                    spec,
+                    key=f"{task_prefix(job_id)}whole",
+                    retries=TASK_RETRIES,
+                    pure=False,
                 )
             else:
                 results = await self._run_shards(job_id, shards, futures)
@@ -158,7 +168,7 @@ class JobRunner:
                     merge,
                     spec,
                     results,
-                    key=f"drafta-merge-{job_id}",
+                    key=f"{task_prefix(job_id)}merge",
                     retries=TASK_RETRIES,
                     pure=False,
                 )
@@ -197,7 +207,7 @@ class JobRunner:
             future = self.client.submit(
                 write_shard,
                 shard,
-                key=f"drafta-shard-{job_id}-{shard.index}",
+                key=f"{task_prefix(job_id)}shard-{shard.index}",
                 retries=TASK_RETRIES,
                 pure=False,
             )
