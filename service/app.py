@@ -57,9 +57,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         db = open_database(settings)
         app.state.db = db
         app.state.settings = settings
-        client, local_cluster = await cluster.connect(settings)
+        scheduler, local_cluster = await cluster.connect(settings)
         sender = WebhookSender(db, settings)
-        runner = JobRunner(db, settings, client, sender)
+        runner = JobRunner(db, settings, scheduler, sender)
         app.state.runner = runner
         sending = asyncio.create_task(sender.run(), name="webhooks")
         resumed = runner.resume_all()
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             with contextlib.suppress(asyncio.CancelledError):
                 await sending
             await sender.close()
-            await cluster.close(client, local_cluster)
+            await cluster.close(scheduler, local_cluster)
             db.close()
 
     return Litestar(

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from asyncio.subprocess import PIPE, Process
 
 from distributed import Client
@@ -21,10 +22,47 @@ class ClusterUnavailable(RuntimeError):
     """The configured scheduler cannot be used; the message says why and what to check."""
 
 
-async def connect(settings: Settings) -> tuple[Client, Process | None]:
-    """A client of the configured scheduler, or of an embedded cluster started now."""
+class Cluster:
+    """The service's connection to its scheduler, made again once the old one has given up.
+
+    A distributed Client that loses its scheduler tries to reconnect for its connect timeout,
+    then closes for good: a scheduler back later (a restarted pod or container) would never be
+    used again, and every job would fail until the service restarts.
+    """
+
+    def __init__(self, client: Client, address: str) -> None:
+        self.address = address
+        self._lock = asyncio.Lock()
+        self._use(client)
+
+    def _use(self, client: Client) -> None:
+        self._client = client
+        # Read once: status polls show it, and the client builds it from its config each time.
+        link = getattr(client, "dashboard_link", None)
+        self.dashboard_link = str(link) if link else None
+
+    async def client(self) -> Client:
+        """A running client; raises ClusterUnavailable when the scheduler cannot be reached."""
+        deadline = time.monotonic() + CONNECT_TIMEOUT + 2
+        while self._client.status == "connecting" and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        if self._client.status != "running":
+            async with self._lock:
+                if self._client.status != "running":
+                    with contextlib.suppress(Exception):
+                        await self._client.close()
+                    self._use(await _external(self.address))
+        return self._client
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+async def connect(settings: Settings) -> tuple[Cluster, Process | None]:
+    """The configured scheduler, or an embedded cluster started now, and its child process."""
     if settings.scheduler_address:
-        return await _external(settings.scheduler_address), None
+        address = settings.scheduler_address
+        return Cluster(await _external(address), address), None
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -43,7 +81,7 @@ async def connect(settings: Settings) -> tuple[Client, Process | None]:
     except (TimeoutError, ValueError, KeyError) as exc:
         await _stop(child)
         raise ClusterUnavailable(f"the embedded Dask cluster did not start: {exc}") from exc
-    return await _external(address), child
+    return Cluster(await _external(address), address), child
 
 
 async def probe(settings: Settings) -> None:
@@ -79,8 +117,8 @@ async def _external(address: str) -> Client:
     return client
 
 
-async def close(client: Client, child: Process | None) -> None:
-    await client.close()
+async def close(cluster: Cluster, child: Process | None) -> None:
+    await cluster.close()
     if child is not None:
         await _stop(child)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import itertools
 import json
 import logging
@@ -24,6 +23,7 @@ from distributed.client import FutureCancelledError
 from pipeline.jobstate import JobStatus, check_transition
 from pipeline.plan import JobSpec, ShardSpec, plan_shards
 from pipeline.tasks import ShardResult, merge, running_keys, write_shard, write_whole
+from service.cluster import Cluster, ClusterUnavailable
 from service.jobs import status_body
 from service.settings import Settings
 from service.webhooks.sender import WebhookSender
@@ -54,19 +54,18 @@ def task_prefix(job_id: str) -> str:
 
 class JobRunner:
     def __init__(
-        self, db: Database, settings: Settings, client: Client, sender: WebhookSender | None
+        self, db: Database, settings: Settings, cluster: Cluster, sender: WebhookSender | None
     ) -> None:
         self.db = db
         self.settings = settings
-        self.client = client
+        self.cluster = cluster
         self.sender = sender
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._futures: dict[str, list[Any]] = {}  # every future a running job submitted
 
-    @functools.cached_property
+    @property
     def dashboard_link(self) -> str | None:
-        link = getattr(self.client, "dashboard_link", None)
-        return str(link) if link else None
+        return self.cluster.dashboard_link
 
     def resume_all(self) -> int:
         ids = jobs.unfinished_job_ids(self.db)
@@ -109,13 +108,17 @@ class JobRunner:
         prefix = task_prefix(job_id)
         deadline = time.monotonic() + timeout
         quiet_since = time.monotonic()
+        try:
+            client = await self.cluster.client()
+        except ClusterUnavailable:
+            return  # workers end with their scheduler: none of the job's tasks runs
         while time.monotonic() < deadline:
             if futures:
-                await self.client.cancel(futures)
+                await client.cancel(futures)
             # The scheduler forgets a cancelled task at once; its worker may still be running
             # it, so ask the workers too.
-            scheduled = await self.client.processing()
-            running = await self.client.run(running_keys)
+            scheduled = await client.processing()
+            running = await client.run(running_keys)
             keys = [*scheduled.values(), *running.values()]
             busy = [k for group in keys for k in group if str(k).startswith(prefix)]
             if busy:
@@ -154,8 +157,9 @@ class JobRunner:
         futures: list[Any] = []
         self._futures[job_id] = futures
         try:
+            client = await self.cluster.client()
             if len(shards) == 1:
-                merged = self.client.submit(
+                merged = client.submit(
                     write_whole,
                     spec,
                     key=f"{task_prefix(job_id)}whole",
@@ -163,8 +167,8 @@ class JobRunner:
                     pure=False,
                 )
             else:
-                results = await self._run_shards(job_id, shards, futures)
-                merged = self.client.submit(
+                results = await self._run_shards(client, job_id, shards, futures)
+                merged = client.submit(
                     merge,
                     spec,
                     results,
@@ -190,7 +194,7 @@ class JobRunner:
                 files.remove_tree(spec.root_url, self.settings.storage_options)
 
     async def _run_shards(
-        self, job_id: str, shards: list[ShardSpec], futures: list[Any]
+        self, client: Client, job_id: str, shards: list[ShardSpec], futures: list[Any]
     ) -> list[ShardResult]:
         """Run every shard, keeping a bounded window of them on the cluster.
 
@@ -198,13 +202,13 @@ class JobRunner:
         jobs of many shards, and makes cancelling exact: a cancel sent while a large graph
         is still on its way to the scheduler could arrive first and miss tasks.
         """
-        info = self.client.scheduler_info()
+        info = client.scheduler_info()
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         window = max(WINDOW_PER_THREAD * threads, MIN_WINDOW)
         todo = iter(shards)
 
         def submit(shard: ShardSpec) -> Any:
-            future = self.client.submit(
+            future = client.submit(
                 write_shard,
                 shard,
                 key=f"{task_prefix(job_id)}shard-{shard.index}",
@@ -233,7 +237,7 @@ class JobRunner:
     async def _release(self, futures: list[Any]) -> None:
         if futures:
             with contextlib.suppress(Exception):
-                await self.client.cancel(futures)
+                await futures[0].client.cancel(futures)
 
     def _finish(
         self,

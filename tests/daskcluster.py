@@ -31,7 +31,16 @@ class DaskCluster:
         return f"tcp://127.0.0.1:{self.port}"
 
     def start(self, n_workers: int = 2) -> DaskCluster:
-        log = open(self.workdir / "scheduler.log", "wb")  # noqa: SIM115
+        self.start_scheduler()
+        for _ in range(n_workers):
+            self.add_worker()
+        with Client(self.address, timeout=60) as client:
+            client.wait_for_workers(n_workers, timeout=60)
+        return self
+
+    def start_scheduler(self) -> None:
+        """Start the scheduler (again, after it was killed: same address)."""
+        log = open(self.workdir / "scheduler.log", "ab")  # noqa: SIM115
         self.scheduler = subprocess.Popen(
             _dask_cli(
                 "scheduler",
@@ -45,11 +54,6 @@ class DaskCluster:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        for _ in range(n_workers):
-            self.add_worker()
-        with Client(self.address, timeout=60) as client:
-            client.wait_for_workers(n_workers, timeout=60)
-        return self
 
     def add_worker(self) -> subprocess.Popen[bytes]:
         index = len(self.workers)

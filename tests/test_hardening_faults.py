@@ -57,7 +57,7 @@ def test_storage_turning_into_a_file_mid_job_fails_it_with_the_reason(
         server.stop()
 
 
-def test_scheduler_gone_mid_job_fails_the_job_and_the_service_keeps_serving(
+def test_scheduler_gone_fails_jobs_clearly_and_its_return_is_used(
     tmp_path: Path, own_cluster: DaskCluster
 ) -> None:
     env = {"DRAFTA_SCHEDULER_ADDRESS": own_cluster.address, "DRAFTA_SHARD_ROWS": "50000"}
@@ -79,6 +79,21 @@ def test_scheduler_gone_mid_job_fails_the_job_and_the_service_keeps_serving(
             assert http.get("/project-group").status_code == 200
             listed = http.get("/data").json()
             assert [j["id"] for j in listed] == [job]
+            # A job submitted while the scheduler is away, longer than the client's own
+            # reconnect window, fails saying so.
+            small = {"entity_name": "Order", "count": 200_000, "format": "csv"}
+            during = http.post(f"/data/{project}", json=small).json()["id"]
+            failed = wait_for(http, auth, during, timeout=120)
+            assert failed["status"] == "failed", failed
+            assert "cannot reach the Dask scheduler" in failed["error"], failed["error"]
+            # The scheduler comes back at its address with a new worker (a Dask worker ends
+            # with its scheduler; compose and Kubernetes start it again), and the service
+            # connects to it again for the next job.
+            own_cluster.start_scheduler()
+            own_cluster.add_worker()
+            own_cluster.wait_for_workers(1)
+            again = http.post(f"/data/{project}", json=small).json()["id"]
+            assert wait_for(http, auth, again, timeout=120)["status"] == "completed"
     finally:
         server.stop()
 
