@@ -17,8 +17,9 @@ import time
 import uuid
 from typing import Any
 
-from distributed import Client, as_completed
+from distributed import Client, KilledWorker, as_completed
 from distributed.client import FutureCancelledError
+from distributed.comm import CommClosedError
 
 from pipeline.jobstate import JobStatus, check_transition
 from pipeline.plan import JobSpec, ShardSpec, plan_shards
@@ -38,12 +39,20 @@ MIN_WINDOW = 8
 QUIET_BEFORE_REMOVING = 0.3  # seconds with none of a cancelled job's tasks running
 
 
-def describe_failure(exc: BaseException) -> str:
+def describe_failure(exc: BaseException, cluster_address: str = "") -> str:
     name = type(exc).__name__
-    if name == "KilledWorker":
-        return f"workers kept dying while running this job's tasks ({exc})"
     text = str(exc).strip()
-    return f"{name}: {text}" if text else name
+    detail = f"{name}: {text}" if text else name
+    if isinstance(exc, KilledWorker):
+        return f"workers kept dying while running this job's tasks ({exc})"
+    if isinstance(exc, CommClosedError):
+        # The client's connections close when the scheduler goes; which of them reports it
+        # first (the scheduler's, or a result being gathered from a worker) is a race.
+        return (
+            f"lost the connection to the Dask cluster at {cluster_address} (its scheduler or "
+            f"a worker went away): {detail}"
+        )
+    return detail
 
 
 def task_prefix(job_id: str) -> str:
@@ -186,10 +195,11 @@ class JobRunner:
             await self._release(futures)
             raise
         except (Exception, FutureCancelledError) as exc:
-            log.warning("job %s failed: %s", job_id, describe_failure(exc))
+            reason = describe_failure(exc, self.cluster.address)
+            log.warning("job %s failed: %s", job_id, reason)
             await self._release(futures)
             row = jobs.get_job(self.db, None, job_id, full=True)
-            self._finish(row, JobStatus.FAILED, error=describe_failure(exc))
+            self._finish(row, JobStatus.FAILED, error=reason)
             with contextlib.suppress(Exception):
                 files.remove_tree(spec.root_url, self.settings.storage_options)
 
