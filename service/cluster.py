@@ -33,6 +33,7 @@ class Cluster:
     def __init__(self, client: Client, address: str) -> None:
         self.address = address
         self._lock = asyncio.Lock()
+        self._failed: tuple[float, ClusterUnavailable] | None = None
         self._use(client)
 
     def _use(self, client: Client) -> None:
@@ -43,15 +44,25 @@ class Cluster:
 
     async def client(self) -> Client:
         """A running client; raises ClusterUnavailable when the scheduler cannot be reached."""
-        deadline = time.monotonic() + CONNECT_TIMEOUT + 2
+        asked = time.monotonic()
+        deadline = asked + CONNECT_TIMEOUT + 2
         while self._client.status == "connecting" and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         if self._client.status != "running":
             async with self._lock:
-                if self._client.status != "running":
-                    with contextlib.suppress(Exception):
-                        await self._client.close()
+                if self._client.status == "running":
+                    return self._client
+                # Jobs that queued behind a failed attempt share its answer: each trying
+                # again in turn would make the last of them wait for all the attempts.
+                if self._failed is not None and self._failed[0] >= asked:
+                    raise self._failed[1]
+                with contextlib.suppress(Exception):
+                    await self._client.close()
+                try:
                     self._use(await _external(self.address))
+                except ClusterUnavailable as exc:
+                    self._failed = (time.monotonic(), exc)
+                    raise
         return self._client
 
     async def close(self) -> None:

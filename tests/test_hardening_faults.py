@@ -79,13 +79,14 @@ def test_scheduler_gone_fails_jobs_clearly_and_its_return_is_used(
             assert http.get("/project-group").status_code == 200
             listed = http.get("/data").json()
             assert [j["id"] for j in listed] == [job]
-            # A job submitted while the scheduler is away, longer than the client's own
-            # reconnect window, fails saying so.
+            # Jobs submitted while the scheduler is away, longer than the client's own
+            # reconnect window, fail saying so.
             small = {"entity_name": "Order", "count": 200_000, "format": "csv"}
-            during = http.post(f"/data/{project}", json=small).json()["id"]
-            failed = wait_for(http, auth, during, timeout=120)
-            assert failed["status"] == "failed", failed
-            assert "cannot reach the Dask scheduler" in failed["error"], failed["error"]
+            during = [http.post(f"/data/{project}", json=small).json()["id"] for _ in range(3)]
+            for job_id in during:
+                failed = wait_for(http, auth, job_id, timeout=120)
+                assert failed["status"] == "failed", failed
+                assert "cannot reach the Dask scheduler" in failed["error"], failed["error"]
             # The scheduler comes back at its address with a new worker (a Dask worker ends
             # with its scheduler; compose and Kubernetes start it again), and the service
             # connects to it again for the next job.
