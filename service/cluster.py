@@ -42,6 +42,10 @@ class Cluster:
         link = getattr(client, "dashboard_link", None)
         self.dashboard_link = str(link) if link else None
 
+    @property
+    def running(self) -> bool:
+        return bool(self._client.status == "running")
+
     async def client(self) -> Client:
         """A running client; raises ClusterUnavailable when the scheduler cannot be reached."""
         asked = time.monotonic()

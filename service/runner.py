@@ -23,7 +23,14 @@ from distributed.comm import CommClosedError
 
 from pipeline.jobstate import JobStatus, check_transition
 from pipeline.plan import JobSpec, ShardSpec, plan_shards
-from pipeline.tasks import ShardResult, merge, running_keys, write_shard, write_whole
+from pipeline.tasks import (
+    MergeResult,
+    ShardResult,
+    merge,
+    running_keys,
+    write_shard,
+    write_whole,
+)
 from service.cluster import Cluster, ClusterUnavailable
 from service.jobs import status_body
 from service.settings import Settings
@@ -37,6 +44,7 @@ PROGRESS_EVERY = 0.25  # seconds between progress writes
 WINDOW_PER_THREAD = 4  # shard tasks kept on the cluster per worker thread
 MIN_WINDOW = 8
 QUIET_BEFORE_REMOVING = 0.3  # seconds with none of a cancelled job's tasks running
+RESUME_PAUSE = 1.0  # seconds between a job losing the cluster and asking for it again
 
 
 def describe_failure(exc: BaseException, cluster_address: str = "") -> str:
@@ -117,10 +125,12 @@ class JobRunner:
         prefix = task_prefix(job_id)
         deadline = time.monotonic() + timeout
         quiet_since = time.monotonic()
+        if not self.cluster.running:
+            return  # workers end with their scheduler: none of the job's tasks runs
         try:
             client = await self.cluster.client()
         except ClusterUnavailable:
-            return  # workers end with their scheduler: none of the job's tasks runs
+            return
         while time.monotonic() < deadline:
             if futures:
                 await client.cancel(futures)
@@ -165,43 +175,69 @@ class JobRunner:
             return
         futures: list[Any] = []
         self._futures[job_id] = futures
-        try:
-            client = await self.cluster.client()
-            if len(shards) == 1:
-                merged = client.submit(
-                    write_whole,
-                    spec,
-                    key=f"{task_prefix(job_id)}whole",
-                    retries=TASK_RETRIES,
-                    pure=False,
-                )
-            else:
-                results = await self._run_shards(client, job_id, shards, futures)
-                merged = client.submit(
-                    merge,
-                    spec,
-                    results,
-                    key=f"{task_prefix(job_id)}merge",
-                    retries=TASK_RETRIES,
-                    pure=False,
-                )
-            futures.append(merged)
-            result = await merged
+        lost_since: float | None = None
+        while True:
+            try:
+                result = await self._attempt(job_id, spec, shards, futures)
+            except asyncio.CancelledError:
+                await self._release(futures)
+                raise
+            except (Exception, FutureCancelledError) as exc:
+                await self._release(futures)
+                futures.clear()
+                if self._cluster_lost(exc):
+                    # Shards already written are kept, so a job resumed on the scheduler's
+                    # return only makes the rest.
+                    lost_since = lost_since or time.monotonic()
+                    if time.monotonic() - lost_since < self.settings.scheduler_grace:
+                        log.warning("job %s lost the Dask cluster; it waits for it", job_id)
+                        await asyncio.sleep(RESUME_PAUSE)
+                        continue
+                reason = describe_failure(exc, self.cluster.address)
+                log.warning("job %s failed: %s", job_id, reason)
+                row = jobs.get_job(self.db, None, job_id, full=True)
+                self._finish(row, JobStatus.FAILED, error=reason)
+                with contextlib.suppress(Exception):
+                    files.remove_tree(spec.root_url, self.settings.storage_options)
+                return
             row = jobs.get_job(self.db, None, job_id, full=True)
             self._finish(
                 row, JobStatus.COMPLETED, output_path=result.path, output_bytes=result.bytes
             )
-        except asyncio.CancelledError:
-            await self._release(futures)
-            raise
-        except (Exception, FutureCancelledError) as exc:
-            reason = describe_failure(exc, self.cluster.address)
-            log.warning("job %s failed: %s", job_id, reason)
-            await self._release(futures)
-            row = jobs.get_job(self.db, None, job_id, full=True)
-            self._finish(row, JobStatus.FAILED, error=reason)
-            with contextlib.suppress(Exception):
-                files.remove_tree(spec.root_url, self.settings.storage_options)
+            return
+
+    async def _attempt(
+        self, job_id: str, spec: JobSpec, shards: list[ShardSpec], futures: list[Any]
+    ) -> MergeResult:
+        """Run the job's tasks once, on the cluster as it is now."""
+        client = await self.cluster.client()
+        if len(shards) == 1:
+            merged = client.submit(
+                write_whole,
+                spec,
+                key=f"{task_prefix(job_id)}whole",
+                retries=TASK_RETRIES,
+                pure=False,
+            )
+        else:
+            results = await self._run_shards(client, job_id, shards, futures)
+            merged = client.submit(
+                merge,
+                spec,
+                results,
+                key=f"{task_prefix(job_id)}merge",
+                retries=TASK_RETRIES,
+                pure=False,
+            )
+        futures.append(merged)
+        result: MergeResult = await merged
+        return result
+
+    def _cluster_lost(self, exc: BaseException) -> bool:
+        """Whether the job failed because the scheduler went away, not because of itself."""
+        if isinstance(exc, ClusterUnavailable | CommClosedError):
+            return True
+        return "scheduler-connection-lost" in str(exc) or not self.cluster.running
 
     async def _run_shards(
         self, client: Client, job_id: str, shards: list[ShardSpec], futures: list[Any]
