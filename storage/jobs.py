@@ -100,9 +100,11 @@ def start(db: Database, job_id: str, shards_total: int) -> bool:
 
 
 def record_progress(db: Database, job_id: str, shards_done: int, rows_done: int) -> None:
+    """Progress never goes back: a resumed job counts its kept shards again from zero."""
     with db.write() as tx:
         tx.execute(
-            "UPDATE jobs SET shards_done = ?, rows_done = ? WHERE id = ? AND status = 'processing'",
+            "UPDATE jobs SET shards_done = max(shards_done, ?), rows_done = max(rows_done, ?) "
+            "WHERE id = ? AND status = 'processing'",
             [shards_done, rows_done, job_id],
         )
 

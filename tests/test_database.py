@@ -6,10 +6,11 @@ from pathlib import Path
 
 from service.database import open_database
 from service.settings import load_settings
-from storage import migrations
+from storage import jobs, migrations
 from storage.db import Database
 from storage.groups import create_group, list_groups
 from storage.keys import ensure_workspace
+from storage.projects import create_project
 
 
 def test_pragmas(tmp_path: Path) -> None:
@@ -88,3 +89,33 @@ def test_concurrent_writers_in_two_connections(tmp_path: Path) -> None:
         t.join()
     assert errors == []
     assert len(list_groups(first, ws.id, limit=100, offset=0)) == 50
+
+
+def test_job_progress_never_goes_back(tmp_path: Path) -> None:
+    db = open_database(load_settings({}, home=str(tmp_path)))
+    ws, _ = ensure_workspace(db, "w")
+    group = create_group(db, ws.id, "g")
+    project = create_project(db, ws.id, group["id"], "p", "entities: {}", [])
+    job = jobs.insert_job(
+        db,
+        ws.id,
+        {
+            "project_id": project["id"],
+            "entity_name": "E",
+            "format": "csv",
+            "count": 10,
+            "seed": 1,
+            "schema_text": "",
+            "base_url": "",
+            "shard_rows": 2,
+        },
+    )
+    assert jobs.start(db, job["id"], 5)
+    jobs.record_progress(db, job["id"], 3, 6)
+    # Resumed (after a restart or a lost scheduler), the job counts its kept shards again.
+    jobs.record_progress(db, job["id"], 1, 2)
+    row = jobs.get_job(db, ws.id, job["id"])
+    assert (row["shards_done"], row["rows_done"]) == (3, 6)
+    jobs.record_progress(db, job["id"], 4, 8)
+    row = jobs.get_job(db, ws.id, job["id"])
+    assert (row["shards_done"], row["rows_done"]) == (4, 8)
