@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -59,80 +60,72 @@ def test_storage_turning_into_a_file_mid_job_fails_it_with_the_reason(
         server.stop()
 
 
-def _kill_scheduler(cluster: DaskCluster) -> None:
-    assert cluster.scheduler is not None
-    cluster.scheduler.kill()
-    cluster.scheduler.wait(10)
+SMALL_ROWS = 200_000
+SMALL = {"entity_name": "Order", "count": SMALL_ROWS, "format": "csv"}
+
+
+@contextlib.contextmanager
+def _scheduler_killed_mid_job(
+    tmp_path: Path, cluster: DaskCluster, grace: int, count: int
+) -> Iterator[tuple[httpx.Client, str, str]]:
+    """A live service whose scheduler is killed once its job of ``count`` rows has a shard:
+    yields the service's HTTP client, the project and that job."""
+    env = {
+        "DRAFTA_SCHEDULER_ADDRESS": cluster.address,
+        "DRAFTA_SHARD_ROWS": "50000",
+        "DRAFTA_SCHEDULER_GRACE": str(grace),
+    }
+    server = LiveServer(tmp_path / "home", env=env).start()
+    try:
+        auth = {"Authorization": f"Bearer {server.key}"}
+        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
+            project = make_project(http, {})
+            body = {"entity_name": "Order", "count": count, "format": "csv"}
+            job = http.post(f"/data/{project}", json=body).json()["id"]
+            wait_for_shards(http, job, 1)
+            assert cluster.scheduler is not None
+            cluster.scheduler.kill()
+            cluster.scheduler.wait(10)
+            yield http, project, job
+    finally:
+        server.stop()
 
 
 def test_jobs_wait_for_a_lost_scheduler_and_resume_when_it_returns(
     tmp_path: Path, own_cluster: DaskCluster
 ) -> None:
-    env = {
-        "DRAFTA_SCHEDULER_ADDRESS": own_cluster.address,
-        "DRAFTA_SHARD_ROWS": "50000",
-        "DRAFTA_SCHEDULER_GRACE": "120",
-    }
-    server = LiveServer(tmp_path / "home", env=env).start()
-    try:
-        auth = {"Authorization": f"Bearer {server.key}"}
-        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = make_project(http, {})
-            body = {"entity_name": "Order", "count": 2_000_000, "format": "csv"}
-            cut = http.post(f"/data/{project}", json=body).json()["id"]
-            wait_for_shards(http, cut, 1)
-            _kill_scheduler(own_cluster)
-            small = {"entity_name": "Order", "count": 200_000, "format": "csv"}
-            during = http.post(f"/data/{project}", json=small).json()["id"]
-            # Away for longer than the client's own reconnect window, so the service has to
-            # connect anew; meanwhile it serves, and the jobs wait.
-            time.sleep(CONNECT_TIMEOUT + 3)
-            assert http.get("/project-group").status_code == 200
-            for job_id in (cut, during):
-                assert http.get(f"/data/{job_id}/status").json()["status"] == "processing"
-            # The scheduler comes back at its address with a new worker (a Dask worker ends
-            # with its scheduler; compose and Kubernetes start it again).
-            own_cluster.start_scheduler()
-            own_cluster.add_worker()
-            for job_id, count in ((cut, 2_000_000), (during, 200_000)):
-                status = wait_for(http, auth, job_id, timeout=120)
-                assert status["status"] == "completed", status
-                (output,) = (tmp_path / "home").rglob(f"{job_id}/Order.csv")
-                with output.open("rb") as handle:
-                    assert sum(1 for _ in handle) == count + 1  # the header, then every row
-    finally:
-        server.stop()
+    with _scheduler_killed_mid_job(tmp_path, own_cluster, 120, 2_000_000) as (http, project, cut):
+        during = http.post(f"/data/{project}", json=SMALL).json()["id"]
+        # Away for longer than the client's own reconnect window, so the service has to
+        # connect anew; meanwhile it serves, and the jobs wait.
+        time.sleep(CONNECT_TIMEOUT + 3)
+        assert http.get("/project-group").status_code == 200
+        for job_id in (cut, during):
+            assert http.get(f"/data/{job_id}/status").json()["status"] == "processing"
+        # The scheduler comes back at its address with a new worker (a Dask worker ends
+        # with its scheduler; compose and Kubernetes start it again).
+        own_cluster.start_scheduler()
+        own_cluster.add_worker()
+        for job_id, count in ((cut, 2_000_000), (during, SMALL_ROWS)):
+            status = wait_for(http, {}, job_id, timeout=120)
+            assert status["status"] == "completed", status
+            (output,) = (tmp_path / "home").rglob(f"{job_id}/Order.csv")
+            with output.open("rb") as handle:
+                assert sum(1 for _ in handle) == count + 1  # the header, then every row
 
 
 def test_a_scheduler_away_longer_than_the_grace_fails_jobs_clearly(
     tmp_path: Path, own_cluster: DaskCluster
 ) -> None:
-    env = {
-        "DRAFTA_SCHEDULER_ADDRESS": own_cluster.address,
-        "DRAFTA_SHARD_ROWS": "50000",
-        "DRAFTA_SCHEDULER_GRACE": "1",
-    }
-    server = LiveServer(tmp_path / "home", env=env).start()
-    try:
-        auth = {"Authorization": f"Bearer {server.key}"}
-        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = make_project(http, {})
-            body = {"entity_name": "Order", "count": 5_000_000, "format": "csv"}
-            cut = http.post(f"/data/{project}", json=body).json()["id"]
-            wait_for_shards(http, cut, 1)
-            _kill_scheduler(own_cluster)
-            small = {"entity_name": "Order", "count": 200_000, "format": "csv"}
-            during = [http.post(f"/data/{project}", json=small).json()["id"] for _ in range(3)]
-            for job_id in (cut, *during):
-                status = wait_for(http, auth, job_id, timeout=120)
-                assert status["status"] == "failed", status
-                assert "cannot reach the Dask scheduler" in status["error"], status["error"]
-            assert http.get("/health").status_code == 200
-            listed = http.get("/data").json()
-            assert {j["id"] for j in listed} == {cut, *during}
-            assert not list((tmp_path / "home").rglob(f"{cut}/*"))
-    finally:
-        server.stop()
+    with _scheduler_killed_mid_job(tmp_path, own_cluster, 1, 5_000_000) as (http, project, cut):
+        during = [http.post(f"/data/{project}", json=SMALL).json()["id"] for _ in range(3)]
+        for job_id in (cut, *during):
+            status = wait_for(http, {}, job_id, timeout=120)
+            assert status["status"] == "failed", status
+            assert "cannot reach the Dask scheduler" in status["error"], status["error"]
+        assert http.get("/health").status_code == 200
+        assert {j["id"] for j in http.get("/data").json()} == {cut, *during}
+        assert not list((tmp_path / "home").rglob(f"{cut}/*"))
 
 
 def test_backup_while_the_service_runs(tmp_path: Path, dask_cluster: DaskCluster) -> None:
