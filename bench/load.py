@@ -1,8 +1,10 @@
 """Load test of the API: concurrent clients create projects, submit small jobs and poll them.
 
-    python bench/load.py                     # starts its own service on 127.0.0.1
-    python bench/load.py --url URL --key KEY # an existing service (raise its DRAFTA_RATE_LIMIT
-                                             # and DRAFTA_MAX_JOBS_IN_FLIGHT first)
+    python bench/load.py                     # starts its own service on 127.0.0.1, with
+                                             # one key (and workspace) per client
+    python bench/load.py --url URL --key KEY # an existing service; the clients share the key,
+                                             # so raise its DRAFTA_RATE_LIMIT and
+                                             # DRAFTA_MAX_JOBS_IN_FLIGHT first
 
 Prints requests/s and p50/p99 latency per endpoint, the errors, and whether every job
 completed. Exits 1 on any error or unfinished job. Loopback only, bounded in time.
@@ -23,11 +25,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from storage.db import Database
+from storage.keys import create_key
 from tests.live import LiveServer
 
 SCHEMA = """\
@@ -53,34 +58,53 @@ class Stats:
     failed: int = 0
 
     async def call(
-        self, http: httpx.AsyncClient, label: str, method: str, url: str, **kw: object
-    ) -> httpx.Response | None:
+        self, http: aiohttp.ClientSession, label: str, method: str, url: str, **kw: Any
+    ) -> Any:
+        """The response's JSON body, or None after recording why there is none."""
         start = time.perf_counter()
         try:
-            r = await http.request(method, url, **kw)  # type: ignore[arg-type]
-        except httpx.HTTPError as exc:
+            async with http.request(method, url, **kw) as r:
+                body = await r.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
             self.errors.append(f"{label}: {type(exc).__name__}: {exc}")
             return None
         self.latencies[label].append(time.perf_counter() - start)
-        if r.status_code >= 400:
-            self.errors.append(f"{label}: {r.status_code} {r.text[:200]}")
+        if r.status >= 400:
+            self.errors.append(f"{label}: {r.status} {body[:200]!r}")
             return None
-        return r
+        return json.loads(body)
+
+
+def session(url: str, key: str) -> aiohttp.ClientSession:
+    """One user's connection. aiohttp rather than httpx: httpx's pool scans every connection on
+    each request, and the clients' own CPU time would then dominate the latencies they report."""
+    return aiohttp.ClientSession(
+        base_url=url,
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=aiohttp.ClientTimeout(total=30),
+    )
 
 
 async def client_loop(
-    http: httpx.AsyncClient, n: int, stats: Stats, args: argparse.Namespace, deadline: float
+    url: str, key: str, n: int, stats: Stats, args: argparse.Namespace, deadline: float
+) -> None:
+    async with session(url, key) as http:
+        await one_client(http, n, stats, args, deadline)
+
+
+async def one_client(
+    http: aiohttp.ClientSession, n: int, stats: Stats, args: argparse.Namespace, deadline: float
 ) -> None:
     r = await stats.call(
         http, "POST /project-group", "POST", "/project-group", json={"name": f"load-{n}"}
     )
     if r is None:
         return
-    body = {"project_group_id": r.json()["id"], "name": "shop", "data": SCHEMA}
+    body = {"project_group_id": r["id"], "name": "shop", "data": SCHEMA}
     r = await stats.call(http, "POST /project", "POST", "/project", json=body)
     if r is None:
         return
-    project = r.json()["id"]
+    project = r["id"]
     job_body = {"entity_name": "Customer", "count": args.rows, "format": "csv"}
     while time.monotonic() < deadline:
         r = await stats.call(
@@ -89,30 +113,31 @@ async def client_loop(
         if r is None:
             return
         stats.submitted += 1
-        job = r.json()["id"]
+        job = r["id"]
         while True:
             await asyncio.sleep(args.poll)
             r = await stats.call(http, "GET /data/{id}/status", "GET", f"/data/{job}/status")
             if r is None:
                 return
-            status = r.json()["status"]
+            status = r["status"]
             if status == "completed":
                 stats.completed += 1
                 break
             if status == "failed":
                 stats.failed += 1
-                stats.errors.append(f"job {job} failed: {r.json()['error']}")
+                stats.errors.append(f"job {job} failed: {r['error']}")
                 break
             if time.monotonic() > deadline + args.grace:
                 return
 
 
 @contextmanager
-def own_service(workers: int | None) -> Iterator[tuple[str, str]]:
-    """``drafta serve`` on a free loopback port with a fresh home; yields (url, key)."""
+def own_service(workers: int | None, clients: int) -> Iterator[tuple[str, list[str]]]:
+    """``drafta serve`` on a free loopback port with a fresh home; yields its URL and one key
+    per client, each of its own workspace, as separate users would have."""
     env = {
-        "DRAFTA_RATE_LIMIT": "1000000",
-        "DRAFTA_MAX_JOBS_IN_FLIGHT": "1000",
+        # A client polling every 50 ms makes 1,200 requests a minute, the default limit.
+        "DRAFTA_RATE_LIMIT": "10000",
         "DRAFTA_DASHBOARD_ADDRESS": ":0",
     }
     if workers:
@@ -123,7 +148,10 @@ def own_service(workers: int | None) -> Iterator[tuple[str, str]]:
         )
         try:
             assert server.key, "the service printed no key"
-            yield server.url, server.key
+            db = Database(Path(home) / "home" / "drafta.db")
+            more = [create_key(db, f"load-{n}").key for n in range(1, clients)]
+            db.close()
+            yield server.url, [server.key, *more]
         finally:
             server.stop()
 
@@ -152,12 +180,14 @@ def report(stats: Stats, elapsed: float) -> bool:
     return not stats.errors and all_done
 
 
-async def probe_job(http: httpx.AsyncClient) -> str:
+async def probe_job(http: aiohttp.ClientSession) -> str:
     """A finished job whose status the probe polls."""
-    group = (await http.post("/project-group", json={"name": "load-probe"})).json()["id"]
-    body = {"project_group_id": group, "name": "probe", "data": SCHEMA}
-    project = (await http.post("/project", json=body)).json()["id"]
-    job = (await http.post(f"/data/{project}", json={"entity_name": "Customer", "count": 1})).json()
+    stats = Stats()
+    group = await stats.call(http, "", "POST", "/project-group", json={"name": "load-probe"})
+    body = {"project_group_id": group["id"], "name": "probe", "data": SCHEMA}
+    project = await stats.call(http, "", "POST", "/project", json=body)
+    body = {"entity_name": "Customer", "count": 1}
+    job = await stats.call(http, "", "POST", f"/data/{project['id']}", json=body)
     return str(job["id"])
 
 
@@ -180,11 +210,11 @@ def probe(url: str, key: str, job: str, seconds: float) -> None:
     print(json.dumps(latencies))
 
 
-async def run(url: str, key: str, args: argparse.Namespace) -> bool:
+async def run(url: str, keys: list[str], args: argparse.Namespace) -> bool:
+    """Every client uses its own key when there are enough, else they share them."""
     stats = Stats()
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
-    headers = {"Authorization": f"Bearer {key}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30, limits=limits) as http:
+    key = keys[0]
+    async with session(url, key) as http:
         job = await probe_job(http)
         prober = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -202,7 +232,10 @@ async def run(url: str, key: str, args: argparse.Namespace) -> bool:
         start = time.monotonic()
         deadline = start + args.seconds
         await asyncio.gather(
-            *(client_loop(http, n, stats, args, deadline) for n in range(args.clients))
+            *(
+                client_loop(url, keys[n % len(keys)], n, stats, args, deadline)
+                for n in range(args.clients)
+            )
         )
         elapsed = time.monotonic() - start
         out, _ = await prober.communicate()
@@ -235,10 +268,10 @@ def main() -> int:
     if args.url:
         if not args.key:
             parser.error("--key is needed with --url")
-        ok = asyncio.run(run(args.url, args.key, args))
+        ok = asyncio.run(run(args.url, [args.key], args))
     else:
-        with own_service(args.workers) as (url, key):
-            ok = asyncio.run(run(url, key, args))
+        with own_service(args.workers, args.clients) as (url, keys):
+            ok = asyncio.run(run(url, keys, args))
     return 0 if ok else 1
 
 
