@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         db = open_database(settings)
         app.state.db = db
         app.state.settings = settings
-        scheduler, local_cluster = await cluster.connect(settings)
+        scheduler = await cluster.connect(settings)
         sender = WebhookSender(db, settings)
         runner = JobRunner(db, settings, scheduler, sender)
         app.state.runner = runner
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             with contextlib.suppress(asyncio.CancelledError):
                 await sending
             await sender.close()
-            await cluster.close(scheduler, local_cluster)
+            await scheduler.close()
             db.close()
             gc.unfreeze()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
 import time
@@ -16,10 +17,54 @@ from service.settings import Settings
 
 CONNECT_TIMEOUT = 10.0
 EMBEDDED_START_TIMEOUT = 120.0
+log = logging.getLogger("drafta.cluster")
 
 
 class ClusterUnavailable(RuntimeError):
     """The configured scheduler cannot be used; the message says why and what to check."""
+
+
+class Embedded:
+    """The embedded cluster's child process, started again when it has died.
+
+    Its scheduler listens on a port chosen at start, so a new child has a new address.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.child: Process | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.child is not None and self.child.returncode is None
+
+    async def start(self) -> str:
+        """Start the child (stopping a previous one first) and return its scheduler address."""
+        if self.child is not None:
+            await _stop(self.child)
+        self.child = child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "service.embedded",
+            "--workers",
+            str(self.settings.workers or os.cpu_count() or 1),
+            "--dashboard-address",
+            self.settings.dashboard_address,
+            stdin=PIPE,
+            stdout=PIPE,
+        )
+        assert child.stdout is not None
+        try:
+            line = await asyncio.wait_for(child.stdout.readline(), EMBEDDED_START_TIMEOUT)
+            address: str = json.loads(line)["address"]
+        except (TimeoutError, ValueError, KeyError) as exc:
+            await _stop(child)
+            raise ClusterUnavailable(f"the embedded Dask cluster did not start: {exc}") from exc
+        return address
+
+    async def stop(self) -> None:
+        if self.child is not None:
+            await _stop(self.child)
 
 
 class Cluster:
@@ -27,11 +72,13 @@ class Cluster:
 
     A distributed Client that loses its scheduler tries to reconnect for its connect timeout,
     then closes for good: a scheduler back later (a restarted pod or container) would never be
-    used again, and every job would fail until the service restarts.
+    used again, and every job would fail until the service restarts. An embedded cluster
+    that died is started again: nothing else would bring it back.
     """
 
-    def __init__(self, client: Client, address: str) -> None:
+    def __init__(self, client: Client, address: str, embedded: Embedded | None = None) -> None:
         self.address = address
+        self.embedded = embedded
         self._lock = asyncio.Lock()
         self._failed: tuple[float, ClusterUnavailable] | None = None
         self._use(client)
@@ -51,6 +98,8 @@ class Cluster:
         asked = time.monotonic()
         deadline = asked + CONNECT_TIMEOUT + 2
         while self._client.status == "connecting" and time.monotonic() < deadline:
+            if self.embedded is not None and not self.embedded.alive:
+                break  # its scheduler is gone with its process: no use waiting for it
             await asyncio.sleep(0.1)
         if self._client.status != "running":
             async with self._lock:
@@ -63,6 +112,9 @@ class Cluster:
                 with contextlib.suppress(Exception):
                     await self._client.close()
                 try:
+                    if self.embedded is not None and not self.embedded.alive:
+                        log.warning("the embedded Dask cluster has stopped; starting it again")
+                        self.address = await self.embedded.start()
                     self._use(await _external(self.address))
                 except ClusterUnavailable as exc:
                     self._failed = (time.monotonic(), exc)
@@ -71,32 +123,22 @@ class Cluster:
 
     async def close(self) -> None:
         await self._client.close()
+        if self.embedded is not None:
+            await self.embedded.stop()
 
 
-async def connect(settings: Settings) -> tuple[Cluster, Process | None]:
-    """The configured scheduler, or an embedded cluster started now, and its child process."""
+async def connect(settings: Settings) -> Cluster:
+    """The configured scheduler, or an embedded cluster started now."""
     if settings.scheduler_address:
         address = settings.scheduler_address
-        return Cluster(await _external(address), address), None
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "service.embedded",
-        "--workers",
-        str(settings.workers or os.cpu_count() or 1),
-        "--dashboard-address",
-        settings.dashboard_address,
-        stdin=PIPE,
-        stdout=PIPE,
-    )
-    assert child.stdout is not None
+        return Cluster(await _external(address), address)
+    embedded = Embedded(settings)
+    address = await embedded.start()
     try:
-        line = await asyncio.wait_for(child.stdout.readline(), EMBEDDED_START_TIMEOUT)
-        address = json.loads(line)["address"]
-    except (TimeoutError, ValueError, KeyError) as exc:
-        await _stop(child)
-        raise ClusterUnavailable(f"the embedded Dask cluster did not start: {exc}") from exc
-    return Cluster(await _external(address), address), child
+        return Cluster(await _external(address), address, embedded)
+    except ClusterUnavailable:
+        await embedded.stop()
+        raise
 
 
 async def probe(settings: Settings) -> None:
@@ -130,12 +172,6 @@ async def _external(address: str) -> Client:
             f"drafta release on the scheduler and workers: {exc}"
         ) from exc
     return client
-
-
-async def close(cluster: Cluster, child: Process | None) -> None:
-    await cluster.close()
-    if child is not None:
-        await _stop(child)
 
 
 async def _stop(child: Process, grace: float = 30.0) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from service.cluster import CONNECT_TIMEOUT
@@ -126,6 +128,41 @@ def test_a_scheduler_away_longer_than_the_grace_fails_jobs_clearly(
         assert http.get("/health").status_code == 200
         assert {j["id"] for j in http.get("/data").json()} == {cut, *during}
         assert not list((tmp_path / "home").rglob(f"{cut}/*"))
+
+
+def test_an_embedded_cluster_that_dies_is_started_again_and_its_jobs_finish(
+    tmp_path: Path,
+) -> None:
+    env = {"DRAFTA_SHARD_ROWS": "50000", "DRAFTA_WORKERS": "1", "DRAFTA_DASHBOARD_ADDRESS": ":0"}
+    server = LiveServer(tmp_path / "home", env=env).start(timeout=90)
+    try:
+        assert server.proc is not None
+        auth = {"Authorization": f"Bearer {server.key}"}
+        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
+            project = make_project(http, {})
+            body = {"entity_name": "Order", "count": 1_000_000, "format": "csv"}
+            cut = http.post(f"/data/{project}", json=body).json()["id"]
+            wait_for_shards(http, cut, 1)
+            (child,) = _children(server.proc.pid)
+            os.kill(
+                child, signal.SIGKILL
+            )  # the embedded cluster's process, as the OOM killer would
+            after = http.post(f"/data/{project}", json=SMALL).json()["id"]
+            for job_id, count in ((cut, 1_000_000), (after, SMALL_ROWS)):
+                status = wait_for(http, {}, job_id, timeout=120)
+                assert status["status"] == "completed", status
+                (output,) = (tmp_path / "home").rglob(f"{job_id}/Order.csv")
+                with output.open("rb") as handle:
+                    assert sum(1 for _ in handle) == count + 1
+            (restarted,) = _children(server.proc.pid)
+            assert restarted != child
+    finally:
+        server.stop()
+    assert "the embedded Dask cluster has stopped; starting it again" in server.output
+
+
+def _children(pid: int) -> list[int]:
+    return [child.pid for child in psutil.Process(pid).children()]
 
 
 def test_backup_while_the_service_runs(tmp_path: Path, dask_cluster: DaskCluster) -> None:
