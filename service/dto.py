@@ -151,6 +151,7 @@ class JobStatusBody(Out):
     data: dict[str, str] | None = None
     size_bytes: int | None = None
     dashboard_link: str | None = None
+    notice: str | None = None  # why a running job makes no progress now, while it waits
 
 
 class WebhookSettings(Out):

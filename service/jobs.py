@@ -74,7 +74,9 @@ def download_url(base_url: str, job_id: str) -> str:
     return f"{base_url.rstrip('/')}/data/{job_id}/download"
 
 
-def status_body(row: dict, base_url: str, dashboard_link: str | None = None) -> dict[str, Any]:
+def status_body(
+    row: dict, base_url: str, dashboard_link: str | None = None, notice: str | None = None
+) -> dict[str, Any]:
     """The job as ``GET /data/{id}/status`` and webhooks describe it."""
     body: dict[str, Any] = {
         "id": row["id"],
@@ -98,6 +100,9 @@ def status_body(row: dict, base_url: str, dashboard_link: str | None = None) -> 
     if row["status"] == "completed":
         body["data"] = {row["entity_name"]: download_url(base_url, row["id"])}
         body["size_bytes"] = row["output_bytes"]
-    if dashboard_link and row["status"] in ("pending", "processing"):
-        body["dashboard_link"] = dashboard_link
+    if row["status"] in ("pending", "processing"):
+        if dashboard_link:
+            body["dashboard_link"] = dashboard_link
+        if notice:
+            body["notice"] = notice
     return body

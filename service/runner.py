@@ -79,6 +79,8 @@ class JobRunner:
         self.sender = sender
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._futures: dict[str, list[Any]] = {}  # every future a running job submitted
+        # Why a running job makes no progress, for its status; only while it waits.
+        self.notices: dict[str, str] = {}
 
     @property
     def dashboard_link(self) -> str | None:
@@ -99,6 +101,7 @@ class JobRunner:
     def _forget(self, job_id: str) -> None:
         self._tasks.pop(job_id, None)
         self._futures.pop(job_id, None)
+        self.notices.pop(job_id, None)
 
     async def cancel(self, job_id: str) -> None:
         submitted = self._futures.get(job_id, [])
@@ -191,6 +194,13 @@ class JobRunner:
                     lost_since = lost_since or time.monotonic()
                     if time.monotonic() - lost_since < self.settings.scheduler_grace:
                         log.warning("job %s lost the Dask cluster; it waits for it", job_id)
+                        self.notices[job_id] = (
+                            f"waiting for the Dask cluster at {self.cluster.address}, which "
+                            "cannot be reached: the job resumes when it is back, keeping the "
+                            f"shards already written, or fails "
+                            f"{self.settings.scheduler_grace:g} s after it was lost "
+                            "(DRAFTA_SCHEDULER_GRACE)"
+                        )
                         await asyncio.sleep(RESUME_PAUSE)
                         continue
                 reason = describe_failure(exc, self.cluster.address)
@@ -211,6 +221,7 @@ class JobRunner:
     ) -> MergeResult:
         """Run the job's tasks once, on the cluster as it is now."""
         client = await self.cluster.client()
+        self.notices.pop(job_id, None)
         if len(shards) == 1:
             merged = client.submit(
                 write_whole,

@@ -103,7 +103,13 @@ def test_jobs_wait_for_a_lost_scheduler_and_resume_when_it_returns(
         time.sleep(CONNECT_TIMEOUT + 3)
         assert http.get("/project-group").status_code == 200
         for job_id in (cut, during):
-            assert http.get(f"/data/{job_id}/status").json()["status"] == "processing"
+            status = _until_notice(http, job_id)
+            assert status["status"] == "processing", status
+            assert status["notice"].startswith(
+                f"waiting for the Dask cluster at {own_cluster.address}, which cannot be reached"
+            ), status
+        listed = {j["id"]: j for j in http.get("/data", params={"status": "processing"}).json()}
+        assert "DRAFTA_SCHEDULER_GRACE" in listed[during]["notice"]
         # The scheduler comes back at its address with a new worker (a Dask worker ends
         # with its scheduler; compose and Kubernetes start it again).
         own_cluster.start_scheduler()
@@ -111,9 +117,19 @@ def test_jobs_wait_for_a_lost_scheduler_and_resume_when_it_returns(
         for job_id, count in ((cut, 2_000_000), (during, SMALL_ROWS)):
             status = wait_for(http, {}, job_id, timeout=120)
             assert status["status"] == "completed", status
+            assert status["notice"] is None
             (output,) = (tmp_path / "home").rglob(f"{job_id}/Order.csv")
             with output.open("rb") as handle:
                 assert sum(1 for _ in handle) == count + 1  # the header, then every row
+
+
+def _until_notice(http: httpx.Client, job_id: str, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        status: dict = http.get(f"/data/{job_id}/status").json()
+        if status["notice"] or time.monotonic() > deadline:
+            return status
+        time.sleep(0.1)
 
 
 def test_a_scheduler_away_longer_than_the_grace_fails_jobs_clearly(

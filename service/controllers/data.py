@@ -73,9 +73,15 @@ class DataController(Controller):
             limit=page.limit,
             offset=page.offset,
         )
-        link = state.runner.dashboard_link
+        runner = state.runner
         return [
-            msgspec.convert(usecases.status_body(r, base_url, link), JobStatusBody) for r in rows
+            msgspec.convert(
+                usecases.status_body(
+                    r, base_url, runner.dashboard_link, runner.notices.get(r["id"])
+                ),
+                JobStatusBody,
+            )
+            for r in rows
         ]
 
     @get("/{job_id:str}/status", summary="A job's status, progress and, when done, its file URL")
@@ -88,7 +94,10 @@ class DataController(Controller):
         job_id: str,
     ) -> JobStatusBody:
         row = jobs.get_job(db, workspace.id, job_id)
-        body = usecases.status_body(row, base_url, state.runner.dashboard_link)
+        runner = state.runner
+        body = usecases.status_body(
+            row, base_url, runner.dashboard_link, runner.notices.get(job_id)
+        )
         return msgspec.convert(body, JobStatusBody)
 
     @get(
