@@ -10,6 +10,7 @@ from typing import Any
 
 import fsspec
 
+from pipeline import WORKER_PRELOAD
 from pipeline.capacity import uniqueness_problems
 from pipeline.engine import EngineError
 from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, ShardSpec, plan_shards
@@ -142,6 +143,7 @@ def _run_cluster(
             processes=True,
             dashboard_address=":0",  # a free port: another cluster may hold the usual one
             host="127.0.0.1",
+            preload=[WORKER_PRELOAD],
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -16,6 +16,8 @@ import sys
 
 from distributed import LocalCluster
 
+from pipeline import WORKER_PRELOAD
+
 WORKER_NICENESS = 10
 
 
@@ -33,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         processes=True,
         host="127.0.0.1",
         dashboard_address=args.dashboard_address,
+        preload=[WORKER_PRELOAD],
     ) as cluster:
         ready = {"address": cluster.scheduler_address, "dashboard": cluster.dashboard_link}
         print(json.dumps(ready), flush=True)

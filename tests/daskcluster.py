@@ -11,6 +11,7 @@ from pathlib import Path
 
 from distributed import Client
 
+from pipeline import WORKER_PRELOAD
 from tests.live import free_port
 
 
@@ -67,6 +68,8 @@ class DaskCluster:
                 "--nthreads",
                 "1",
                 "--no-dashboard",
+                "--preload",
+                WORKER_PRELOAD,
                 "--host",
                 "127.0.0.1",
                 "--death-timeout",

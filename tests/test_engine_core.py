@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import subprocess
+import sys
 
 import numpy as np
 import pyarrow as pa
@@ -180,3 +182,17 @@ def test_choice_of_mixed_types_becomes_text() -> None:
     column = table(text, "M", 0, 200).column("v")
     assert column.type == pa.string()
     assert set(column.to_pylist()) == {"1", "two", "true"}
+
+
+def test_the_worker_preload_readies_the_engine_in_a_fresh_process() -> None:
+    # A fresh interpreter: this one has long since imported and introspected everything.
+    code = (
+        "import importlib, sys\n"
+        "from pipeline import WORKER_PRELOAD\n"
+        "importlib.import_module(WORKER_PRELOAD).dask_setup(None)\n"
+        "from pipeline.schema import mimesis_methods\n"
+        "assert mimesis_methods._introspect.cache_info().currsize == 1\n"
+        "assert 'pipeline.tasks' in sys.modules\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr

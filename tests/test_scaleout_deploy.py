@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from pipeline import WORKER_PRELOAD
 from service.cli import build_parser
 from service.settings import env_names, load_settings
 from tests.s3server import S3Server, s3_server  # noqa: F401
@@ -149,6 +150,7 @@ def test_compose_services_names_and_ports_agree() -> None:
 
     assert worker["entrypoint"] == ["dask"]
     assert worker["command"][:2] == ["worker", address]
+    assert _option(worker["command"], "--preload") == WORKER_PRELOAD
     # `--scale worker=N` needs a worker without fixed names or host ports.
     assert "container_name" not in worker and "ports" not in worker
     assert api["depends_on"]["scheduler"]["condition"] == "service_healthy"
@@ -248,6 +250,7 @@ def test_kubernetes_names_and_ports_agree() -> None:
     worker = _kind("Deployment", "drafta-worker")
     assert worker["spec"]["replicas"] >= 2
     assert _container(worker)["command"][:3] == ["dask", "worker", address]
+    assert _option(_container(worker)["command"], "--preload") == WORKER_PRELOAD
 
     api = _kind("Deployment", "drafta-api")
     api_container = _container(api)
