@@ -41,29 +41,39 @@ def test_storage_turning_into_a_file_mid_job_fails_it_with_the_reason(
         "DRAFTA_SHARD_ROWS": "20000",
         "DRAFTA_STORAGE_URL": str(storage),
     }
-    server = LiveServer(tmp_path / "home", env=env).start()
-    try:
-        auth = {"Authorization": f"Bearer {server.key}"}
-        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = make_project(http, {})
-            body = {"entity_name": "Order", "count": 2_000_000, "format": "csv"}
-            job = http.post(f"/data/{project}", json=body).json()["id"]
-            wait_for_shards(http, job, 1)
-            moved = tmp_path / "moved"
-            storage.rename(moved)
-            storage.write_text("not a folder any more")
-            status = wait_for(http, auth, job, timeout=120)
-            assert status["status"] == "failed"
-            assert "Error" in status["error"], status["error"]
-            assert http.get("/health").status_code == 200
-            assert http.get(f"/data/{job}/status").status_code == 200
-            assert http.get("/project-group").status_code == 200
-    finally:
-        server.stop()
+    with _job_under_way(tmp_path, env, 2_000_000) as (_, http, _, job):
+        moved = tmp_path / "moved"
+        storage.rename(moved)
+        storage.write_text("not a folder any more")
+        status = wait_for(http, {}, job, timeout=120)
+        assert status["status"] == "failed"
+        assert "Error" in status["error"], status["error"]
+        assert http.get("/health").status_code == 200
+        assert http.get(f"/data/{job}/status").status_code == 200
+        assert http.get("/project-group").status_code == 200
 
 
 SMALL_ROWS = 200_000
 SMALL = {"entity_name": "Order", "count": SMALL_ROWS, "format": "csv"}
+
+
+@contextlib.contextmanager
+def _job_under_way(
+    tmp_path: Path, env: dict[str, str], count: int, start_timeout: float = 60
+) -> Iterator[tuple[LiveServer, httpx.Client, str, str]]:
+    """A live service with a csv job of ``count`` Orders that has written its first shard:
+    yields the server, an HTTP client holding its key, the project and the job."""
+    server = LiveServer(tmp_path / "home", env=env).start(timeout=start_timeout)
+    try:
+        auth = {"Authorization": f"Bearer {server.key}"}
+        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
+            project = make_project(http, {})
+            body = {"entity_name": "Order", "count": count, "format": "csv"}
+            job = http.post(f"/data/{project}", json=body).json()["id"]
+            wait_for_shards(http, job, 1)
+            yield server, http, project, job
+    finally:
+        server.stop()
 
 
 @contextlib.contextmanager
@@ -77,20 +87,11 @@ def _scheduler_killed_mid_job(
         "DRAFTA_SHARD_ROWS": "50000",
         "DRAFTA_SCHEDULER_GRACE": str(grace),
     }
-    server = LiveServer(tmp_path / "home", env=env).start()
-    try:
-        auth = {"Authorization": f"Bearer {server.key}"}
-        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = make_project(http, {})
-            body = {"entity_name": "Order", "count": count, "format": "csv"}
-            job = http.post(f"/data/{project}", json=body).json()["id"]
-            wait_for_shards(http, job, 1)
-            assert cluster.scheduler is not None
-            cluster.scheduler.kill()
-            cluster.scheduler.wait(10)
-            yield http, project, job
-    finally:
-        server.stop()
+    with _job_under_way(tmp_path, env, count) as (_, http, project, job):
+        assert cluster.scheduler is not None
+        cluster.scheduler.kill()
+        cluster.scheduler.wait(10)
+        yield http, project, job
 
 
 def test_jobs_wait_for_a_lost_scheduler_and_resume_when_it_returns(
@@ -150,30 +151,24 @@ def test_an_embedded_cluster_that_dies_is_started_again_and_its_jobs_finish(
     tmp_path: Path,
 ) -> None:
     env = {"DRAFTA_SHARD_ROWS": "50000", "DRAFTA_WORKERS": "1", "DRAFTA_DASHBOARD_ADDRESS": ":0"}
-    server = LiveServer(tmp_path / "home", env=env).start(timeout=90)
-    try:
+    with _job_under_way(tmp_path, env, 1_000_000, start_timeout=90) as (
+        server,
+        http,
+        project,
+        cut,
+    ):
         assert server.proc is not None
-        auth = {"Authorization": f"Bearer {server.key}"}
-        with httpx.Client(base_url=server.url, headers=auth, timeout=30) as http:
-            project = make_project(http, {})
-            body = {"entity_name": "Order", "count": 1_000_000, "format": "csv"}
-            cut = http.post(f"/data/{project}", json=body).json()["id"]
-            wait_for_shards(http, cut, 1)
-            (child,) = _children(server.proc.pid)
-            os.kill(
-                child, signal.SIGKILL
-            )  # the embedded cluster's process, as the OOM killer would
-            after = http.post(f"/data/{project}", json=SMALL).json()["id"]
-            for job_id, count in ((cut, 1_000_000), (after, SMALL_ROWS)):
-                status = wait_for(http, {}, job_id, timeout=120)
-                assert status["status"] == "completed", status
-                (output,) = (tmp_path / "home").rglob(f"{job_id}/Order.csv")
-                with output.open("rb") as handle:
-                    assert sum(1 for _ in handle) == count + 1
-            (restarted,) = _children(server.proc.pid)
-            assert restarted != child
-    finally:
-        server.stop()
+        (child,) = _children(server.proc.pid)
+        os.kill(child, signal.SIGKILL)  # the embedded cluster's process, as the OOM killer would
+        after = http.post(f"/data/{project}", json=SMALL).json()["id"]
+        for job_id, count in ((cut, 1_000_000), (after, SMALL_ROWS)):
+            status = wait_for(http, {}, job_id, timeout=120)
+            assert status["status"] == "completed", status
+            (output,) = (tmp_path / "home").rglob(f"{job_id}/Order.csv")
+            with output.open("rb") as handle:
+                assert sum(1 for _ in handle) == count + 1
+        (restarted,) = _children(server.proc.pid)
+        assert restarted != child
     assert "the embedded Dask cluster has stopped; starting it again" in server.output
 
 
