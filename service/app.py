@@ -9,10 +9,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
-from typing import Any
 
-from litestar import Litestar, Request, get
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar import Litestar, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -31,6 +29,7 @@ from service.deps import DEPENDENCIES
 from service.dto import Health
 from service.errors import internal_error, problem_plugin
 from service.openapi import ProblemDocsPlugin
+from service.ratelimit import rate_limit_middleware
 from service.runner import JobRunner
 from service.settings import Settings, load_settings
 from service.webhooks.sender import WebhookSender
@@ -42,13 +41,6 @@ log = logging.getLogger("drafta")
 @get("/health", tags=["service"], summary="Liveness check (no key needed)")
 async def health() -> Health:
     return Health(status="ok", version=VERSION)
-
-
-def _rate_key(request: Request[Any, Any, Any]) -> str:
-    # Limit per API key (its prefix), so clients behind one address do not share a budget.
-    header = request.headers.get("authorization", "")
-    prefix = header.partition(" ")[2].partition(".")[0]
-    return prefix or (request.client.host if request.client else "anonymous")
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -101,11 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         middleware=[
             auth_middleware,
-            RateLimitConfig(
-                rate_limit=("minute", settings.rate_limit),
-                exclude=["^/health$", "^/schema"],
-                identifier_for_request=_rate_key,
-            ).middleware,
+            rate_limit_middleware(settings.rate_limit),
         ],
         plugins=[problem_plugin, ProblemDocsPlugin()],
         exception_handlers={Exception: internal_error},

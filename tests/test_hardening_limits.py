@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 from litestar import Litestar
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.stores.memory import MemoryStore
 from litestar.testing import TestClient
 
 from service.app import create_app
+from service.ratelimit import CountingRateLimitMiddleware
 from service.settings import Settings, load_settings
 from storage.keys import create_key
 from tests.conftest import bearer
@@ -178,6 +184,21 @@ def test_requests_per_minute_per_key(tmp_path: Path, dask_cluster: DaskCluster) 
         assert int(over.headers["retry-after"]) > 0
         assert client.get("/project-group", headers=two).status_code == 200
         assert client.get("/health").status_code == 200
+
+
+def test_the_rate_window_keeps_a_count_and_starts_again_when_it_resets() -> None:
+    async def scenario() -> None:
+        limiter = CountingRateLimitMiddleware(app=None, config=RateLimitConfig(("minute", 5)))  # type: ignore[arg-type]
+        store = MemoryStore()
+        for _ in range(3):
+            window = await limiter.retrieve_cached_history("k", store)
+            await limiter.set_cached_history("k", window, store)
+        assert len(window.history) == 3
+        assert len(await store.get("k") or b"") < 40  # a count and a time, however many requests
+        await store.set("k", msgspec.json.encode((5, int(time.time()) - 1)))
+        assert (await limiter.retrieve_cached_history("k", store)).history == []
+
+    asyncio.run(scenario())
 
 
 def test_project_export_formats(http: TestClient, auth: dict[str, str]) -> None:
