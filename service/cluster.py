@@ -15,7 +15,6 @@ from distributed import Client
 
 from service.settings import Settings
 
-CONNECT_TIMEOUT = 10.0
 EMBEDDED_START_TIMEOUT = 120.0
 log = logging.getLogger("drafta.cluster")
 
@@ -76,8 +75,11 @@ class Cluster:
     that died is started again: nothing else would bring it back.
     """
 
-    def __init__(self, client: Client, address: str, embedded: Embedded | None = None) -> None:
+    def __init__(
+        self, client: Client, address: str, timeout: float, embedded: Embedded | None = None
+    ) -> None:
         self.address = address
+        self.timeout = timeout
         self.embedded = embedded
         self._lock = asyncio.Lock()
         self._failed: tuple[float, ClusterUnavailable] | None = None
@@ -96,7 +98,7 @@ class Cluster:
     async def client(self) -> Client:
         """A running client; raises ClusterUnavailable when the scheduler cannot be reached."""
         asked = time.monotonic()
-        deadline = asked + CONNECT_TIMEOUT + 2
+        deadline = asked + self.timeout + 2
         while self._client.status == "connecting" and time.monotonic() < deadline:
             if self.embedded is not None and not self.embedded.alive:
                 break  # its scheduler is gone with its process: no use waiting for it
@@ -115,7 +117,7 @@ class Cluster:
                     if self.embedded is not None and not self.embedded.alive:
                         log.warning("the embedded Dask cluster has stopped; starting it again")
                         self.address = await self.embedded.start()
-                    self._use(await _external(self.address))
+                    self._use(await _external(self.address, self.timeout))
                 except ClusterUnavailable as exc:
                     self._failed = (time.monotonic(), exc)
                     raise
@@ -129,13 +131,14 @@ class Cluster:
 
 async def connect(settings: Settings) -> Cluster:
     """The configured scheduler, or an embedded cluster started now."""
+    timeout = settings.scheduler_timeout
     if settings.scheduler_address:
         address = settings.scheduler_address
-        return Cluster(await _external(address), address)
+        return Cluster(await _external(address, timeout), address, timeout)
     embedded = Embedded(settings)
     address = await embedded.start()
     try:
-        return Cluster(await _external(address), address, embedded)
+        return Cluster(await _external(address, timeout), address, timeout, embedded)
     except ClusterUnavailable:
         await embedded.stop()
         raise
@@ -148,14 +151,16 @@ async def probe(settings: Settings) -> None:
     process with one clear line instead of a failed ASGI lifespan and its traceback.
     """
     if settings.scheduler_address:
-        client = await _external(settings.scheduler_address)
+        client = await _external(settings.scheduler_address, settings.scheduler_timeout)
         await client.close()
 
 
-async def _external(address: str) -> Client:
+async def _external(address: str, timeout: float) -> Client:
+    # The client's timeout also bounds how long it tries to reconnect to a lost scheduler
+    # before it closes for good (Cluster.client then connects anew).
     try:
         client = await asyncio.wait_for(
-            Client(address, asynchronous=True, timeout=CONNECT_TIMEOUT), CONNECT_TIMEOUT + 2
+            Client(address, asynchronous=True, timeout=timeout), timeout + 2
         )
     except (OSError, TimeoutError) as exc:
         raise ClusterUnavailable(

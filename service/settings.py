@@ -25,6 +25,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     workers: int | None = None
     dashboard_address: str = ":8787"
     scheduler_grace: float = 300.0
+    scheduler_timeout: float = 10.0
     public_url: str | None = None
     max_rows: int = 100_000_000
     max_body: int = 4 * 1024 * 1024

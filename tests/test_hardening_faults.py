@@ -16,7 +16,6 @@ import httpx
 import psutil
 import pytest
 
-from service.cluster import CONNECT_TIMEOUT
 from tests.daskcluster import DaskCluster
 from tests.jobhelpers import make_project, wait_for, wait_for_shards
 from tests.live import LiveServer
@@ -55,6 +54,8 @@ def test_storage_turning_into_a_file_mid_job_fails_it_with_the_reason(
 
 SMALL_ROWS = 200_000
 SMALL = {"entity_name": "Order", "count": SMALL_ROWS, "format": "csv"}
+# Seconds the service waits for a scheduler: short, so a lost one is given up on quickly.
+SCHEDULER_TIMEOUT = 3
 
 
 @contextlib.contextmanager
@@ -86,6 +87,7 @@ def _scheduler_killed_mid_job(
         "DRAFTA_SCHEDULER_ADDRESS": cluster.address,
         "DRAFTA_SHARD_ROWS": "50000",
         "DRAFTA_SCHEDULER_GRACE": str(grace),
+        "DRAFTA_SCHEDULER_TIMEOUT": str(SCHEDULER_TIMEOUT),
     }
     with _job_under_way(tmp_path, env, count) as (_, http, project, job):
         assert cluster.scheduler is not None
@@ -101,7 +103,7 @@ def test_jobs_wait_for_a_lost_scheduler_and_resume_when_it_returns(
         during = http.post(f"/data/{project}", json=SMALL).json()["id"]
         # Away for longer than the client's own reconnect window, so the service has to
         # connect anew; meanwhile it serves, and the jobs wait.
-        time.sleep(CONNECT_TIMEOUT + 3)
+        time.sleep(SCHEDULER_TIMEOUT + 3)
         assert http.get("/project-group").status_code == 200
         for job_id in (cut, during):
             status = _until_notice(http, job_id)
