@@ -78,6 +78,19 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(f"    {name} " in top.stdout for name in COMMANDS)
 
 
+def test_the_command_line_loads_no_engine_cluster_or_database_until_a_command_needs_them() -> None:
+    # `drafta remote ...` and `--help` are quick because these load only inside handlers.
+    heavy = ["distributed", "sqlite_utils", "pandas", "pyarrow", "mimesis", "litestar"]
+    code = (
+        "import sys; from service.cli import build_parser; build_parser(); "
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
+
+
 def test_validate(files: Path) -> None:
     ok = drafta("validate", "people.yaml", cwd=files)
     assert (ok.returncode, ok.stderr) == (0, "")

@@ -16,7 +16,7 @@ import pytest
 from service.client import DraftaClient, DraftaError, JobFailed
 from tests.daskcluster import DaskCluster
 from tests.jobhelpers import PEOPLE as SMALL
-from tests.live import LiveServer
+from tests.live import LiveServer, free_port
 
 # Room for millions of unique codes, so large jobs are accepted.
 SCHEMA = SMALL.replace('pattern: "C-####"', 'pattern: "C-#########"')
@@ -213,3 +213,13 @@ def test_remote_cli_failures(server: LiveServer, tmp_path: Path) -> None:
     assert nokey.returncode == 2 and "DRAFTA_API_KEY" in nokey.stderr
     usage = remote(server, "run", "--entity", "A")
     assert usage.returncode == 2 and "--project-id" in usage.stderr
+    closed = free_port()
+    away = subprocess.run(
+        [sys.executable, "-m", "service.cli", "remote", "--url", f"http://127.0.0.1:{closed}",
+         "groups", "list"],
+        env={**os.environ, "DRAFTA_API_KEY": str(server.key)},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert away.returncode == 1
+    assert away.stderr.startswith(f"drafta: cannot reach http://127.0.0.1:{closed}: ")
+    assert "Traceback" not in away.stderr

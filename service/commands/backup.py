@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from service.database import open_database
-from service.settings import load_settings
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -18,6 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from service.database import open_database
+    from service.settings import load_settings
+
     target: Path = args.path
     if target.exists():
         print(f"{target} exists; choose a new file")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from service.database import open_database
-from service.settings import load_settings
-from storage import keys
-from storage.errors import NotFound
+if TYPE_CHECKING:
+    from storage.db import Database
+    from storage.keys import NewKey
+
+# The database modules are imported by the handlers: `drafta --help` and the commands that
+# need no database should not pay for sqlite-utils (and the pandas it loads) at start.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     revoke.set_defaults(handler=_revoke)
 
 
-def print_new_key(new: keys.NewKey) -> None:
+def print_new_key(new: NewKey) -> None:
     if new.workspace_created:
         print(f"created workspace {new.workspace.name!r}")
         print(f"webhook signing secret: {new.workspace.webhook_secret}")
@@ -31,15 +34,24 @@ def print_new_key(new: keys.NewKey) -> None:
     print(new.key)
 
 
+def _database() -> Database:
+    from service.database import open_database
+    from service.settings import load_settings
+
+    return open_database(load_settings())
+
+
 def _create(args: argparse.Namespace) -> int:
-    db = open_database(load_settings())
-    print_new_key(keys.create_key(db, args.workspace))
+    from storage.keys import create_key
+
+    print_new_key(create_key(_database(), args.workspace))
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
-    db = open_database(load_settings())
-    rows = keys.list_keys(db)
+    from storage.keys import list_keys
+
+    rows = list_keys(_database())
     print(f"{'PREFIX':<10} {'WORKSPACE':<20} {'CREATED':<21} REVOKED")
     for row in rows:
         print(
@@ -50,9 +62,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    db = open_database(load_settings())
+    from storage.errors import NotFound
+    from storage.keys import revoke_key
+
     try:
-        keys.revoke_key(db, args.prefix)
+        revoke_key(_database(), args.prefix)
     except NotFound:
         print(f"no active key with prefix {args.prefix!r}")
         return 1

@@ -97,6 +97,8 @@ def _run(action: Action) -> Callable[[argparse.Namespace], int]:
     """Open a client from the options or environment, run the action, report API errors."""
 
     def handler(args: argparse.Namespace) -> int:
+        import httpx
+
         from service.client import DraftaClient, DraftaError
 
         url = args.url or os.environ.get("DRAFTA_URL") or DEFAULT_URL
@@ -117,7 +119,7 @@ def _run(action: Action) -> Callable[[argparse.Namespace], int]:
         except TimeoutError as exc:
             print(f"drafta: {exc}", file=sys.stderr)
             return 1
-        except OSError as exc:
+        except (OSError, httpx.TransportError) as exc:
             print(f"drafta: cannot reach {url}: {exc}", file=sys.stderr)
             return 1
 

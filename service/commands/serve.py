@@ -6,12 +6,6 @@ import argparse
 import asyncio
 import sys
 
-from service import cluster
-from service.commands.keys import print_new_key
-from service.database import open_database
-from service.settings import load_settings
-from storage import keys
-
 # The exit code when the configured Dask scheduler cannot be used (uvicorn itself uses 3
 # for an application that fails to start).
 CLUSTER_UNAVAILABLE = 2
@@ -33,7 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from service import cluster
     from service.app import create_app
+    from service.commands.keys import print_new_key
+    from service.database import open_database
+    from service.settings import load_settings
+    from storage import keys
 
     settings = load_settings()
     try:
