@@ -22,8 +22,8 @@ class Page:
         self.offset = offset
 
 
-def _db(state: State) -> Database:
-    db: Database = state.db
+def db_of(request: Request[Any, Any, Any]) -> Database:
+    db: Database = request.app.state.db
     return db
 
 
@@ -36,9 +36,9 @@ def _workspace(request: Request[Any, Any, Any]) -> Workspace:
     return workspace_of(request)
 
 
-def _base_url(request: Request[Any, Any, Any], state: State) -> str:
+def base_url_of(request: Request[Any, Any, Any]) -> str:
     """Where this service is reached: DRAFTA_PUBLIC_URL, else the request's own base URL."""
-    settings: Settings = state.settings
+    settings: Settings = request.app.state.settings
     return settings.public_url or str(request.base_url).rstrip("/")
 
 
@@ -55,9 +55,9 @@ def _page(
 
 
 DEPENDENCIES = {
-    "db": Provide(_db, sync_to_thread=False),
+    "db": Provide(db_of, sync_to_thread=False),
     "settings": Provide(_settings, sync_to_thread=False),
     "workspace": Provide(_workspace, sync_to_thread=False),
     "page": Provide(_page, sync_to_thread=False),
-    "base_url": Provide(_base_url, sync_to_thread=False),
+    "base_url": Provide(base_url_of, sync_to_thread=False),
 }
