@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 import pipeline.tasks  # noqa: F401  (the engine and writers every task uses)
+from pipeline import freeze_startup_objects
 from pipeline.schema.mimesis_methods import list_methods
 
 
@@ -25,3 +26,4 @@ def warm() -> None:
 def dask_setup(worker: Any) -> None:
     """Dask calls this once in each worker process that preloads this module."""
     warm()
+    freeze_startup_objects()

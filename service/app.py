@@ -15,6 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from pipeline import freeze_startup_objects
 from pipeline.warm import warm
 from service import cluster
 from service.auth import auth_middleware
@@ -59,11 +60,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Previews and schema checks run here too: the first of them should not wait for
         # the mimesis catalogue (~0.25 s).
         warm()
-        # What exists now (modules, mimesis data, the app, the Dask client) lives as long as the
-        # process. Freezing it spares the collector's full passes, which pause every request,
-        # from walking it again each time: ~100 ms per pass before, under 10 ms after.
-        gc.collect()
-        gc.freeze()
+        freeze_startup_objects()
         resumed = runner.resume_all()
         if resumed:
             log.info("resumed %d unfinished job(s)", resumed)
