@@ -236,7 +236,8 @@ async def run(url: str, keys: list[str], args: argparse.Namespace) -> bool:
             *(
                 client_loop(url, keys[n % len(keys)], n, stats, args, deadline)
                 for n in range(args.clients)
-            )
+            ),
+            asyncio.sleep(args.seconds if args.clients == 0 else 0),  # the probe alone
         )
         elapsed = time.monotonic() - start
         out, _ = await prober.communicate()
@@ -253,7 +254,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running service (default: start one on 127.0.0.1)")
     parser.add_argument("--key", help="an API key of that service")
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument(
+        "--clients", type=int, default=50, help="0: only the probe, for the unloaded latency"
+    )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--rows", type=int, default=1000, help="rows per job")
     parser.add_argument("--poll", type=float, default=0.05, help="seconds between status polls")
