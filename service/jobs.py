@@ -33,7 +33,9 @@ def submit_job(
     seed: int | None,
     base_url: str,
 ) -> dict:
-    """Validate a request, snapshot schema and provider values, and store a pending job."""
+    """Validate a request, snapshot schema and provider values, and store a pending job.
+
+    Blocking (SQLite, schema checks, DNS for the webhook host): run it in a worker thread."""
     project, schema, values = load_project_schema(db, ws, project_id)
     check_entity(schema, entity_name)
     if count > settings.max_rows:
@@ -46,13 +48,8 @@ def submit_job(
     problems = uniqueness_problems(schema, entity_name, count, values)
     if problems:
         raise SchemaError(problems)
-    if jobs.count_unfinished(db, ws) >= settings.max_jobs_in_flight:
-        raise TooMany(
-            f"at most {settings.max_jobs_in_flight} jobs may run at once per workspace",
-            headers={"Retry-After": "5"},
-        )
     seed = choose_seed(seed, schema)
-    return jobs.insert_job(
+    row = jobs.insert_job(
         db,
         ws,
         {
@@ -67,7 +64,14 @@ def submit_job(
             "base_url": base_url,
             "shard_rows": settings.shard_rows,
         },
+        max_unfinished=settings.max_jobs_in_flight,
     )
+    if row is None:
+        raise TooMany(
+            f"at most {settings.max_jobs_in_flight} jobs may run at once per workspace",
+            headers={"Retry-After": "5"},
+        )
+    return row
 
 
 def download_url(base_url: str, job_id: str) -> str:

@@ -18,7 +18,12 @@ STATUS_COLUMNS = (
 )
 
 
-def insert_job(db: Database, ws: str, fields: dict[str, Any]) -> dict:
+def insert_job(
+    db: Database, ws: str, fields: dict[str, Any], *, max_unfinished: int | None = None
+) -> dict | None:
+    """The new pending job; None when the workspace already has ``max_unfinished`` jobs
+    pending or processing (counted in the same transaction, so concurrent submissions
+    cannot both slip under the limit)."""
     row = {
         "id": new_id(),
         "workspace_id": ws,
@@ -30,6 +35,8 @@ def insert_job(db: Database, ws: str, fields: dict[str, Any]) -> dict:
     columns = ", ".join(row)
     marks = ", ".join("?" * len(row))
     with db.write() as tx:
+        if max_unfinished is not None and count_unfinished(db, ws) >= max_unfinished:
+            return None
         # Plain SQL: this runs on every submit, and Table.insert re-reads the table's schema.
         tx.execute(f"INSERT INTO jobs ({columns}) VALUES ({marks})", list(row.values()))
     return row

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from typing import Any
+
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -75,3 +81,31 @@ def test_other_workspace_cannot_submit(
 ) -> None:
     project = make_project(client, auth)
     assert _post(client, other_auth, project, entity_name="Customer", count=5)["status"] == 404
+
+
+def test_a_slow_webhook_host_lookup_holds_up_no_other_request(
+    client: Client, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(client, auth)
+    real_lookup = socket.getaddrinfo
+    looking_up = threading.Event()
+
+    def slow_lookup(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host != "slow.example":
+            return real_lookup(host, *args, **kwargs)
+        looking_up.set()
+        time.sleep(1.5)  # a DNS server taking its time
+        return real_lookup("192.0.2.1", *args, **kwargs)  # a documentation address
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    answers: list[dict] = []
+    body = {"entity_name": "Customer", "count": 5, "webhook_url": "http://slow.example/hook"}
+    submit = threading.Thread(target=lambda: answers.append(_post(client, auth, project, **body)))
+    submit.start()
+    assert looking_up.wait(10)
+    started = time.monotonic()
+    assert client.get("/data", headers=auth).status_code == 200
+    assert time.monotonic() - started < 0.75
+    submit.join(10)
+    assert answers[0]["status"] == 422, answers
+    assert "192.0.2.1" in answers[0]["detail"] and answers[0]["field"] == "webhook_url"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 import msgspec
+from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
@@ -40,17 +42,22 @@ class DataController(Controller):
         project_id: str,
         data: DataRequest,
     ) -> JobAccepted:
-        row = usecases.submit_job(
-            db,
-            settings,
-            workspace.id,
-            project_id,
-            entity_name=data.entity_name,
-            count=data.count,
-            fmt=data.format,
-            webhook_url=data.webhook_url,
-            seed=data.seed,
-            base_url=base_url,
+        # In a thread: resolving the webhook's host may take seconds, and a burst of
+        # submissions (each a few ms of schema checks) would otherwise hold up status polls.
+        row = await to_thread.run_sync(
+            partial(
+                usecases.submit_job,
+                db,
+                settings,
+                workspace.id,
+                project_id,
+                entity_name=data.entity_name,
+                count=data.count,
+                fmt=data.format,
+                webhook_url=data.webhook_url,
+                seed=data.seed,
+                base_url=base_url,
+            )
         )
         state.runner.launch(row["id"])
         return JobAccepted(id=row["id"], status="pending")

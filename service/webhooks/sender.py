@@ -85,7 +85,8 @@ class WebhookSender:
         status_code: int | None = None
         retry_after: float | None = None
         try:
-            check_url(row["url"], self.settings.webhook_allow)
+            # Resolving the host blocks; the event loop serves requests meanwhile.
+            await asyncio.to_thread(check_url, row["url"], self.settings.webhook_allow)
             body = row["payload"].encode()
             sent = headers(row["webhook_secret"], row["id"], int(time.time()), body)
             response = await self._client.post(row["url"], content=body, headers=sent)
