@@ -220,8 +220,7 @@ async def run(url: str, keys: list[str], args: argparse.Namespace) -> bool:
         prober = await asyncio.create_subprocess_exec(
             sys.executable,
             __file__,
-            "--probe",
-            job,
+            f"--probe={job}",  # an id may start with "-", which argparse reads as an option
             "--url",
             url,
             "--key",

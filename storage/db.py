@@ -74,8 +74,12 @@ class Database:
 
 
 def new_id() -> str:
-    """A random, URL-safe id (72 bits)."""
-    return secrets.token_urlsafe(9)
+    """A random, URL-safe id (about 72 bits) that does not start with "-": command lines
+    (`drafta remote status ID`) would read such an id as an option."""
+    while True:
+        token = secrets.token_urlsafe(9)
+        if not token.startswith("-"):
+            return token
 
 
 def now() -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from service.database import open_database
 from service.settings import load_settings
 from storage import jobs, migrations
-from storage.db import Database
+from storage.db import Database, new_id
 from storage.groups import create_group, list_groups
 from storage.keys import ensure_workspace
 from storage.projects import create_project
@@ -119,3 +119,10 @@ def test_job_progress_never_goes_back(tmp_path: Path) -> None:
     jobs.record_progress(db, job["id"], 4, 8)
     row = jobs.get_job(db, ws.id, job["id"])
     assert (row["shards_done"], row["rows_done"]) == (4, 8)
+
+
+def test_ids_never_look_like_command_line_options() -> None:
+    ids = {new_id() for _ in range(5000)}
+    assert len(ids) == 5000
+    assert not [i for i in ids if i.startswith("-")]
+    assert all(len(i) == 12 for i in ids)
