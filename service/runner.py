@@ -114,7 +114,9 @@ class JobRunner:
         if row["status"] in (JobStatus.PENDING, JobStatus.PROCESSING):
             self._finish(row, JobStatus.FAILED, error="cancelled")
         await self._drain(job_id, submitted)
-        files.remove_tree(self._spec(row).root_url, self.settings.storage_options)
+        await asyncio.to_thread(
+            files.remove_tree, self._spec(row).root_url, self.settings.storage_options
+        )
 
     async def _drain(self, job_id: str, futures: list[Any], timeout: float = 60.0) -> None:
         """Wait until no worker runs, or will run, one of the job's tasks.
@@ -208,7 +210,9 @@ class JobRunner:
                 row = jobs.get_job(self.db, None, job_id, full=True)
                 self._finish(row, JobStatus.FAILED, error=reason)
                 with contextlib.suppress(Exception):
-                    files.remove_tree(spec.root_url, self.settings.storage_options)
+                    await asyncio.to_thread(
+                        files.remove_tree, spec.root_url, self.settings.storage_options
+                    )
                 return
             row = jobs.get_job(self.db, None, job_id, full=True)
             self._finish(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar
@@ -82,3 +84,22 @@ def wait_for_shards(
         if time.monotonic() > deadline:
             raise TimeoutError(f"job {job_id}: fewer than {shards} shards after {timeout}s")
         time.sleep(0.02)
+
+
+def served_while_blocked(
+    client: TestClient[Litestar] | Any,
+    auth: dict[str, str],
+    blocked: threading.Event,
+    request: Callable[[], Any],
+) -> Any:
+    """Run ``request`` in a thread; once ``blocked`` says it waits on something slow, check
+    that another request is answered meanwhile. Returns what ``request`` returned."""
+    answers: list[Any] = []
+    thread = threading.Thread(target=lambda: answers.append(request()))
+    thread.start()
+    assert blocked.wait(10)
+    started = time.monotonic()
+    assert client.get("/data", headers=auth).status_code == 200
+    assert time.monotonic() - started < 0.75
+    thread.join(10)
+    return answers[0]

@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import time
+from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.jobhelpers import make_project, wait_for
+from storage import files
+from tests.jobhelpers import make_project, served_while_blocked, wait_for
 
 Client = TestClient[Litestar]
 CUSTOMER_COLUMNS = [
@@ -175,6 +179,26 @@ def test_cancel_and_remove(client: Client, auth: dict[str, str]) -> None:
 
     leftovers = [f"{d}/{f}" for d, _, fs in os.walk(root) for f in fs]
     assert leftovers == []
+
+
+def test_removing_files_on_slow_storage_holds_up_no_other_request(
+    client: Client, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(client, auth)
+    done = _run(client, auth, project, entity_name="Customer", count=10)
+    real_remove = files.remove_tree
+    removing = threading.Event()
+
+    def slow_remove(*args: Any, **kwargs: Any) -> None:
+        removing.set()
+        time.sleep(1.5)  # an object store deleting file after file
+        real_remove(*args, **kwargs)
+
+    monkeypatch.setattr(files, "remove_tree", slow_remove)
+    removed = served_while_blocked(
+        client, auth, removing, lambda: client.delete(f"/data/{done['id']}", headers=auth)
+    )
+    assert removed.status_code == 204
 
 
 def test_listing_filters_and_pages(client: Client, auth: dict[str, str]) -> None:

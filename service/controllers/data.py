@@ -147,8 +147,11 @@ class DataController(Controller):
             after = jobs.get_job(db, workspace.id, job_id)
             body = usecases.status_body(after, base_url)
             return Response(msgspec.convert(body, JobStatusBody), status_code=200)
-        files.remove_tree(
-            files.job_root(settings.storage, workspace.id, job_id), settings.storage_options
+        # Off the event loop: on object storage a delete is a request per file.
+        await to_thread.run_sync(
+            files.remove_tree,
+            files.job_root(settings.storage, workspace.id, job_id),
+            settings.storage_options,
         )
         jobs.delete_job(db, workspace.id, job_id)
         return Response(None, status_code=204)
