@@ -35,9 +35,10 @@ class CountingRateLimitMiddleware(RateLimitMiddleware):
         return CacheObject(history=[], reset=now + DURATION_VALUES[self.unit])
 
     async def set_cached_history(self, key: str, cache_object: CacheObject, store: Store) -> None:
-        cache_object.history.append(int(time.time()))
+        now = int(time.time())
+        cache_object.history.append(now)
         window = (len(cache_object.history), cache_object.reset)
-        expires = max(1, cache_object.reset - int(time.time()))
+        expires = max(1, cache_object.reset - now)
         await store.set(key, msgspec.json.encode(window), expires_in=expires)
 
 

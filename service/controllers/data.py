@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
+import asyncio
 from typing import Any, Literal
 
 import msgspec
-from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
@@ -44,20 +43,18 @@ class DataController(Controller):
     ) -> JobAccepted:
         # In a thread: resolving the webhook's host may take seconds, and a burst of
         # submissions (each a few ms of schema checks) would otherwise hold up status polls.
-        row = await to_thread.run_sync(
-            partial(
-                usecases.submit_job,
-                db,
-                settings,
-                workspace.id,
-                project_id,
-                entity_name=data.entity_name,
-                count=data.count,
-                fmt=data.format,
-                webhook_url=data.webhook_url,
-                seed=data.seed,
-                base_url=base_url,
-            )
+        row = await asyncio.to_thread(
+            usecases.submit_job,
+            db,
+            settings,
+            workspace.id,
+            project_id,
+            entity_name=data.entity_name,
+            count=data.count,
+            fmt=data.format,
+            webhook_url=data.webhook_url,
+            seed=data.seed,
+            base_url=base_url,
         )
         state.runner.launch(row["id"])
         return JobAccepted(id=row["id"], status="pending")
@@ -148,7 +145,7 @@ class DataController(Controller):
             body = usecases.status_body(after, base_url)
             return Response(msgspec.convert(body, JobStatusBody), status_code=200)
         # Off the event loop: on object storage a delete is a request per file.
-        await to_thread.run_sync(
+        await asyncio.to_thread(
             files.remove_tree,
             files.job_root(settings.storage, workspace.id, job_id),
             settings.storage_options,
