@@ -29,7 +29,8 @@ entities:
       int:     {type: integer, min: -5, max: 50, distribution: {kind: normal, mean: 10, stddev: 8}}
       uint:    {type: integer, min: 0, max: 100000, unique: true}
       flt:     {type: float, min: 0, max: 10, decimals: 3}
-      lgn:     {type: float, min: 1, max: 500, decimals: 2, distribution: {kind: lognormal, mean: 3, sigma: 0.8}}
+      lgn:     {type: float, min: 1, max: 500, decimals: 2,
+                distribution: {kind: lognormal, mean: 3, sigma: 0.8}}
       flag:    {type: boolean, true_rate: 0.3}
       pick:    {type: choice, values: [a, "b,c", "d\\"e"], weights: [5, 3, 2]}
       nums:    {type: choice, values: [1, 2, 3]}
