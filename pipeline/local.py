@@ -1,29 +1,33 @@
-"""Generating one entity into one file on this machine, through the same shard and merge tasks
-the service runs (on a ``distributed.LocalCluster`` of worker processes, or in-process)."""
+"""Generating one entity into one file on this machine, through the executors the service uses:
+in this process for small jobs, on a ``distributed.LocalCluster`` of worker processes for
+larger ones (``workers`` > 1)."""
 
 from __future__ import annotations
 
-import secrets
+import asyncio
+import concurrent.futures
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 import fsspec
+import msgspec
+import yaml
 
 from pipeline import WORKER_PRELOAD
 from pipeline.capacity import uniqueness_problems
 from pipeline.engine import EngineError
-from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, ShardSpec, plan_shards
+from pipeline.executor import Executor
+from pipeline.executor.dask import DaskExecutor
+from pipeline.executor.inprocess import InProcessExecutor
+from pipeline.lifecycle import Event, ShardDone
+from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, choose_seed, plan_shards
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
-from pipeline.tasks import MergeResult, ShardResult, merge, write_shard
+from pipeline.tasks import MergeResult
 
 # Up to this many rows one worker runs in this process: a cluster costs more than it saves.
 IN_PROCESS_ROWS = 4 * DEFAULT_SHARD_ROWS
-
-
-def new_seed() -> int:
-    return secrets.randbits(63)
 
 
 def generate(
@@ -46,7 +50,7 @@ def generate(
     model = parse_schema(text) if isinstance(schema, str) else schema
     if entity not in model.entities:
         raise EngineError(f"unknown entity {entity}")
-    chosen = seed if seed is not None else model.seed if model.seed is not None else new_seed()
+    chosen = choose_seed(seed, model.seed)
     data = {k: list(v) for k, v in (providers or {}).items()}
     problems = uniqueness_problems(model, entity, count, data)
     if problems:
@@ -67,12 +71,11 @@ def generate(
         providers=data,
         shard_rows=shard_rows,
     )
-    shards = plan_shards(job)
+    shards = len(plan_shards(job))
+    # A cluster's worker processes cannot see this process's memory:// files.
+    here = (workers <= 1 and count <= IN_PROCESS_ROWS) or fs.protocol in ("memory", ("memory",))
     try:
-        if (workers <= 1 and count <= IN_PROCESS_ROWS) or fs.protocol in ("memory", ("memory",)):
-            result = _run_here(job, shards, progress)
-        else:
-            result = _run_cluster(job, shards, workers, progress)
+        result = _wait(_run(job, shards, workers, here, progress))
         produced = fsspec.core.url_to_fs(result.path, **options)[1]
         if fs.exists(target):
             fs.rm(target)
@@ -86,16 +89,104 @@ def generate(
         "bytes": int(fs.size(target)),
         "seed": chosen,
         "format": format,
-        "shards": len(shards),
+        "shards": shards,
     }
 
 
-def _schema_text(schema: Schema) -> str:
-    import msgspec
-    import yaml
+async def _run(job: JobSpec, shards: int, workers: int, here: bool, progress: bool) -> MergeResult:
+    executor: Executor = (
+        InProcessExecutor() if here else DaskExecutor(await LocalSource.start(workers))
+    )
+    try:
+        if progress and isinstance(executor, DaskExecutor):
+            print(f"Dask dashboard: {executor.dashboard_link}", flush=True)
+        with _progress_bar(f"{job.entity} ({job.count} rows)", shards, progress) as advance:
+            return await executor.run(job, advance)
+    finally:
+        await executor.close()
 
-    raw = msgspec.to_builtins(schema)
-    return yaml.safe_dump(_retag(raw), sort_keys=False)
+
+class _NoBar:
+    def __enter__(self) -> Callable[[Event], None]:
+        return lambda event: None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _Bar:
+    def __init__(self, title: str, total: int) -> None:
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.task = self.bar.add_task(title, total=total)
+
+    def __enter__(self) -> Callable[[Event], None]:
+        self.bar.start()
+        return self.advance
+
+    def advance(self, event: Event) -> None:
+        if isinstance(event, ShardDone):
+            self.bar.advance(self.task)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+def _progress_bar(title: str, total: int, shown: bool) -> _Bar | _NoBar:
+    return _Bar(title, total) if shown else _NoBar()
+
+
+class LocalSource:
+    """A ``distributed.LocalCluster`` of worker processes on this machine, for one run."""
+
+    def __init__(self, cluster: Any, client: Any) -> None:
+        self._cluster = cluster
+        self._client = client
+        self.address: str = cluster.scheduler_address
+        self.dashboard_link: str | None = cluster.dashboard_link
+
+    @classmethod
+    async def start(cls, workers: int) -> LocalSource:
+        from distributed import Client, LocalCluster
+
+        cluster = await LocalCluster(
+            n_workers=max(workers, 1),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # a free port: another cluster may hold the usual one
+            host="127.0.0.1",
+            preload=[WORKER_PRELOAD],
+            asynchronous=True,
+        )
+        client = await Client(cluster, asynchronous=True)
+        return cls(cluster, client)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._client.status == "running")
+
+    async def client(self) -> Any:
+        return self._client
+
+    async def close(self) -> None:
+        await self._client.close()
+        await self._cluster.close()
+
+
+def _wait(work: Coroutine[Any, Any, MergeResult]) -> MergeResult:
+    """Run ``work`` to its end from synchronous code, also where an event loop already runs
+    in this thread (a notebook's kernel)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
+def _schema_text(schema: Schema) -> str:
+    return yaml.safe_dump(_retag(msgspec.to_builtins(schema)), sort_keys=False)
 
 
 def _retag(node: Any) -> Any:
@@ -108,53 +199,3 @@ def _retag(node: Any) -> Any:
     if isinstance(node, list):
         return [_retag(v) for v in node]
     return node
-
-
-def _run_here(job: JobSpec, shards: list[ShardSpec], progress: bool) -> MergeResult:
-    advance: Callable[[], None] = lambda: None  # noqa: E731
-    if progress:
-        from rich.progress import Progress
-
-        bar = Progress(transient=True)
-        task = bar.add_task(f"{job.entity} ({job.count} rows)", total=len(shards))
-        bar.start()
-        advance = lambda: bar.advance(task)  # noqa: E731
-    try:
-        results: list[ShardResult] = []
-        for shard in shards:
-            results.append(write_shard(shard))
-            advance()
-        return merge(job, results)
-    finally:
-        if progress:
-            bar.stop()
-
-
-def _run_cluster(
-    job: JobSpec, shards: list[ShardSpec], workers: int, progress: bool
-) -> MergeResult:
-    from distributed import Client, LocalCluster
-    from distributed import progress as show_progress
-
-    with (
-        LocalCluster(
-            n_workers=max(workers, 1),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",  # a free port: another cluster may hold the usual one
-            host="127.0.0.1",
-            preload=[WORKER_PRELOAD],
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        if progress:
-            print(f"Dask dashboard: {client.dashboard_link}", flush=True)
-        futures = [
-            client.submit(write_shard, s, key=f"shard-{job.job_id}-{s.index}", retries=2)
-            for s in shards
-        ]
-        merged = client.submit(merge, job, futures, key=f"merge-{job.job_id}", retries=2)
-        if progress:
-            show_progress([*futures, merged])
-        result: MergeResult = merged.result()
-        return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import msgspec
@@ -55,3 +56,10 @@ def shard_path(job: JobSpec, index: int) -> str:
 
 def output_path(job: JobSpec) -> str:
     return f"{job.root_url.rstrip('/')}/{job.entity}.{job.format}"
+
+
+def choose_seed(requested: int | None, default: int | None) -> int:
+    """The request's seed, else the schema's, else a new one (reported so it can be repeated)."""
+    if requested is not None:
+        return requested
+    return default if default is not None else secrets.randbelow(2**31)

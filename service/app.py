@@ -52,9 +52,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         db = open_database(settings)
         app.state.db = db
         app.state.settings = settings
-        scheduler = await cluster.connect(settings)
+        executor = await cluster.open_executor(settings)
         sender = WebhookSender(db, settings)
-        runner = JobRunner(db, settings, scheduler, sender)
+        runner = JobRunner(db, settings, executor, sender)
         app.state.runner = runner
         sending = asyncio.create_task(sender.run(), name="webhooks")
         # Previews and schema checks run here too: the first of them should not wait for
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             with contextlib.suppress(asyncio.CancelledError):
                 await sending
             await sender.close()
-            await scheduler.close()
+            await executor.close()
             db.close()
             gc.unfreeze()
 

@@ -13,14 +13,13 @@ from asyncio.subprocess import PIPE, Process
 
 from distributed import Client
 
+from pipeline.executor import ClusterUnavailable, Executor
+from pipeline.executor.dask import DaskExecutor
+from pipeline.executor.inprocess import InProcessExecutor
 from service.settings import Settings
 
 EMBEDDED_START_TIMEOUT = 120.0
 log = logging.getLogger("drafta.cluster")
-
-
-class ClusterUnavailable(RuntimeError):
-    """The configured scheduler cannot be used; the message says why and what to check."""
 
 
 class Embedded:
@@ -51,6 +50,10 @@ class Embedded:
             self.settings.dashboard_address,
             stdin=PIPE,
             stdout=PIPE,
+            # Its own session: Ctrl-C at a terminal reaches the service alone, which then
+            # stops the cluster in order, instead of killing the workers mid-way (their
+            # semaphores were reported leaked).
+            start_new_session=True,
         )
         assert child.stdout is not None
         try:
@@ -127,6 +130,14 @@ class Cluster:
         await self._client.close()
         if self.embedded is not None:
             await self.embedded.stop()
+
+
+async def open_executor(settings: Settings) -> Executor:
+    """Where the service runs its jobs: the Dask cluster (``DRAFTA_EXECUTOR=dask``, the
+    default) or this process (``inprocess``)."""
+    if settings.executor == "inprocess":
+        return InProcessExecutor()
+    return DaskExecutor(await connect(settings))
 
 
 async def connect(settings: Settings) -> Cluster:

@@ -9,15 +9,17 @@ import anyio
 from litestar import Response
 from litestar.response import Redirect, Stream
 
-from service.errors import ApiError, ResourceNotFound
+from pipeline.lifecycle import JobStatus
+from service.errors import ResourceNotFound, ServiceError
 from service.jobs import MEDIA_TYPES
 from service.settings import Settings
-from storage import files
+from storage import files, jobs
+from storage.db import Database
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-class RangeNotSatisfiable(ApiError):
+class RangeNotSatisfiable(ServiceError):
     status, slug = 416, "range-not-satisfiable"
 
 
@@ -55,18 +57,26 @@ async def _stream(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
 
 
 def serve_file(
-    row: dict, settings: Settings, range_header: str | None, if_none_match: str | None
+    db: Database,
+    settings: Settings,
+    ws: str,
+    job_id: str,
+    range_header: str | None,
+    if_none_match: str | None,
 ) -> Response | Stream | Redirect:
-    if row["status"] != "completed" or not row["output_path"]:
-        raise ResourceNotFound(f"job {row['id']} has no file yet (status {row['status']})")
-    url = row["output_path"]
+    """A job's file: streamed (whole or one range), 304 for a matching ETag, or a redirect to
+    a signed URL."""
+    row = jobs.get_job(db, ws, job_id)
+    if row.status != JobStatus.COMPLETED or not row.output_path:
+        raise ResourceNotFound(f"job {row.id} has no file yet (status {row.status})")
+    url = row.output_path
     if settings.signed_urls:
         signed = files.signed_url(url, settings.signed_url_ttl, settings.storage_options)
         if signed:
             return Redirect(signed, status_code=307)
-    size = int(row["output_bytes"])
-    etag = f'"{row["id"]}-{size}"'
-    filename = f"{row['entity_name']}.{row['format']}"
+    size = row.output_bytes or 0
+    etag = f'"{row.id}-{size}"'
+    filename = f"{row.entity_name}.{row.format}"
     base_headers = {
         "ETag": etag,
         "Accept-Ranges": "bytes",
@@ -83,6 +93,6 @@ def serve_file(
     return Stream(
         _stream(chunks),
         status_code=206 if span else 200,
-        media_type=MEDIA_TYPES[row["format"]],
+        media_type=MEDIA_TYPES[row.format],
         headers=headers,
     )

@@ -1,4 +1,8 @@
-"""Every error the API answers is RFC 9457 problem+json, made here and only here."""
+"""Every error the API answers is RFC 9457 problem+json, made here and only here.
+
+Domain errors (the tree under ``DraftaError``, drawn in ``storage/errors.py``) are mapped by
+``DOMAIN``; Litestar's own (decoding, routing, rate limits) by ``_validation`` and ``_http``.
+"""
 
 from __future__ import annotations
 
@@ -15,16 +19,23 @@ from litestar.plugins.problem_details import (
     ProblemDetailsPlugin,
 )
 
-from pipeline.schema.parse import SchemaError
-from storage.errors import Conflict, NotFound
+from pipeline.engine.errors import EngineError
+from pipeline.engine.pools import PoolError
+from pipeline.errors import PipelineError
+from pipeline.executor import ExecutorError
+from pipeline.lifecycle import IllegalTransition
+from pipeline.schema.errors import SchemaError
+from storage.errors import Conflict, DraftaError, NotFound, StorageError
+from storage.formats import FormatError
 
 log = logging.getLogger("drafta")
 
 PROBLEM_BASE = "https://drafta.dev/problems/"
 
 
-class ApiError(ProblemDetailsException):
-    """An error with a stable problem type; ``field`` names the input at fault."""
+class ServiceError(DraftaError):
+    """An error the API answers as it is: ``status``, a stable problem type (``slug``), and
+    ``field`` naming the input at fault."""
 
     status = 400
     slug = "bad-request"
@@ -38,57 +49,62 @@ class ApiError(ProblemDetailsException):
         headers: dict[str, str] | None = None,
         status: int | None = None,
     ) -> None:
-        status_code = status or self.status
-        extra: dict[str, Any] = {}
-        if field is not None:
-            extra["field"] = field
-        if errors is not None:
-            extra["errors"] = errors
-        super().__init__(
-            detail=detail,
-            status_code=status_code,
-            headers=headers,
-            extra=extra or None,
-            type_=PROBLEM_BASE + self.slug,
-            title=HTTPStatus(status_code).phrase,
-        )
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.errors = errors
+        self.headers = headers
+        if status is not None:
+            self.status = status
 
 
-class BadRequest(ApiError):
+class BadRequest(ServiceError):
     status, slug = 400, "bad-request"
 
 
-class Unauthorized(ApiError):
+class Unauthorized(ServiceError):
     status, slug = 401, "unauthorized"
 
 
-class ResourceNotFound(ApiError):
+class ResourceNotFound(ServiceError):
     status, slug = 404, "not-found"
 
 
-class ConflictError(ApiError):
+class ConflictError(ServiceError):
     status, slug = 409, "conflict"
 
 
-class Invalid(ApiError):
+class Invalid(ServiceError):
     """The body parsed but a value is wrong."""
 
     status, slug = 422, "invalid"
 
 
-class TooMany(ApiError):
+class TooMany(ServiceError):
     status, slug = 429, "too-many-requests"
 
 
-def _not_found(exc: NotFound) -> ProblemDetailsException:
-    return ResourceNotFound(str(exc))
+class Unavailable(ServiceError):
+    status, slug = 503, "unavailable"
 
 
-def _conflict(exc: Conflict) -> ProblemDetailsException:
-    return ConflictError(str(exc), field=exc.field)
+def problem(error: ServiceError) -> ProblemDetailsException:
+    extra: dict[str, Any] = {}
+    if error.field is not None:
+        extra["field"] = error.field
+    if error.errors is not None:
+        extra["errors"] = error.errors
+    return ProblemDetailsException(
+        detail=error.detail,
+        status_code=error.status,
+        headers=error.headers,
+        extra=extra or None,
+        type_=PROBLEM_BASE + error.slug,
+        title=HTTPStatus(error.status).phrase,
+    )
 
 
-def _schema(exc: SchemaError) -> ProblemDetailsException:
+def _schema(exc: SchemaError) -> ServiceError:
     first = exc.problems[0] if exc.problems else {"path": "data", "message": str(exc)}
     where = f"{first.get('path') or 'data'}"
     if first.get("line"):
@@ -101,29 +117,62 @@ def _schema(exc: SchemaError) -> ProblemDetailsException:
     )
 
 
+# Every branch of the tree (storage/errors.py draws it) and how the API answers it; the most
+# specific class that an error is an instance of wins.
+DOMAIN: dict[type[DraftaError], Callable[[Any], ServiceError]] = {
+    ServiceError: lambda exc: exc,
+    StorageError: lambda exc: Unavailable(f"storage could not complete the request: {exc}"),
+    PipelineError: lambda exc: Invalid(str(exc)),
+    NotFound: lambda exc: ResourceNotFound(str(exc)),
+    Conflict: lambda exc: ConflictError(str(exc), field=exc.field),
+    SchemaError: _schema,
+    EngineError: lambda exc: Invalid(str(exc)),
+    PoolError: lambda exc: Invalid(str(exc)),
+    FormatError: lambda exc: Invalid(str(exc), field="format"),
+    IllegalTransition: lambda exc: ConflictError(str(exc)),
+    ExecutorError: lambda exc: Unavailable(str(exc)),
+}
+
+
+def as_service_error(exc: DraftaError) -> ServiceError | None:
+    """The answer to a domain error, or None for one with no answer (a bug: a 500)."""
+    for kind in type(exc).__mro__:
+        convert = DOMAIN.get(kind)
+        if convert is not None:
+            return convert(exc)
+    return None
+
+
+def _domain(exc: DraftaError) -> ProblemDetailsException:
+    answer = as_service_error(exc)
+    if answer is None:
+        raise exc
+    return problem(answer)
+
+
 def _validation(exc: ValidationException) -> ProblemDetailsException:
     """Litestar's decode failures: malformed JSON is 400, a wrong value 422."""
     items = exc.extra if isinstance(exc.extra, list) else []
     detail = str(exc.detail)
     if "JSON" in detail and not items:
-        return BadRequest(f"the request body is not valid JSON: {detail}")
+        return problem(BadRequest(f"the request body is not valid JSON: {detail}"))
     errors = [
         {"path": i.get("key") or "", "message": i.get("message", ""), "source": i.get("source")}
         for i in items
         if isinstance(i, Mapping)
     ]
     if any("malformed" in e["message"].lower() for e in errors):
-        return BadRequest("the request body is not valid JSON", errors=errors)
+        return problem(BadRequest("the request body is not valid JSON", errors=errors))
     field = errors[0]["path"] if errors else None
     message = errors[0]["message"] if errors else detail
     where = f"{field}: " if field else ""
-    return Invalid(f"{where}{message}", field=field, errors=errors)
+    return problem(Invalid(f"{where}{message}", field=field, errors=errors))
 
 
 def _http(exc: HTTPException) -> ProblemDetailsException:
     status = exc.status_code
     if status == 400:
-        return BadRequest(f"the request body cannot be read: {exc.detail}")
+        return problem(BadRequest(f"the request body cannot be read: {exc.detail}"))
     headers = dict(exc.headers or {})
     if status == 429 and "RateLimit-Reset" in headers:
         # The rate limiter says when the window resets; clients act on Retry-After.
@@ -152,9 +201,7 @@ def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
 PROBLEM_MAP: Mapping[type[Exception], Callable[[Any], ProblemDetailsException]] = {
     HTTPException: _http,
     ValidationException: _validation,
-    NotFound: _not_found,
-    Conflict: _conflict,
-    SchemaError: _schema,
+    DraftaError: _domain,
 }
 
 problem_plugin = ProblemDetailsPlugin(

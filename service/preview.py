@@ -13,7 +13,8 @@ from pipeline.engine import generate_batches
 from pipeline.schema import SchemaError, load_schema
 from pipeline.schema.model import Schema
 from service.dto import Preview, PreviewRequest
-from service.projects import check_entity, choose_seed, load_project_schema
+from pipeline.plan import choose_seed
+from service.projects import check_entity, load_project_schema
 from storage.db import Database
 from storage.formats.json import write_json
 
@@ -63,6 +64,6 @@ def _preview(
     schema: Schema, request: PreviewRequest, providers: Mapping[str, Sequence[Any]]
 ) -> Preview:
     check_entity(schema, request.entity_name)
-    seed = choose_seed(request.seed, schema)
+    seed = choose_seed(request.seed, schema.seed)
     rows = render_rows(schema, request.entity_name, request.count, seed=seed, providers=providers)
     return Preview(entity_name=request.entity_name, seed=seed, rows=rows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import secrets
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -130,10 +129,3 @@ def check_entity(schema: Schema, entity: str) -> None:
             f"entity {entity!r} is not in the schema; its entities are: {known}",
             field="entity_name",
         )
-
-
-def choose_seed(requested: int | None, schema: Schema) -> int:
-    """The request's seed, else the schema's, else a new one (reported so it can be repeated)."""
-    if requested is not None:
-        return requested
-    return schema.seed if schema.seed is not None else secrets.randbelow(2**31)

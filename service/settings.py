@@ -9,7 +9,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -21,6 +21,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db: str | None = None
     storage_url: str | None = None
     storage_options: dict[str, Any] = {}
+    executor: Literal["dask", "inprocess"] = "dask"
     scheduler_address: str | None = None
     workers: int | None = None
     dashboard_address: str = ":8787"

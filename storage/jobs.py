@@ -1,58 +1,141 @@
 """Generation jobs and their webhook deliveries: SQLite is the truth about every job.
 
-Status changes are compare-and-set (``WHERE status = ?``) so two actors (the runner and a
-cancel request) can never both win; which moves are legal is the pipeline's job state table.
+Rows come back as ``JobRow`` structs. Status changes are compare-and-set (``WHERE status IN
+...``) so two actors (the runner and a cancel request) can never both win. The status words and
+which moves are legal belong to the pipeline's lifecycle: functions here take statuses as
+arguments and never name one.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
+
+import msgspec
 
 from storage.db import Database, new_id, now
 from storage.errors import NotFound
 
-STATUS_COLUMNS = (
-    "id, project_id, entity_name, format, count, seed, status, error, rows_done, shards_done, "
-    "shards_total, output_path, output_bytes, webhook_url, created_at, started_at, finished_at"
-)
+
+class NewJob(msgspec.Struct, frozen=True, kw_only=True):
+    """What a submission stores: the request and a snapshot of what it generates from."""
+
+    project_id: str
+    entity_name: str
+    format: str
+    count: int
+    seed: int
+    schema_text: str
+    providers: dict[str, list[Any]] = {}
+    webhook_url: str | None = None
+    base_url: str
+    shard_rows: int
+
+
+class JobRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored job as status, lists, downloads and webhooks read it."""
+
+    id: str
+    workspace_id: str
+    project_id: str
+    entity_name: str
+    format: str
+    count: int
+    seed: int
+    status: str
+    error: str | None
+    rows_done: int
+    shards_done: int
+    shards_total: int
+    shard_rows: int
+    output_path: str | None
+    output_bytes: int | None
+    webhook_url: str | None
+    base_url: str
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+
+
+class JobInput(msgspec.Struct, frozen=True):
+    """The snapshot a job generates from: its schema text and its providers' values."""
+
+    schema_text: str
+    providers: dict[str, list[Any]]
+
+
+class Delivery(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    job_id: str
+    workspace_id: str
+    url: str
+    payload: str
+    attempts: int
+    webhook_secret: str
+
+
+COLUMNS = ", ".join(JobRow.__struct_fields__)
+
+
+def _row(found: dict[str, Any]) -> JobRow:
+    return msgspec.convert(found, JobRow)
+
+
+def _marks(values: Sequence[object] | dict[str, object]) -> str:
+    return ", ".join("?" * len(values))
 
 
 def insert_job(
-    db: Database, ws: str, fields: dict[str, Any], *, max_unfinished: int | None = None
-) -> dict | None:
-    """The new pending job; None when the workspace already has ``max_unfinished`` jobs
-    pending or processing (counted in the same transaction, so concurrent submissions
-    cannot both slip under the limit)."""
+    db: Database,
+    ws: str,
+    job: NewJob,
+    *,
+    status: str,
+    limit: tuple[Sequence[str], int] | None = None,
+) -> JobRow | None:
+    """The new job, stored with ``status``; None when ``limit`` = (statuses, n) and the
+    workspace already has ``n`` jobs in those statuses (counted in the same transaction, so
+    concurrent submissions cannot both slip under the limit)."""
+    fields = msgspec.structs.asdict(job)
     row = {
         "id": new_id(),
         "workspace_id": ws,
-        "status": "pending",
+        "status": status,
         "created_at": now(),
         **fields,
-        "providers": json.dumps(fields.get("providers", {})),
+        "providers": json.dumps(fields["providers"]),
     }
     columns = ", ".join(row)
-    marks = ", ".join("?" * len(row))
     with db.write() as tx:
-        if max_unfinished is not None and count_unfinished(db, ws) >= max_unfinished:
+        if limit is not None and count_with_status(db, ws, limit[0]) >= limit[1]:
             return None
         # Plain SQL: this runs on every submit, and Table.insert re-reads the table's schema.
-        tx.execute(f"INSERT INTO jobs ({columns}) VALUES ({marks})", list(row.values()))
-    return row
+        found = tx.execute(
+            f"INSERT INTO jobs ({columns}) VALUES ({_marks(row)}) RETURNING {COLUMNS}",
+            list(row.values()),
+        ).fetchone()
+    return _row(dict(zip(JobRow.__struct_fields__, found, strict=True)))
 
 
-def get_job(db: Database, ws: str | None, job_id: str, *, full: bool = False) -> dict:
-    cols = "*" if full else STATUS_COLUMNS
+def get_job(db: Database, ws: str | None, job_id: str) -> JobRow:
+    """A job by id, within workspace ``ws`` (None: any workspace, for the runner)."""
     if ws is None:
-        row = db.one(f"SELECT {cols} FROM jobs WHERE id = ?", (job_id,))
+        found = db.one(f"SELECT {COLUMNS} FROM jobs WHERE id = ?", (job_id,))
     else:
-        row = db.one(f"SELECT {cols} FROM jobs WHERE id = ? AND workspace_id = ?", (job_id, ws))
-    if row is None:
+        found = db.one(
+            f"SELECT {COLUMNS} FROM jobs WHERE id = ? AND workspace_id = ?", (job_id, ws)
+        )
+    if found is None:
         raise NotFound("job", job_id)
-    if full:
-        row["providers"] = json.loads(row["providers"])
-    return row
+    return _row(found)
+
+
+def get_job_input(db: Database, job_id: str) -> JobInput:
+    found = db.one("SELECT schema_text, providers FROM jobs WHERE id = ?", (job_id,))
+    if found is None:
+        raise NotFound("job", job_id)
+    return JobInput(found["schema_text"], json.loads(found["providers"]))
 
 
 def list_jobs(
@@ -63,7 +146,7 @@ def list_jobs(
     status: str | None,
     limit: int,
     offset: int,
-) -> list[dict]:
+) -> list[JobRow]:
     where, params = ["workspace_id = ?"], [ws]
     if project_id:
         where.append("project_id = ?")
@@ -71,48 +154,53 @@ def list_jobs(
     if status:
         where.append("status = ?")
         params.append(status)
-    return db.query(
-        f"SELECT {STATUS_COLUMNS} FROM jobs WHERE {' AND '.join(where)} "
+    rows = db.query(
+        f"SELECT {COLUMNS} FROM jobs WHERE {' AND '.join(where)} "
         "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
+    return [_row(r) for r in rows]
 
 
-def count_unfinished(db: Database, ws: str) -> int:
+def count_with_status(db: Database, ws: str, statuses: Sequence[str]) -> int:
     row = db.one(
-        "SELECT count(*) AS n FROM jobs WHERE workspace_id = ? AND status IN "
-        "('pending', 'processing')",
-        (ws,),
+        f"SELECT count(*) AS n FROM jobs WHERE workspace_id = ? AND status IN ({_marks(statuses)})",
+        (ws, *statuses),
     )
     return int(row["n"]) if row else 0
 
 
-def unfinished_job_ids(db: Database) -> list[str]:
+def ids_with_status(db: Database, statuses: Sequence[str]) -> list[str]:
     rows = db.query(
-        "SELECT id FROM jobs WHERE status IN ('pending', 'processing') ORDER BY created_at, rowid"
+        f"SELECT id FROM jobs WHERE status IN ({_marks(statuses)}) ORDER BY created_at, rowid",
+        tuple(statuses),
     )
     return [r["id"] for r in rows]
 
 
-def start(db: Database, job_id: str, shards_total: int) -> bool:
-    """pending -> processing (or a resumed processing job); False if it moved meanwhile."""
+def mark_started(
+    db: Database, job_id: str, shards_total: int, *, status: str, expected: Sequence[str]
+) -> bool:
+    """Move the job to ``status`` with its shard count, keeping its first start time; False
+    if it is no longer in one of the ``expected`` statuses."""
     with db.write() as tx:
         cur = tx.execute(
-            "UPDATE jobs SET status = 'processing', shards_total = ?, "
-            "started_at = coalesce(started_at, ?) WHERE id = ? AND status IN "
-            "('pending', 'processing')",
-            [shards_total, now(), job_id],
+            "UPDATE jobs SET status = ?, shards_total = ?, started_at = coalesce(started_at, ?) "
+            f"WHERE id = ? AND status IN ({_marks(expected)})",
+            [status, shards_total, now(), job_id, *expected],
         )
         return cur.rowcount == 1
 
 
-def record_progress(db: Database, job_id: str, shards_done: int, rows_done: int) -> None:
+def record_progress(
+    db: Database, job_id: str, shards_done: int, rows_done: int, *, status: str
+) -> None:
     """Progress never goes back: a resumed job counts its kept shards again from zero."""
     with db.write() as tx:
         tx.execute(
             "UPDATE jobs SET shards_done = max(shards_done, ?), rows_done = max(rows_done, ?) "
-            "WHERE id = ? AND status = 'processing'",
-            [shards_done, rows_done, job_id],
+            "WHERE id = ? AND status = ?",
+            [shards_done, rows_done, job_id, status],
         )
 
 
@@ -121,37 +209,26 @@ def finish(
     job_id: str,
     *,
     status: str,
-    expected: str,
+    expected: Sequence[str],
     error: str | None = None,
     output_path: str | None = None,
     output_bytes: int | None = None,
-    webhook: dict[str, Any] | None = None,
-) -> bool:
-    """Move a job to its end state and queue its webhook, in one transaction."""
+    complete: bool = False,
+) -> JobRow | None:
+    """Move a job to its end state, returning the row as stored (None if it had already left
+    the ``expected`` statuses). ``complete`` sets its progress to every shard and row. Call it
+    inside ``db.write()`` to queue the job's webhook in the same transaction."""
+    progress = ", shards_done = shards_total, rows_done = count" if complete else ""
     with db.write() as tx:
-        cur = tx.execute(
-            "UPDATE jobs SET status = ?, error = ?, output_path = ?, output_bytes = ?, "
-            "finished_at = ? WHERE id = ? AND status = ?",
-            [status, error, output_path, output_bytes, now(), job_id, expected],
-        )
-        if cur.rowcount != 1:
-            return False
-        if webhook is not None:
-            tx.table("webhook_deliveries").insert(
-                {
-                    "id": webhook["id"],
-                    "job_id": job_id,
-                    "workspace_id": webhook["workspace_id"],
-                    "url": webhook["url"],
-                    "payload": webhook["payload"],
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": 0.0,
-                    "last_error": None,
-                    "created_at": now(),
-                }
-            )
-        return True
+        found = tx.execute(
+            f"UPDATE jobs SET status = ?, error = ?, output_path = ?, output_bytes = ?, "
+            f"finished_at = ?{progress} WHERE id = ? AND status IN ({_marks(expected)}) "
+            f"RETURNING {COLUMNS}",
+            [status, error, output_path, output_bytes, now(), job_id, *expected],
+        ).fetchone()
+    if found is None:
+        return None
+    return _row(dict(zip(JobRow.__struct_fields__, found, strict=True)))
 
 
 def delete_job(db: Database, ws: str, job_id: str) -> None:
@@ -161,19 +238,35 @@ def delete_job(db: Database, ws: str, job_id: str) -> None:
 
 # Webhook deliveries -------------------------------------------------------------------
 
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"  # a delivery's states
 
-def due_deliveries(db: Database, at: float, limit: int = 20) -> list[dict]:
-    return db.query(
-        "SELECT d.*, w.webhook_secret FROM webhook_deliveries d JOIN workspaces w "
-        "ON w.id = d.workspace_id WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
-        "ORDER BY d.next_attempt_at LIMIT ?",
-        (at, limit),
+
+def queue_delivery(db: Database, job: JobRow, payload: str) -> str:
+    """Queue the webhook of a finished job; returns the delivery's id (its ``webhook-id``)."""
+    delivery_id = f"msg_{new_id()}"
+    with db.write() as tx:
+        tx.execute(
+            "INSERT INTO webhook_deliveries (id, job_id, workspace_id, url, payload, status, "
+            "attempts, next_attempt_at, last_error, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, 0.0, NULL, ?)",
+            [delivery_id, job.id, job.workspace_id, job.webhook_url, payload, PENDING, now()],
+        )
+    return delivery_id
+
+
+def due_deliveries(db: Database, at: float, limit: int = 20) -> list[Delivery]:
+    rows = db.query(
+        "SELECT d.id, d.job_id, d.workspace_id, d.url, d.payload, d.attempts, w.webhook_secret "
+        "FROM webhook_deliveries d JOIN workspaces w ON w.id = d.workspace_id "
+        "WHERE d.status = ? AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
+        (PENDING, at, limit),
     )
+    return [msgspec.convert(r, Delivery) for r in rows]
 
 
 def next_delivery_time(db: Database) -> float | None:
     row = db.one(
-        "SELECT min(next_attempt_at) AS t FROM webhook_deliveries WHERE status = 'pending'"
+        "SELECT min(next_attempt_at) AS t FROM webhook_deliveries WHERE status = ?", (PENDING,)
     )
     return None if row is None or row["t"] is None else float(row["t"])
 

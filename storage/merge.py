@@ -16,6 +16,7 @@ from typing import BinaryIO
 import fsspec
 import numpy as np
 
+from storage.errors import StorageError
 from storage.formats import temporary_name
 from storage.formats.thrift_compact import I16, I64, LIST, Struct, decode_struct, encode_struct
 
@@ -23,7 +24,7 @@ CHUNK = 8 << 20
 MAGIC = b"PAR1"
 
 
-class MergeError(RuntimeError):
+class MergeError(StorageError):
     """Shards that cannot be merged: missing, short, or not of one schema."""
 
 

@@ -4,11 +4,13 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from pipeline.lifecycle import UNFINISHED, JobStatus
 from service.database import open_database
 from service.settings import load_settings
 from storage import jobs, migrations
 from storage.db import Database, new_id
 from storage.groups import create_group, list_groups
+from storage.jobs import NewJob
 from storage.keys import ensure_workspace
 from storage.projects import create_project
 
@@ -96,29 +98,65 @@ def test_job_progress_never_goes_back(tmp_path: Path) -> None:
     ws, _ = ensure_workspace(db, "w")
     group = create_group(db, ws.id, "g")
     project = create_project(db, ws.id, group["id"], "p", "entities: {}", [])
-    job = jobs.insert_job(
-        db,
-        ws.id,
-        {
-            "project_id": project["id"],
-            "entity_name": "E",
-            "format": "csv",
-            "count": 10,
-            "seed": 1,
-            "schema_text": "",
-            "base_url": "",
-            "shard_rows": 2,
-        },
+    new = NewJob(
+        project_id=project["id"],
+        entity_name="E",
+        format="csv",
+        count=10,
+        seed=1,
+        schema_text="",
+        base_url="",
+        shard_rows=2,
     )
-    assert jobs.start(db, job["id"], 5)
-    jobs.record_progress(db, job["id"], 3, 6)
+    job = jobs.insert_job(db, ws.id, new, status=JobStatus.PENDING)
+    assert job is not None
+    assert jobs.mark_started(db, job.id, 5, status=JobStatus.PROCESSING, expected=UNFINISHED)
+    jobs.record_progress(db, job.id, 3, 6, status=JobStatus.PROCESSING)
     # Resumed (after a restart or a lost scheduler), the job counts its kept shards again.
-    jobs.record_progress(db, job["id"], 1, 2)
-    row = jobs.get_job(db, ws.id, job["id"])
-    assert (row["shards_done"], row["rows_done"]) == (3, 6)
-    jobs.record_progress(db, job["id"], 4, 8)
-    row = jobs.get_job(db, ws.id, job["id"])
-    assert (row["shards_done"], row["rows_done"]) == (4, 8)
+    jobs.record_progress(db, job.id, 1, 2, status=JobStatus.PROCESSING)
+    row = jobs.get_job(db, ws.id, job.id)
+    assert (row.shards_done, row.rows_done) == (3, 6)
+    jobs.record_progress(db, job.id, 4, 8, status=JobStatus.PROCESSING)
+    row = jobs.get_job(db, ws.id, job.id)
+    assert (row.shards_done, row.rows_done) == (4, 8)
+
+
+def test_finishing_returns_the_stored_row_once(tmp_path: Path) -> None:
+    db = open_database(load_settings({}, home=str(tmp_path)))
+    ws, _ = ensure_workspace(db, "w")
+    group = create_group(db, ws.id, "g")
+    project = create_project(db, ws.id, group["id"], "p", "entities: {}", [])
+    new = NewJob(
+        project_id=project["id"],
+        entity_name="E",
+        format="csv",
+        count=10,
+        seed=1,
+        schema_text="",
+        base_url="",
+        shard_rows=4,
+    )
+    job = jobs.insert_job(db, ws.id, new, status=JobStatus.PENDING)
+    assert job is not None
+    jobs.mark_started(db, job.id, 3, status=JobStatus.PROCESSING, expected=UNFINISHED)
+    done = jobs.finish(
+        db,
+        job.id,
+        status=JobStatus.COMPLETED,
+        expected=UNFINISHED,
+        output_path="x/E.csv",
+        output_bytes=7,
+        complete=True,
+    )
+    assert done == jobs.get_job(db, ws.id, job.id)
+    assert (done.status, done.shards_done, done.rows_done, done.output_bytes) == (
+        "completed",
+        3,
+        10,
+        7,
+    )
+    again = jobs.finish(db, job.id, status=JobStatus.FAILED, expected=UNFINISHED, error="late")
+    assert again is None  # compare-and-set: a finished job stays as it ended
 
 
 def test_ids_never_look_like_command_line_options() -> None:

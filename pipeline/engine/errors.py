@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline.errors import PipelineError
 
-class EngineError(ValueError):
+
+class EngineError(PipelineError, ValueError):
     """A schema the engine cannot generate (normally caught earlier by validation)."""

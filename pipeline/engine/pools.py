@@ -12,13 +12,14 @@ from mimesis.locales import Locale
 
 from pipeline.engine.rng import stable_hash
 from pipeline.engine.values import to_arrow
+from pipeline.errors import PipelineError
 from pipeline.schema.mimesis_methods import list_methods, pinned_defaults, unknown_method_message
 
 # Enough distinct values for realistic variety; every process builds the same pool.
 POOL_SIZE = 4096
 
 
-class PoolError(ValueError):
+class PoolError(PipelineError, ValueError):
     """A mimesis method that cannot back a value pool."""
 
 

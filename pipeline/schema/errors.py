@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.errors import PipelineError
 
-class SchemaError(ValueError):
+
+class SchemaError(PipelineError, ValueError):
     """A schema that cannot be used, with every problem found.
 
     ``problems`` is a list of ``{"path": "entities.Order.fields.id", "line": 12 | None,

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _preview(args: argparse.Namespace) -> int:
     from pipeline.schema import SchemaError
     from service.dto import MAX_PREVIEW_ROWS, PreviewRequest
-    from service.errors import ApiError
+    from service.errors import ServiceError
     from service.preview import preview_schema
 
     if not 1 <= args.count <= MAX_PREVIEW_ROWS:
@@ -49,7 +49,7 @@ def _preview(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(describe(problem), file=sys.stderr)
         return 1
-    except ApiError as exc:
+    except ServiceError as exc:
         print(f"drafta: {exc.detail}", file=sys.stderr)
         return 1
     if args.json:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
-import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
@@ -19,7 +18,7 @@ from service.downloads import serve_file
 from service.dto import DataRequest, JobAccepted, JobStatusBody, WebhookSettings
 from service.openapi import problem
 from service.settings import Settings
-from storage import files, jobs
+from storage import jobs
 from storage.db import Database
 from storage.keys import Workspace
 
@@ -56,8 +55,8 @@ class DataController(Controller):
             seed=data.seed,
             base_url=base_url,
         )
-        state.runner.launch(row["id"])
-        return JobAccepted(id=row["id"], status="pending")
+        state.runner.launch(row.id)
+        return usecases.accepted(row)
 
     @get("/", summary="The workspace's jobs, newest first")
     async def list_jobs(
@@ -70,36 +69,29 @@ class DataController(Controller):
         project_id: str | None = Parameter(query="project_id", default=None),
         status: StatusFilter | None = Parameter(query="status", default=None),
     ) -> list[JobStatusBody]:
-        rows = jobs.list_jobs(
+        return usecases.list_jobs(
             db,
+            state.runner,
             workspace.id,
+            base_url,
             project_id=project_id,
             status=status,
             limit=page.limit,
             offset=page.offset,
         )
-        runner = state.runner
-        return [
-            msgspec.convert(
-                usecases.status_body(
-                    r, base_url, runner.dashboard_link, runner.notices.get(r["id"])
-                ),
-                JobStatusBody,
-            )
-            for r in rows
-        ]
 
     @get("/{job_id:str}/status", summary="A job's status, progress and, when done, its file URL")
     async def status(self, request: Request[Any, Any, Any], job_id: str) -> JobStatusBody:
         # Clients poll this route: it looks its needs up instead of having them injected,
         # since Litestar resolves several dependencies in a task group of their own, which
         # cost a tenth of each poll.
-        row = jobs.get_job(db_of(request), workspace_of(request).id, job_id)
-        runner = request.app.state.runner
-        body = usecases.status_body(
-            row, base_url_of(request), runner.dashboard_link, runner.notices.get(job_id)
+        return usecases.job_status(
+            db_of(request),
+            request.app.state.runner,
+            workspace_of(request).id,
+            job_id,
+            base_url_of(request),
         )
-        return msgspec.convert(body, JobStatusBody)
 
     @get(
         "/{job_id:str}/download",
@@ -120,8 +112,7 @@ class DataController(Controller):
         range_header: str | None = Parameter(header="range", default=None),
         if_none_match: str | None = Parameter(header="if-none-match", default=None),
     ) -> Response[bytes] | Stream | Redirect:
-        row = jobs.get_job(db, workspace.id, job_id)
-        return serve_file(row, settings, range_header, if_none_match)
+        return serve_file(db, settings, workspace.id, job_id, range_header, if_none_match)
 
     @delete(
         "/{job_id:str}",
@@ -138,20 +129,8 @@ class DataController(Controller):
         workspace: Workspace,
         job_id: str,
     ) -> Response[JobStatusBody | None]:
-        row = jobs.get_job(db, workspace.id, job_id)
-        if row["status"] in ("pending", "processing"):
-            await state.runner.cancel(job_id)
-            after = jobs.get_job(db, workspace.id, job_id)
-            body = usecases.status_body(after, base_url)
-            return Response(msgspec.convert(body, JobStatusBody), status_code=200)
-        # Off the event loop: on object storage a delete is a request per file.
-        await asyncio.to_thread(
-            files.remove_tree,
-            files.job_root(settings.storage, workspace.id, job_id),
-            settings.storage_options,
-        )
-        jobs.delete_job(db, workspace.id, job_id)
-        return Response(None, status_code=204)
+        body = await usecases.remove_job(db, settings, state.runner, workspace.id, job_id, base_url)
+        return Response(body, status_code=204 if body is None else 200)
 
 
 class WebhookSettingsController(Controller):

@@ -22,6 +22,7 @@ from service.webhooks.guard import UnsafeUrl, check_url
 from service.webhooks.signing import headers
 from storage import jobs
 from storage.db import Database
+from storage.jobs import DELIVERED, FAILED, PENDING, Delivery
 
 log = logging.getLogger("drafta.webhooks")
 RETRY_AFTER_STATUSES = (429, 503)
@@ -59,10 +60,10 @@ class WebhookSender:
     async def run(self) -> None:
         while True:
             for row in jobs.due_deliveries(self.db, time.time()):
-                if row["id"] not in self._inflight:
+                if row.id not in self._inflight:
                     task = asyncio.create_task(self._deliver(row))
-                    self._inflight[row["id"]] = task
-                    task.add_done_callback(self._forget(row["id"]))
+                    self._inflight[row.id] = task
+                    task.add_done_callback(self._forget(row.id))
             nxt = jobs.next_delivery_time(self.db)
             wait = 1.0 if nxt is None else min(max(nxt - time.time(), 0.05), 1.0)
             self._wake.clear()
@@ -80,42 +81,40 @@ class WebhookSender:
             task.cancel()
         await self._client.aclose()
 
-    async def _deliver(self, row: dict) -> None:
-        attempt = int(row["attempts"]) + 1
+    async def _deliver(self, row: Delivery) -> None:
+        attempt = row.attempts + 1
         status_code: int | None = None
         retry_after: float | None = None
         try:
             # Resolving the host blocks; the event loop serves requests meanwhile.
-            await asyncio.to_thread(check_url, row["url"], self.settings.webhook_allow)
-            body = row["payload"].encode()
-            sent = headers(row["webhook_secret"], row["id"], int(time.time()), body)
-            response = await self._client.post(row["url"], content=body, headers=sent)
+            await asyncio.to_thread(check_url, row.url, self.settings.webhook_allow)
+            body = row.payload.encode()
+            sent = headers(row.webhook_secret, row.id, int(time.time()), body)
+            response = await self._client.post(row.url, content=body, headers=sent)
             status_code = response.status_code
             if 200 <= status_code < 300:
-                self._record(row, attempt, status_code, None, "delivered", None)
+                self._record(row, attempt, status_code, None, DELIVERED, None)
                 return
             if status_code == 410:
-                self._record(
-                    row, attempt, status_code, "receiver answered 410 Gone", "failed", None
-                )
+                self._record(row, attempt, status_code, "receiver answered 410 Gone", FAILED, None)
                 return
             if status_code in RETRY_AFTER_STATUSES:
                 retry_after = _retry_after(response)
             error = f"receiver answered {status_code}"
         except UnsafeUrl as exc:
-            self._record(row, attempt, None, str(exc), "failed", None)
+            self._record(row, attempt, None, str(exc), FAILED, None)
             return
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         delay = retry_delay(self.settings.webhook_retry, attempt, retry_after)
         if delay is None:
-            self._record(row, attempt, status_code, error, "failed", None)
+            self._record(row, attempt, status_code, error, FAILED, None)
         else:
-            self._record(row, attempt, status_code, error, "pending", time.time() + delay)
+            self._record(row, attempt, status_code, error, PENDING, time.time() + delay)
 
     def _record(
         self,
-        row: dict,
+        row: Delivery,
         attempt: int,
         status_code: int | None,
         error: str | None,
@@ -124,12 +123,12 @@ class WebhookSender:
     ) -> None:
         jobs.record_attempt(
             self.db,
-            row["id"],
+            row.id,
             attempt,
             status_code=status_code,
             error=error,
             outcome=outcome,
             next_attempt_at=next_at,
         )
-        if outcome != "pending":
-            log.info("webhook %s for job %s: %s", row["id"], row["job_id"], outcome)
+        if outcome != PENDING:
+            log.info("webhook %s for job %s: %s", row.id, row.job_id, outcome)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import fsspec
 import pyarrow as pa
 
+from storage.errors import StorageError
 from storage.formats.csv import write_csv
 from storage.formats.json import write_json
 from storage.formats.parquet import write_parquet
@@ -15,7 +16,7 @@ from storage.formats.parquet import write_parquet
 FORMATS = ("json", "csv", "parquet")
 
 
-class FormatError(ValueError):
+class FormatError(StorageError, ValueError):
     """An output format the service does not write."""
 
 

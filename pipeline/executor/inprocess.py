@@ -1,0 +1,58 @@
+"""Running a job's tasks in this process: shards one after another in a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from pipeline.executor import Report, TaskFailed, describe_failure
+from pipeline.lifecycle import Connected, ShardDone
+from pipeline.plan import JobSpec, plan_shards
+from pipeline.tasks import MergeResult, ShardResult, merge, write_shard
+
+
+class InProcessExecutor:
+    """No cluster, no retries (a failure here is the job's own), no dashboard."""
+
+    dashboard_link: str | None = None
+
+    def __init__(self) -> None:
+        # The thread step each job is in: a cancelled run's thread still finishes its step.
+        self._steps: dict[str, asyncio.Future[object]] = {}
+
+    async def run(self, job: JobSpec, report: Report) -> MergeResult:
+        report(Connected())
+        try:
+            results: list[ShardResult] = []
+            for shard in plan_shards(job):
+                result = await self._step(job.job_id, write_shard, shard)
+                assert isinstance(result, ShardResult)
+                results.append(result)
+                report(ShardDone(result.index, result.rows))
+            merged = await self._step(job.job_id, merge, job, results)
+            assert isinstance(merged, MergeResult)
+            return merged
+        except (asyncio.CancelledError, TaskFailed):
+            raise
+        except Exception as exc:
+            raise TaskFailed(describe_failure(exc)) from exc
+
+    async def _step(self, job_id: str, task: Callable[..., object], *args: object) -> object:
+        future: asyncio.Future[object] = asyncio.ensure_future(asyncio.to_thread(task, *args))
+        self._steps[job_id] = future
+        try:
+            return await asyncio.shield(future)
+        finally:
+            if future.done():
+                self._steps.pop(job_id, None)
+
+    async def stop(self, job_id: str) -> None:
+        step = self._steps.pop(job_id, None)
+        if step is not None:
+            with contextlib.suppress(Exception):
+                await step
+
+    async def close(self) -> None:
+        for job_id in list(self._steps):
+            await self.stop(job_id)
