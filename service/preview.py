@@ -10,10 +10,10 @@ import msgspec
 
 from pipeline.capacity import uniqueness_problems
 from pipeline.engine import generate_batches
+from pipeline.plan import choose_seed
 from pipeline.schema import SchemaError, load_schema
 from pipeline.schema.model import Schema
 from service.dto import Preview, PreviewRequest
-from pipeline.plan import choose_seed
 from service.projects import check_entity, load_project_schema
 from storage.db import Database
 from storage.formats.json import write_json
