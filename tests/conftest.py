@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -26,14 +27,23 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskClust
 
 
 @pytest.fixture
-def settings(tmp_path: Path, dask_cluster: DaskCluster) -> Settings:
+def settings(tmp_path: Path) -> Settings:
+    """The service running jobs in its own process: API tests need no cluster."""
     return load_settings(
         {},
         home=str(tmp_path / "home"),
-        scheduler_address=dask_cluster.address,
+        executor="inprocess",
         webhook_allow=("127.0.0.1", "localhost"),
         webhook_retry=(0.0, 0.3, 0.3),
         shard_rows=2048,
+    )
+
+
+@pytest.fixture
+def dask_settings(settings: Settings, dask_cluster: DaskCluster) -> Settings:
+    """The same, with jobs on the session's Dask cluster."""
+    return msgspec.structs.replace(
+        settings, executor="dask", scheduler_address=dask_cluster.address
     )
 
 

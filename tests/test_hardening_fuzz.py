@@ -25,7 +25,6 @@ from schemathesis.specs.openapi import checks
 from service.app import create_app
 from service.settings import Settings, load_settings
 from storage.keys import create_key
-from tests.daskcluster import DaskCluster
 from tests.jobhelpers import PEOPLE
 from tests.live import free_port
 
@@ -78,12 +77,12 @@ class ThreadServer:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, dask_cluster: DaskCluster) -> Iterator[Any]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     home: Path = tmp_path_factory.mktemp("fuzz")
     app_settings = load_settings(
         {},
         home=str(home),
-        scheduler_address=dask_cluster.address,
+        executor="inprocess",
         rate_limit=1_000_000,
         max_rows=5_000,
         shard_rows=2048,

@@ -19,18 +19,17 @@ from service.ratelimit import CountingRateLimitMiddleware
 from service.settings import Settings, load_settings
 from storage.keys import create_key
 from tests.conftest import bearer
-from tests.daskcluster import DaskCluster
 from tests.jobhelpers import PEOPLE, make_project
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def small(tmp_path: Path, dask_cluster: DaskCluster) -> Settings:
+def small(tmp_path: Path) -> Settings:
     return load_settings(
         {},
         home=str(tmp_path / "home"),
-        scheduler_address=dask_cluster.address,
+        executor="inprocess",
         max_body=20_000,
         max_schema_bytes=5_000,
         max_entities=2,
@@ -168,10 +167,8 @@ def test_page_size_default_and_maximum(http: TestClient, auth: dict[str, str]) -
     assert _problem(http.get("/data?limit=0", headers=auth), 422)["field"] == "limit"
 
 
-def test_requests_per_minute_per_key(tmp_path: Path, dask_cluster: DaskCluster) -> None:
-    limited = load_settings(
-        {}, home=str(tmp_path / "rl"), scheduler_address=dask_cluster.address, rate_limit=3
-    )
+def test_requests_per_minute_per_key(tmp_path: Path) -> None:
+    limited = load_settings({}, home=str(tmp_path / "rl"), executor="inprocess", rate_limit=3)
     with TestClient(create_app(limited)) as client:
         one = bearer(create_key(client.app.state.db, "one").key)
         two = bearer(create_key(client.app.state.db, "two").key)

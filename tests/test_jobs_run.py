@@ -14,6 +14,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service.settings import Settings
 from storage import files
 from tests.jobhelpers import make_project, served_while_blocked, wait_for
 
@@ -29,6 +30,12 @@ CUSTOMER_COLUMNS = [
     "birthday",
     "code",
 ]
+
+
+@pytest.fixture
+def settings(dask_settings: Settings) -> Settings:
+    """These tests run jobs on the Dask cluster, as the service does by default."""
+    return dask_settings
 
 
 def _run(client: Client, auth: dict[str, str], project: str, **body: object) -> dict:

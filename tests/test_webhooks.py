@@ -14,7 +14,6 @@ from litestar.testing import TestClient
 from service.webhooks.guard import UnsafeUrl, check_url
 from service.webhooks.sender import retry_delay
 from service.webhooks.signing import sign, verify
-from tests.daskcluster import DaskCluster
 from tests.jobhelpers import make_project, wait_for
 from tests.live import LiveServer, free_port
 from tests.receiver import Receiver
@@ -146,11 +145,11 @@ def test_hanging_receiver_does_not_hold_up_jobs(
     assert time.monotonic() - started < 5
 
 
-def test_pending_delivery_survives_a_restart(tmp_path: Path, dask_cluster: DaskCluster) -> None:
+def test_pending_delivery_survives_a_restart(tmp_path: Path) -> None:
     """A delivery still owed when the service stops is sent by the next start."""
     port = free_port()
     env = {
-        "DRAFTA_SCHEDULER_ADDRESS": dask_cluster.address,
+        "DRAFTA_EXECUTOR": "inprocess",
         "DRAFTA_WEBHOOK_ALLOW": "127.0.0.1",
         "DRAFTA_WEBHOOK_RETRY": "0,2,2,2,2,2",
     }
