@@ -17,6 +17,7 @@ Name = Annotated[
 ]
 Value = str | int | float | bool
 SchemaFormat = Literal["yaml", "json_schema", "json_parquet", "sql"]
+SchemaExport = Literal["yaml", "json_schema", "sql"]
 
 
 class In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

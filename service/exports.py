@@ -14,10 +14,10 @@ EXPORT_MEDIA_TYPES: dict[str, str] = {
 }
 
 
-def export_project(row: dict, fmt: ExportFormat) -> Response[str]:
-    """The stored schema as JSON Schema or SQL DDL; a project without one cannot be exported."""
-    if not row["data"]:
+def export_project(data: str | None, fmt: ExportFormat) -> Response[str]:
+    """A stored schema as JSON Schema or SQL DDL; a project without one cannot be exported."""
+    if not data:
         raise Invalid("the project has no schema yet: PUT one first", field="format")
     # Providers are not checked here: the stored schema was checked when it was saved.
-    text = export(load_schema(row["data"]), fmt)
+    text = export(load_schema(data), fmt)
     return Response(text, media_type=EXPORT_MEDIA_TYPES[fmt])

@@ -61,12 +61,12 @@ def submit_job(
     if problems:
         raise SchemaError(problems)
     job = NewJob(
-        project_id=project["id"],
+        project_id=project.id,
         entity_name=entity_name,
         format=fmt,
         count=count,
         seed=choose_seed(seed, schema.seed),
-        schema_text=project["data"],
+        schema_text=project.data or "",
         providers=values,
         webhook_url=webhook_url,
         base_url=base_url,

@@ -6,14 +6,20 @@ import functools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+import msgspec
+from litestar import Response
+
 from pipeline.importers import convert
 from pipeline.schema import load_schema, used_providers
 from pipeline.schema.model import Array, Field, Object, Schema
 from pipeline.schema.parse import SchemaError
+from service.dto import Project, ProjectCreated, SchemaExport
 from service.errors import Invalid
+from service.exports import export_project
 from service.settings import Settings
 from storage import groups, projects
 from storage.db import Database
+from storage.projects import ProjectRow
 from storage.providers import provider_names, provider_values
 
 
@@ -83,23 +89,43 @@ def check_size(schema: Schema, settings: Settings) -> None:
 
 def create_project(
     db: Database, settings: Settings, ws: str, group_ref: str, name: str, data: str | None, fmt: str
-) -> dict:
+) -> ProjectCreated:
     group = groups.get_group(db, ws, group_ref)
     text, used = (None, set[str]()) if data is None else prepare_schema(db, settings, ws, data, fmt)
-    return projects.create_project(db, ws, group["id"], name, text, used)
+    row = projects.create_project(db, ws, group.id, name, text, used)
+    return ProjectCreated(
+        id=row.id, name=row.name, project_group_id=row.project_group_id, created_at=row.created_at
+    )
+
+
+def get_project(
+    db: Database, ws: str, ref: str, group: str | None, fmt: SchemaExport | None
+) -> Project | Response[str]:
+    """A project by id (or by name within ``group``), or its schema in another language."""
+    row = projects.get_project(db, ws, ref, group)
+    if fmt is None or fmt == "yaml":
+        return msgspec.convert(row, Project, from_attributes=True)
+    return export_project(row.data, fmt)
 
 
 def update_project(
-    db: Database, settings: Settings, ws: str, project_id: str, data: str, fmt: str
-) -> dict:
+    db: Database, settings: Settings, ws: str, ref: str, group: str | None, data: str, fmt: str
+) -> Project:
+    current = projects.get_project(db, ws, ref, group)
     text, used = prepare_schema(db, settings, ws, data, fmt)
-    return projects.update_project(db, ws, project_id, text, used)
+    row = projects.update_project(db, ws, current.id, text, used)
+    return msgspec.convert(row, Project, from_attributes=True)
+
+
+def delete_project(db: Database, ws: str, ref: str, group: str | None) -> None:
+    current = projects.get_project(db, ws, ref, group)
+    projects.delete_project(db, ws, current.id)
 
 
 class ProjectSchema(NamedTuple):
     """A stored project with its validated schema and the values of the providers it uses."""
 
-    project: dict[str, Any]
+    project: ProjectRow
     schema: Schema
     providers: dict[str, list[Any]]
 
@@ -115,9 +141,9 @@ def load_project_schema(
 ) -> ProjectSchema:
     """A project (by id, or by name within ``group``) ready to generate from."""
     project = projects.get_project(db, ws, project_ref, group)
-    if not project["data"]:
+    if not project.data:
         raise Invalid("the project has no schema yet: PUT one first", field="project_id")
-    schema = _validated(project["data"], frozenset(provider_names(db, ws)))
+    schema = _validated(project.data, frozenset(provider_names(db, ws)))
     values = provider_values(db, ws, sorted(used_providers(schema)))
     return ProjectSchema(project, schema, values)
 

@@ -5,12 +5,23 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+import msgspec
 import sqlite_utils
 
 from storage.db import Database, new_id, now
 from storage.errors import Conflict, NotFound
 
-PROJECT_COLUMNS = "p.id, p.name, p.project_group_id, p.data, p.created_at, p.updated_at"
+
+class ProjectRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    project_group_id: str
+    data: str | None  # the schema's YAML, as it was sent
+    created_at: str
+    updated_at: str
+
+
+PROJECT_COLUMNS = ", ".join(f"p.{c}" for c in ProjectRow.__struct_fields__)
 
 
 def _set_providers(tx: sqlite_utils.Database, project_id: str, providers: Iterable[str]) -> None:
@@ -22,20 +33,20 @@ def _set_providers(tx: sqlite_utils.Database, project_id: str, providers: Iterab
 
 def create_project(
     db: Database, ws: str, group_id: str, name: str, data: str | None, providers: Iterable[str]
-) -> dict:
+) -> ProjectRow:
     stamp = now()
-    row = {
-        "id": new_id(),
-        "name": name,
-        "project_group_id": group_id,
-        "data": data,
-        "created_at": stamp,
-        "updated_at": stamp,
-    }
+    row = ProjectRow(
+        id=new_id(),
+        name=name,
+        project_group_id=group_id,
+        data=data,
+        created_at=stamp,
+        updated_at=stamp,
+    )
     try:
         with db.write() as tx:
-            tx.table("projects").insert({**row, "workspace_id": ws})
-            _set_providers(tx, str(row["id"]), providers)
+            tx.table("projects").insert({**msgspec.structs.asdict(row), "workspace_id": ws})
+            _set_providers(tx, row.id, providers)
             tx.execute("UPDATE project_groups SET updated_at = ? WHERE id = ?", [stamp, group_id])
     except sqlite3.IntegrityError as exc:
         raise Conflict(
@@ -44,7 +55,7 @@ def create_project(
     return row
 
 
-def get_project(db: Database, ws: str, ref: str, group: str | None = None) -> dict:
+def get_project(db: Database, ws: str, ref: str, group: str | None = None) -> ProjectRow:
     """A project by id, or by group name (or id) and project name."""
     if group is None:
         row = db.one(
@@ -60,12 +71,12 @@ def get_project(db: Database, ws: str, ref: str, group: str | None = None) -> di
         )
     if row is None:
         raise NotFound("project", ref if group is None else f"{group}/{ref}")
-    return row
+    return msgspec.convert(row, ProjectRow)
 
 
 def update_project(
     db: Database, ws: str, project_id: str, data: str, providers: Iterable[str]
-) -> dict:
+) -> ProjectRow:
     with db.write() as tx:
         stamp = now()
         tx.execute(

@@ -6,25 +6,47 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+import msgspec
+
 from storage.db import Database, new_id, now
 from storage.errors import Conflict, NotFound
 
 Value = str | int | float | bool
 
 
-def _decode(row: dict) -> dict:
-    return {**row, "data": json.loads(row["data"])}
+class ProviderBrief(msgspec.Struct, frozen=True, kw_only=True):
+    """A provider as lists show it (without its values)."""
+
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
 
 
-def list_providers(db: Database, ws: str, *, limit: int, offset: int) -> list[dict]:
-    return db.query(
+class ProviderRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    data: list[Value]
+    created_at: str
+    updated_at: str
+
+
+def _decode(row: dict) -> ProviderRow:
+    return msgspec.convert({**row, "data": json.loads(row["data"])}, ProviderRow)
+
+
+def list_providers(db: Database, ws: str, *, limit: int, offset: int) -> list[ProviderBrief]:
+    rows = db.query(
         "SELECT id, name, created_at, updated_at FROM providers WHERE workspace_id = ? "
         "ORDER BY created_at, rowid LIMIT ? OFFSET ?",
         (ws, limit, offset),
     )
+    return msgspec.convert(rows, list[ProviderBrief])
 
 
-def create_providers(db: Database, ws: str, items: Sequence[tuple[str, list[Value]]]) -> list[dict]:
+def create_providers(
+    db: Database, ws: str, items: Sequence[tuple[str, list[Value]]]
+) -> list[ProviderBrief]:
     """Create every provider or none."""
     stamp = now()
     rows = [
@@ -40,10 +62,12 @@ def create_providers(db: Database, ws: str, items: Sequence[tuple[str, list[Valu
         taken = [n for n, _ in items if provider_names(db, ws, [n])]
         dupes = taken or [n for n, _ in items]
         raise Conflict(f"a provider named {dupes[0]!r} already exists", field="name") from exc
-    return [{"id": r["id"], "name": r["name"]} for r in rows]
+    return [
+        ProviderBrief(id=r["id"], name=r["name"], created_at=stamp, updated_at=stamp) for r in rows
+    ]
 
 
-def get_provider(db: Database, ws: str, provider_id: str) -> dict:
+def get_provider(db: Database, ws: str, provider_id: str) -> ProviderRow:
     row = db.one(
         "SELECT id, name, data, created_at, updated_at FROM providers "
         "WHERE workspace_id = ? AND id = ?",
@@ -56,13 +80,13 @@ def get_provider(db: Database, ws: str, provider_id: str) -> dict:
 
 def update_provider(
     db: Database, ws: str, provider_id: str, name: str | None, data: list[Value]
-) -> dict:
+) -> ProviderRow:
     current = get_provider(db, ws, provider_id)
     try:
         with db.write() as tx:
             tx.execute(
                 "UPDATE providers SET name = ?, data = ?, updated_at = ? WHERE id = ?",
-                [name or current["name"], json.dumps(data), now(), provider_id],
+                [name or current.name, json.dumps(data), now(), provider_id],
             )
     except sqlite3.IntegrityError as exc:
         raise Conflict(f"a provider named {name!r} already exists", field="name") from exc

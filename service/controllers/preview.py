@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from litestar import Controller, post
 from litestar.params import Parameter
 
@@ -37,7 +39,7 @@ class PreviewController(Controller):
     ) -> Preview:
         if action != "preview":
             raise ResourceNotFound(f"no such action {action!r}; did you mean 'preview'?")
-        return preview_project(db, workspace.id, project_id, None, data)
+        return await asyncio.to_thread(preview_project, db, workspace.id, project_id, None, data)
 
     @post(
         "/{group:str}/{name:str}/preview",
@@ -47,4 +49,4 @@ class PreviewController(Controller):
     async def preview_by_name(
         self, db: Database, workspace: Workspace, group: str, name: str, data: PreviewRequest
     ) -> Preview:
-        return preview_project(db, workspace.id, name, group, data)
+        return await asyncio.to_thread(preview_project, db, workspace.id, name, group, data)

@@ -1,0 +1,75 @@
+"""Use cases of providers: named value lists that schemas draw from (``type: provider``)."""
+
+from __future__ import annotations
+
+import msgspec
+
+from service.dto import Provider, ProviderIn, ProviderRef, ProviderSummary, ProviderUpdate, Value
+from service.errors import ConflictError, Invalid
+from service.settings import Settings
+from storage import providers
+from storage.db import Database
+from storage.projects import projects_using_provider
+
+
+def check_items(values: list[Value], settings: Settings, field: str) -> None:
+    if len(values) > settings.max_provider_items:
+        raise Invalid(
+            f"a provider may hold at most {settings.max_provider_items} values "
+            f"(DRAFTA_MAX_PROVIDER_ITEMS); this one has {len(values)}",
+            field=field,
+        )
+
+
+def list_providers(db: Database, ws: str, limit: int, offset: int) -> list[ProviderSummary]:
+    rows = providers.list_providers(db, ws, limit=limit, offset=offset)
+    return msgspec.convert(rows, list[ProviderSummary], from_attributes=True)
+
+
+def create_providers(
+    db: Database, settings: Settings, ws: str, data: list[ProviderIn] | ProviderIn
+) -> list[ProviderRef]:
+    """One provider or several at once: all of them, or none."""
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise Invalid("at least one provider is required", field="$")
+    for index, item in enumerate(items):
+        check_items(item.data, settings, f"[{index}].data" if isinstance(data, list) else "data")
+    names = [p.name for p in items]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise Invalid(f"provider names repeat in the request: {', '.join(dupes)}", field="name")
+    rows = providers.create_providers(db, ws, [(p.name, p.data) for p in items])
+    return [ProviderRef(id=r.id, name=r.name) for r in rows]
+
+
+def get_provider(db: Database, ws: str, provider_id: str) -> Provider:
+    row = providers.get_provider(db, ws, provider_id)
+    return msgspec.convert(row, Provider, from_attributes=True)
+
+
+def update_provider(
+    db: Database, settings: Settings, ws: str, provider_id: str, data: ProviderUpdate
+) -> Provider:
+    """New values, and a new name unless a project uses the provider by its old one."""
+    check_items(data.data, settings, "data")
+    current = providers.get_provider(db, ws, provider_id)
+    if data.name and data.name != current.name:
+        users = projects_using_provider(db, ws, current.name)
+        if users:
+            raise ConflictError(
+                f"cannot rename provider {current.name!r}: used by {', '.join(users)}",
+                field="name",
+            )
+    row = providers.update_provider(db, ws, provider_id, data.name, data.data)
+    return msgspec.convert(row, Provider, from_attributes=True)
+
+
+def delete_provider(db: Database, ws: str, provider_id: str) -> None:
+    current = providers.get_provider(db, ws, provider_id)
+    users = projects_using_provider(db, ws, current.name)
+    if users:
+        raise ConflictError(
+            f"provider {current.name!r} is used by {', '.join(users)}", field="name"
+        )
+    providers.delete_provider(db, ws, provider_id)
