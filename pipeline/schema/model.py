@@ -158,7 +158,9 @@ class Entity(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     description: str | None = None
 
 
-class Schema(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class Schema(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, weakref=True
+):  # weakref: its resolved form is kept beside it (pipeline.schema.resolved)
     entities: dict[str, Entity]
     version: int = 1
     locale: str = "en"
