@@ -61,11 +61,3 @@ def parse_template(text: str) -> tuple[Part, ...]:
     if pos < len(text):
         parts.append(text[pos:])
     return tuple(parts)
-
-
-def placeholders(text: str) -> list[Placeholder]:
-    """The placeholders of a template; [] for a malformed one."""
-    try:
-        return [p for p in parse_template(text) if isinstance(p, Placeholder)]
-    except ValueError:
-        return []

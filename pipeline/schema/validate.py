@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphlib
 import itertools
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from pipeline.schema import model as m
 from pipeline.schema.mimesis_methods import LOCALES
@@ -84,7 +84,7 @@ def validate(
 
 
 def _check_reference(
-    entities: dict[str, ResolvedEntity],
+    entities: Mapping[str, ResolvedEntity],
     name: str,
     at: ResolvedField,
     problems: Problems,
