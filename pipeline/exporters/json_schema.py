@@ -114,8 +114,8 @@ def export_json_schema(schema: m.Schema) -> str:
     defs = {}
     for name, entity in resolved.entities.items():
         obj = _object(list(entity.columns()), entity, resolved)
-        if entity.spec.description:
-            obj["description"] = entity.spec.description
+        if entity.model.description:
+            obj["description"] = entity.model.description
         defs[name] = obj
     doc: dict[str, Any] = {"$schema": DRAFT, "$defs": defs}
     if schema.description:

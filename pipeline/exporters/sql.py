@@ -138,7 +138,7 @@ def export_sql(schema: m.Schema) -> str:
             code, sep, note = line.partition("  -- ")
             comma = "," if i < len(lines) - 1 else ""
             body.append(f"{code}{comma}{sep}{note}")
-        head = f"-- {_one_line(entity.spec.description)}\n" if entity.spec.description else ""
+        head = f"-- {_one_line(entity.model.description)}\n" if entity.model.description else ""
         if entity.count is not None:
             head += f"-- count: {entity.count}\n"
         blocks.append(f"{head}CREATE TABLE {ident(name)} (\n" + "\n".join(body) + "\n);")

@@ -63,14 +63,14 @@ class ResolvedField:
 @dataclass(frozen=True)
 class ResolvedEntity:
     name: str
-    spec: m.Entity
+    model: m.Entity  # the entity as written
     fields: tuple[ResolvedField, ...]  # every field, parents before children
     key: str | None  # what a reference naming no field copies: the first sequence or uuid
     by_path: Mapping[str, ResolvedField] = field(repr=False, compare=False)
 
     @property
     def count(self) -> int | None:
-        return self.spec.count
+        return self.model.count
 
     def field(self, path: str) -> ResolvedField | None:
         return self.by_path.get(path)
