@@ -126,6 +126,7 @@ def _walk(entity_name: str, entity: m.Entity) -> list[ResolvedField]:
 
 
 def _default_key(fields: list[ResolvedField]) -> str | None:
+    """What a reference naming no field copies: the first top-level sequence or uuid."""
     for at in fields:
         if len(at.location) == 4 and isinstance(at.spec, m.Sequence | m.Uuid):
             return at.path
@@ -134,7 +135,7 @@ def _default_key(fields: list[ResolvedField]) -> str | None:
 
 def _template_parts(spec: m.Template) -> tuple[Part, ...] | None:
     try:
-        return tuple(parse_template(spec.template))
+        return parse_template(spec.template)
     except ValueError:
         return None
 
@@ -183,7 +184,6 @@ class _Resolver:
             return at
         self.busy.add(key)
         spec = at.spec
-        out = at
         if isinstance(spec, m.Provider):
             out = replace(at, space_provider=spec.name)
         elif isinstance(spec, m.Template):
