@@ -30,6 +30,7 @@ from service.deps import DEPENDENCIES
 from service.dto import Health
 from service.errors import internal_error, problem_plugin
 from service.openapi import ProblemDocsPlugin
+from service.public_paths import DOCS, HEALTH
 from service.ratelimit import rate_limit_middleware
 from service.runner import JobRunner
 from service.settings import Settings, load_settings
@@ -39,7 +40,7 @@ VERSION = version("drafta")
 log = logging.getLogger("drafta")
 
 
-@get("/health", tags=["service"], summary="Liveness check (no key needed)")
+@get(HEALTH, tags=["service"], summary="Liveness check (no key needed)")
 async def health() -> Health:
     return Health(status="ok", version=VERSION)
 
@@ -100,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="Drafta",
             version=VERSION,
             description="Realistic, related synthetic data from a schema, at any size.",
-            path="/schema",
+            path=DOCS,
             render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
             components=Components(
                 security_schemes={

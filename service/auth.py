@@ -9,9 +9,9 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.middleware.base import DefineMiddleware
 
 from service.errors import Unauthorized
+from service.public_paths import PUBLIC_PATTERNS
 from storage.keys import Workspace, authenticate
 
-PUBLIC_PATHS = ["^/health$", "^/schema"]
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="drafta"'}
 
 
@@ -33,7 +33,7 @@ class BearerKeyMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=workspace, auth=key.partition(".")[0])
 
 
-auth_middleware = DefineMiddleware(BearerKeyMiddleware, exclude=PUBLIC_PATHS)
+auth_middleware = DefineMiddleware(BearerKeyMiddleware, exclude=PUBLIC_PATTERNS)
 
 
 def workspace_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Workspace:

@@ -17,8 +17,9 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
+from service.public_paths import is_public
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-PUBLIC_PREFIXES = ("/health", "/schema")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_REQUIRED: list[dict[str, list[str]]] = [{"apiKey": []}]
 
@@ -57,7 +58,7 @@ PROBLEMS: Mapping[int, ResponseSpec] = {
 def problem_statuses(route: HTTPRoute, method: str) -> list[int]:
     """The error statuses an operation can answer, from what its handler takes."""
     kwargs = route.route_handler_map[method][1]  # type: ignore[index]
-    public = route.path.startswith(PUBLIC_PREFIXES)
+    public = is_public(route.path)
     has_body = "data" in kwargs.expected_reserved_kwargs or kwargs.expected_form_data is not None
     statuses: set[int] = set()
     if not public:
@@ -86,7 +87,7 @@ class ProblemDocsPlugin(ReceiveRoutePlugin):
         for method, (handler, _) in route.route_handler_map.items():
             if method == "OPTIONS" or not handler.resolve_include_in_schema():
                 continue
-            if not route.path.startswith(PUBLIC_PREFIXES) and not handler.security:
+            if not is_public(route.path) and not handler.security:
                 # Per operation, not document-wide, so the public ones say they need no key.
                 handler.security = KEY_REQUIRED
             own = dict(handler.responses or {})

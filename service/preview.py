@@ -16,7 +16,7 @@ from pipeline.schema.model import Schema
 from service.dto import Preview, PreviewRequest
 from service.projects import check_entity, load_project_schema
 from storage.db import Database
-from storage.formats.json import write_json
+from storage.formats.json import framed, write_json
 
 
 def render_rows(
@@ -37,7 +37,7 @@ def render_rows(
         raise SchemaError(problems)
     buffer = io.BytesIO()
     write_json(generate_batches(schema, entity, 0, count, seed=seed, providers=data), buffer)
-    rows: list[dict[str, Any]] = msgspec.json.decode(b"[" + buffer.getvalue() + b"]")
+    rows: list[dict[str, Any]] = msgspec.json.decode(framed(buffer.getvalue()))
     return rows
 
 

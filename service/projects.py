@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import msgspec
 from litestar import Response
 
 from pipeline.importers import convert
-from pipeline.schema import load_schema, used_providers
-from pipeline.schema.model import Array, Field, Object, Schema
+from pipeline.schema import load_schema, resolve, used_providers
+from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError
+from pipeline.schema.problems import path_text
 from service.dto import Project, ProjectCreated, SchemaExport
 from service.errors import Invalid
 from service.exports import export_project
@@ -42,16 +42,6 @@ def prepare_schema(
     return text, used_providers(schema)
 
 
-def _field_paths(prefix: str, fields: dict[str, Field]) -> Iterator[str]:
-    for name, spec in fields.items():
-        path = f"{prefix}.{name}"
-        yield path
-        while isinstance(spec, Array):
-            spec = spec.of
-        if isinstance(spec, Object):
-            yield from _field_paths(f"{path}.fields", spec.fields)
-
-
 def check_size(schema: Schema, settings: Settings) -> None:
     """Refuse schemas with more entities or fields (nested ones count) than the settings allow.
 
@@ -68,17 +58,19 @@ def check_size(schema: Schema, settings: Settings) -> None:
                 }
             ]
         )
-    paths = (
-        p
-        for name, entity in schema.entities.items()
-        for p in _field_paths(f"entities.{name}.fields", entity.fields)
+    # An array and the spec of its items are one field.
+    named = (
+        at
+        for entity in resolve(schema).entities.values()
+        for at in entity.fields
+        if at.location[-1] != "of"
     )
-    for seen, path in enumerate(paths, start=1):
+    for seen, at in enumerate(named, start=1):
         if seen > settings.max_fields:
             raise SchemaError(
                 [
                     {
-                        "path": path,
+                        "path": path_text(at.location),
                         "line": None,
                         "message": f"a schema may have at most {settings.max_fields} fields, "
                         "nested ones included (DRAFTA_MAX_FIELDS)",

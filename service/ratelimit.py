@@ -16,6 +16,8 @@ from litestar.middleware.rate_limit import (
 )
 from litestar.stores.base import Store
 
+from service.public_paths import PUBLIC_PATTERNS
+
 _Window = tuple[int, int]  # (requests so far, second at which the window resets)
 
 
@@ -52,7 +54,7 @@ def _rate_key(request: Request[Any, Any, Any]) -> str:
 def rate_limit_middleware(per_minute: int) -> DefineMiddleware:
     return RateLimitConfig(
         rate_limit=("minute", per_minute),
-        exclude=["^/health$", "^/schema"],
+        exclude=PUBLIC_PATTERNS,
         identifier_for_request=_rate_key,
         middleware_class=CountingRateLimitMiddleware,
     ).middleware

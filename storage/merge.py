@@ -17,11 +17,18 @@ import fsspec
 import numpy as np
 
 from storage.errors import StorageError
+from storage.formats import json as json_format
 from storage.formats import temporary_name
+from storage.formats.parquet_footer import (
+    MAGIC,
+    ColumnChunk,
+    ColumnMetaData,
+    FileMetaData,
+    RowGroup,
+)
 from storage.formats.thrift_compact import I16, I64, LIST, Struct, decode_struct, encode_struct
 
 CHUNK = 8 << 20
-MAGIC = b"PAR1"
 
 
 class MergeError(StorageError):
@@ -110,11 +117,11 @@ def _write_text(
     done: Callable[[ShardFile], None],
 ) -> None:
     if fmt == "json":
-        out.write(b"[")
+        out.write(json_format.OPENING)
     wrote = False
     for i, shard in enumerate(shards):
         if fmt == "json" and shard.rows and wrote:
-            out.write(b",\n")
+            out.write(json_format.SEPARATOR)
         lines, quoted = 0, False
         with fs.open(shard.path, "rb") as src:
             while chunk := src.read(CHUNK):
@@ -126,7 +133,7 @@ def _write_text(
         done(shard)
         wrote = wrote or shard.rows > 0
     if fmt == "json":
-        out.write(b"]")
+        out.write(json_format.CLOSING)
 
 
 def _count_lines(fmt: str, chunk: bytes, lines: int, quoted: bool) -> tuple[int, bool]:
@@ -178,9 +185,12 @@ def _parquet_footers(fs: fsspec.AbstractFileSystem, shards: Sequence[ShardFile])
     schema = None
     for shard in shards:
         meta, end = read_footer(fs, shard.path)
-        if meta.get(3) != shard.rows:
-            raise MergeError(f"shard {shard.path} has {meta.get(3)} rows, expected {shard.rows}")
-        this_schema = encode_struct(Struct([[2, LIST, meta.get(2)]]))
+        rows = meta.get(FileMetaData.NUM_ROWS)
+        if rows != shard.rows:
+            raise MergeError(f"shard {shard.path} has {rows} rows, expected {shard.rows}")
+        this_schema = encode_struct(
+            Struct([[FileMetaData.SCHEMA, LIST, meta.get(FileMetaData.SCHEMA)]])
+        )
         if schema is not None and this_schema != schema:
             raise MergeError(f"shard {shard.path} has a different schema")
         schema = this_schema
@@ -189,23 +199,28 @@ def _parquet_footers(fs: fsspec.AbstractFileSystem, shards: Sequence[ShardFile])
 
 
 def _shift_row_group(group: Struct, shift: int, ordinal: int) -> Struct:
-    for fid in (5,):
-        if group.get(fid) is not None:
-            group.set(fid, I64, group.get(fid) + shift)
-    if group.get(7) is not None:
-        group.set(7, I16, ordinal)
-    for chunk in group.get(1).items:
-        if chunk.get(4) is not None or chunk.get(6) is not None:
+    _shift(group, RowGroup.FILE_OFFSET, shift)
+    if group.get(RowGroup.ORDINAL) is not None:
+        group.set(RowGroup.ORDINAL, I16, ordinal)
+    for chunk in group.get(RowGroup.COLUMNS).items:
+        if (
+            chunk.get(ColumnChunk.OFFSET_INDEX_OFFSET) is not None
+            or chunk.get(ColumnChunk.COLUMN_INDEX_OFFSET) is not None
+        ):
             raise MergeError("shards with page indexes cannot be merged by copying")
-        if chunk.get(2) is not None:
-            chunk.set(2, I64, chunk.get(2) + shift)
-        meta: Struct | None = chunk.get(3)
+        _shift(chunk, ColumnChunk.FILE_OFFSET, shift)
+        meta: Struct | None = chunk.get(ColumnChunk.META_DATA)
         if meta is None:
             continue
-        for fid in (9, 10, 11, 14):
-            if meta.get(fid) is not None:
-                meta.set(fid, I64, meta.get(fid) + shift)
+        for fid in ColumnMetaData.OFFSETS:
+            _shift(meta, fid, shift)
     return group
+
+
+def _shift(value: Struct, fid: int, shift: int) -> None:
+    """Move a byte offset of the footer by ``shift``, when it is set."""
+    if value.get(fid) is not None:
+        value.set(fid, I64, value.get(fid) + shift)
 
 
 def _write_parquet(
@@ -220,7 +235,7 @@ def _write_parquet(
     groups: list[Struct] = []
     for shard, footer in zip(shards, footers, strict=True):
         shift = position - len(MAGIC)
-        for group in footer.meta.get(4).items:
+        for group in footer.meta.get(FileMetaData.ROW_GROUPS).items:
             groups.append(_shift_row_group(group, shift, len(groups)))
         with fs.open(shard.path, "rb") as src:
             src.seek(len(MAGIC))
@@ -235,8 +250,8 @@ def _write_parquet(
         position += footer.data_end - len(MAGIC)
     if footers:
         merged = footers[0].meta
-        merged.set(3, I64, sum(s.rows for s in shards))
-        merged.get(4).items = groups
+        merged.set(FileMetaData.NUM_ROWS, I64, sum(s.rows for s in shards))
+        merged.get(FileMetaData.ROW_GROUPS).items = groups
         footer_bytes = encode_struct(merged)
     else:
         raise MergeError("no shards to merge")

@@ -67,8 +67,9 @@ def test_one_to_one_reference_uses_each_parent_row_once() -> None:
     problems = uniqueness_problems(parse_schema(SHOP), "Profile", 20000, {})
     assert problems == [
         {
-            "path": "entities.Profile.fields.only_one",
-            "message": "unique needs 20000 distinct values but entity Customer has only 3000",
+            "path": "entities.Profile.fields.only_one.unique",
+            "message": "cannot be unique: a 1:1 reference needs count <= Customer's count (3000), "
+            "got 20000",
         }
     ]
 
@@ -166,24 +167,29 @@ entities:
     problems = uniqueness_problems(parse_schema(text), "Customer", 1000, {"segs": ["x", "y"]})
     assert problems == [
         {
-            "path": "entities.Customer.fields.code",
-            "message": "unique needs 1000 distinct values but the pattern allows only 100",
+            "path": "entities.Customer.fields.code.unique",
+            "message": "cannot be unique: code has 100 possible value(s) but the entity's count "
+            "is 1000",
         },
         {
-            "path": "entities.Customer.fields.tier",
-            "message": "unique needs 1000 distinct values but the choice has only 3",
+            "path": "entities.Customer.fields.tier.unique",
+            "message": "cannot be unique: tier has 3 possible value(s) but the entity's count "
+            "is 1000",
         },
         {
-            "path": "entities.Customer.fields.age",
-            "message": "unique needs 1000 distinct values but the range 1..50 has only 50",
+            "path": "entities.Customer.fields.age.unique",
+            "message": "cannot be unique: age has 50 possible value(s) but the entity's count "
+            "is 1000",
         },
         {
-            "path": "entities.Customer.fields.seg",
-            "message": "unique needs 1000 distinct values but provider segs has only 2",
+            "path": "entities.Customer.fields.seg.unique",
+            "message": "cannot be unique: seg has 2 possible value(s) but the entity's count "
+            "is 1000",
         },
         {
-            "path": "entities.Customer.fields.obj.fields.n",
-            "message": "unique needs 1000 distinct values but the range 0..9 has only 10",
+            "path": "entities.Customer.fields.obj.fields.n.unique",
+            "message": "cannot be unique: obj.n has 10 possible value(s) but the entity's count "
+            "is 1000",
         },
     ]
     assert uniqueness_problems(parse_schema(text), "Customer", 2, {"segs": ["x", "y"]}) == []

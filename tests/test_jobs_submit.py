@@ -104,3 +104,26 @@ def test_a_slow_webhook_host_lookup_holds_up_no_other_request(
     )
     assert answer["status"] == 422, answer
     assert "192.0.2.1" in answer["detail"] and answer["field"] == "webhook_url"
+
+
+def test_saving_and_submitting_break_the_same_uniqueness_rule_alike(
+    client: Client, auth: dict[str, str]
+) -> None:
+    fields = "    fields:\n      code: {type: pattern, pattern: 'C-#', unique: true}\n"
+    project = make_project(client, auth, "entities:\n  A:\n" + fields, name="codes")
+    saved = client.put(
+        f"/project/{project}",
+        json={"data": "entities:\n  A:\n    count: 12\n" + fields},
+        headers=auth,
+    )
+    submitted = _post(client, auth, project, entity_name="A", count=12)
+    expected = [
+        (
+            "entities.A.fields.code.unique",
+            "cannot be unique: code has 10 possible value(s) but the entity's count is 12",
+        )
+    ]
+    assert saved.status_code == 422
+    assert [(e["path"], e["message"]) for e in saved.json()["errors"]] == expected
+    assert submitted["status"] == 422
+    assert [(e["path"], e["message"]) for e in submitted["errors"]] == expected

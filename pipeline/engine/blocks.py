@@ -28,7 +28,7 @@ def generate_batches(
     every draw is a prefix of the block's stream, so values never depend on the range asked.
     """
     job = Job(schema, entity, seed, providers)
-    names = list(job.spec.fields)
+    names = [column.path for column in job.resolved.columns()]
     for block in range(start // BLOCK_ROWS, (max(stop, start + 1) - 1) // BLOCK_ROWS + 1):
         first = block * BLOCK_ROWS
         lo, hi = max(start, first), min(stop, first + BLOCK_ROWS)

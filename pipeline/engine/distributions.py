@@ -47,20 +47,20 @@ def zipf_ranks(rng: np.random.Generator, n: int, size: int, s: float) -> np.ndar
 def draw_floats(
     rng: np.random.Generator, n: int, low: float, high: float, dist: Distribution
 ) -> np.ndarray:
-    """Raw float draws for a distribution, clipped to [low, high]."""
+    """Float draws for a distribution, clipped to [low, high]."""
     kind = dist.kind
     if kind == "uniform":
         return low + rng.random(n) * (high - low)
     if kind == "normal":
-        raw = rng.normal(_need(dist.mean, "mean"), _need(dist.stddev, "stddev"), n)
+        draws = rng.normal(_need(dist.mean, "mean"), _need(dist.stddev, "stddev"), n)
     elif kind == "lognormal":
-        raw = rng.lognormal(_need(dist.mean, "mean"), _need(dist.sigma, "sigma"), n)
+        draws = rng.lognormal(_need(dist.mean, "mean"), _need(dist.sigma, "sigma"), n)
     elif kind == "exponential":
-        raw = low + rng.exponential(_need(dist.scale, "scale"), n)
+        draws = low + rng.exponential(_need(dist.scale, "scale"), n)
     else:
         span = int(np.floor(high - low)) + 1
-        raw = low + (zipf_ranks(rng, n, max(span, 1), _need(dist.s, "s")) - 1)
-    return np.clip(raw, low, high)
+        draws = low + (zipf_ranks(rng, n, max(span, 1), _need(dist.s, "s")) - 1)
+    return np.clip(draws, low, high)
 
 
 def draw_integers(

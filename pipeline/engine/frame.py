@@ -14,7 +14,8 @@ import pyarrow.compute as pc
 
 from pipeline.engine.errors import EngineError
 from pipeline.engine.rng import BLOCK_ROWS, block_stream, stream_keys
-from pipeline.schema.model import Entity, Field, Scalar, Schema, iter_fields
+from pipeline.schema.model import Field, Scalar, Schema
+from pipeline.schema.resolved import ResolvedEntity, ResolvedField, resolve
 
 Generator = Callable[["Frame", str, Field], pa.Array]
 
@@ -29,21 +30,17 @@ class Job:
     providers: Mapping[str, Sequence[Scalar]]
 
     @functools.cached_property
-    def spec(self) -> Entity:
-        try:
-            return self.schema.entities[self.entity]
-        except KeyError:
-            raise EngineError(f"unknown entity {self.entity}") from None
+    def resolved(self) -> ResolvedEntity:
+        found = resolve(self.schema).entity(self.entity)
+        if found is None:
+            raise EngineError(f"unknown entity {self.entity}")
+        return found
 
-    @functools.cached_property
-    def fields(self) -> dict[str, Field]:
-        return dict(iter_fields(self.spec.fields))
-
-    def field(self, path: str) -> Field:
-        try:
-            return self.fields[path]
-        except KeyError:
-            raise EngineError(f"entity {self.entity} has no field {path}") from None
+    def field(self, path: str) -> ResolvedField:
+        found = self.resolved.field(path)
+        if found is None:
+            raise EngineError(f"entity {self.entity} has no field {path}")
+        return found
 
     def keys(self, label: str, count: int = 4) -> np.ndarray:
         return _keys(self.seed, self.entity, label, count)
@@ -83,18 +80,18 @@ class Frame:
             or path.startswith((self.scope + ".", self.scope + "["))
         )
 
-    def raw(self, path: str) -> pa.Array:
+    def encoded(self, path: str) -> pa.Array:
         """The values of a field (possibly dictionary-encoded), nulls applied, cached."""
         if not self._local(path):
             assert self.parent is not None and self.parent_rows is not None
-            return self.parent.raw(path).take(pa.array(self.parent_rows))
+            return self.parent.encoded(path).take(pa.array(self.parent_rows))
         hit = self.cache.get(path)
         if hit is not None:
             return hit
         if path in self.busy:
             raise EngineError(f"{path} refers to itself through templates")
         self.busy.add(path)
-        spec = self.job.field(path)
+        spec = self.job.field(path).spec
         values = self.generate(self, path, spec)
         if spec.null_rate > 0:
             values = apply_nulls(values, self.null_mask(path, spec.null_rate))
@@ -103,7 +100,7 @@ class Frame:
         return values
 
     def column(self, path: str) -> pa.Array:
-        return decode(self.raw(path))
+        return decode(self.encoded(path))
 
     def null_mask(self, path: str, rate: float) -> np.ndarray:
         label = path + "#null"

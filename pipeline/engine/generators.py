@@ -40,15 +40,18 @@ from pipeline.schema.model import (
     Sequence,
     Template,
     Uuid,
-    find_field,
 )
+from pipeline.schema.space import distinct_values
 
 _EPOCH_DAY = np.datetime64("1970-01-01", "D")
 _TS = pa.timestamp("us", tz="UTC")
 
 
-def permuted(frame: Frame, path: str, domain: int) -> np.ndarray:
-    """perm(row) over a domain that depends only on the field's value space."""
+def permuted(frame: Frame, path: str, domain: int | None = None) -> np.ndarray:
+    """perm(row) over a domain that depends only on the field's value space (by default the
+    one the schema gives it)."""
+    if domain is None:
+        domain = _space(frame, path)
     if frame.n and int(frame.rows.max()) >= domain:
         raise EngineError(f"{path}: unique needs more than the {domain} distinct values it has")
     return Permutation(domain, frame.job.keys(path + "#perm"))(frame.rows)
@@ -69,7 +72,7 @@ def gen_uuid(frame: Frame, path: str, spec: Uuid) -> pa.Array:
 
 def gen_integer(frame: Frame, path: str, spec: Integer) -> pa.Array:
     if spec.unique:
-        values = _as_int64(permuted(frame, path, spec.max - spec.min + 1), spec.min)
+        values = _as_int64(permuted(frame, path), spec.min)
     else:
         values = draw_integers(frame.rng(path), frame.n, spec.min, spec.max, spec.distribution)
     return pa.array(values, type=pa.int64())
@@ -81,8 +84,7 @@ def gen_float(frame: Frame, path: str, spec: Float) -> pa.Array:
             raise EngineError(f"{path}: a unique float needs decimals")
         scale = 10**spec.decimals
         low = int(np.ceil(spec.min * scale))
-        high = int(np.floor(spec.max * scale))
-        steps = _as_int64(permuted(frame, path, high - low + 1), low)
+        steps = _as_int64(permuted(frame, path), low)
         return pa.array(steps / scale, type=pa.float64())
     values = draw_floats(frame.rng(path), frame.n, spec.min, spec.max, spec.distribution)
     if spec.decimals is not None:
@@ -92,15 +94,8 @@ def gen_float(frame: Frame, path: str, spec: Float) -> pa.Array:
 
 def gen_boolean(frame: Frame, path: str, spec: Boolean) -> pa.Array:
     if spec.unique:
-        return pa.array(permuted(frame, path, 2) == 1)
+        return pa.array(permuted(frame, path) == 1)
     return pa.array(frame.rng(path).random(frame.n) < spec.true_rate)
-
-
-def _distinct(values: list[Any]) -> list[Any]:
-    seen: dict[str, Any] = {}
-    for v in values:
-        seen.setdefault(f"{type(v).__name__}:{v!r}", v)
-    return list(seen.values())
 
 
 def _pick(frame: Frame, path: str, pool: pa.Array, unique: bool, weights: Any = None) -> pa.Array:
@@ -132,7 +127,7 @@ def _choice_pool(spec: Choice) -> pa.Array:
 @functools.lru_cache(maxsize=1024)
 def _cached_values(encoded: bytes, unique: bool) -> pa.Array:
     values = msgspec.json.decode(encoded)
-    return to_arrow(_distinct(values) if unique else values)
+    return to_arrow(distinct_values(values) if unique else values)
 
 
 def gen_choice(frame: Frame, path: str, spec: Choice) -> pa.Array:
@@ -144,7 +139,7 @@ def provider_pool(job: Job, name: str, unique: bool) -> pa.Array:
     values = job.providers.get(name)
     if not values:
         raise EngineError(f"provider {name} has no data")
-    return to_arrow(_distinct(list(values)) if unique else list(values))
+    return to_arrow(distinct_values(values) if unique else list(values))
 
 
 def gen_provider(frame: Frame, path: str, spec: Provider) -> pa.Array:
@@ -168,33 +163,40 @@ def gen_constant(frame: Frame, path: str, spec: Constant) -> pa.Array:
 
 def gen_date(frame: Frame, path: str, spec: Date) -> pa.Array:
     start = int((np.datetime64(spec.start, "D") - _EPOCH_DAY).astype(np.int64))
-    span = (spec.end - spec.start).days
     if spec.unique:
-        days = _as_int64(permuted(frame, path, span + 1), start)
+        days = _as_int64(permuted(frame, path), start)
     else:
+        span = (spec.end - spec.start).days
         days = start + frame.rng(path).integers(0, span, frame.n, endpoint=True)
     return pa.array(days.astype(np.int32), type=pa.date32())
 
 
 def gen_datetime(frame: Frame, path: str, spec: Datetime) -> pa.Array:
     start = int(pa.scalar(spec.start, type=_TS).value)
-    end = int(pa.scalar(spec.end, type=_TS).value)
     if spec.unique:
-        micros = _as_int64(permuted(frame, path, end - start + 1), start)
+        micros = _as_int64(permuted(frame, path), start)
     else:
+        end = int(pa.scalar(spec.end, type=_TS).value)
         micros = start + frame.rng(path).integers(0, end - start, frame.n, endpoint=True)
     return pa.array(micros.astype(np.int64), type=_TS)
 
 
+def _space(frame: Frame, path: str) -> int:
+    space = frame.job.field(path).space
+    if space is None:
+        raise EngineError(f"{path}: unique needs a bounded set of values")
+    return space
+
+
 def gen_pattern(frame: Frame, path: str, spec: Pattern) -> pa.Array:
     if spec.unique:
-        domain = patterns.unique_domain(spec.pattern)
+        domain = patterns.unique_domain(_space(frame, path))
         return patterns.decode_patterns(spec.pattern, permuted(frame, path, domain))
     return patterns.random_patterns(spec.pattern, frame.rng(path), frame.n)
 
 
 def gen_template(frame: Frame, path: str, spec: Template) -> pa.Array:
-    return templates.render(frame, path, spec)
+    return templates.render(frame, path)
 
 
 def gen_object(frame: Frame, path: str, spec: Object) -> pa.Array:
@@ -226,13 +228,6 @@ def gen_array(frame: Frame, path: str, spec: Array) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
 
 
-def default_target(job: Job) -> str:
-    for name, spec in job.spec.fields.items():
-        if isinstance(spec, Sequence | Uuid):
-            return name
-    raise EngineError(f"entity {job.entity} has no sequence or uuid field to reference")
-
-
 def parent_rows(frame: Frame, path: str, spec: Reference, parent_count: int) -> np.ndarray:
     if spec.unique:
         return permuted(frame, path, parent_count).astype(np.int64)
@@ -243,16 +238,20 @@ def parent_rows(frame: Frame, path: str, spec: Reference, parent_count: int) -> 
 
 
 def gen_reference(frame: Frame, path: str, spec: Reference) -> pa.Array:
-    parent = Job(frame.job.schema, spec.entity, frame.job.seed, frame.job.providers)
-    count = parent.spec.count
-    if not count:
+    target = frame.job.field(path).reference
+    assert target is not None
+    if target.field is None:
+        raise EngineError(
+            f"{path}: entity {spec.entity} has no sequence or uuid field to reference"
+        )
+    if target.spec is None:
+        raise EngineError(f"{path}: entity {spec.entity} has no field {target.field}")
+    if not target.count:
         raise EngineError(f"{path}: entity {spec.entity} needs a count to be referenced")
-    target = spec.field or default_target(parent)
-    if find_field(parent.spec, target) is None:
-        raise EngineError(f"{path}: entity {spec.entity} has no field {target}")
-    rows = parent_rows(frame, path, spec, count)
+    parent = Job(frame.job.schema, spec.entity, frame.job.seed, frame.job.providers)
+    rows = parent_rows(frame, path, spec, target.count)
     lookup = Frame(parent, None, rows, generate)
-    return lookup.column(target)
+    return lookup.column(target.field)
 
 
 GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {

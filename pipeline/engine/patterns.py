@@ -28,13 +28,6 @@ class CompiledPattern:
     def radices(self) -> tuple[int, ...]:
         return tuple(len(a) for a in self.alphabets)
 
-    @property
-    def combinations(self) -> int:
-        total = 1
-        for r in self.radices:
-            total *= r
-        return total
-
 
 @functools.lru_cache(maxsize=256)
 def compile_pattern(pattern: str) -> CompiledPattern:
@@ -56,10 +49,6 @@ def compile_pattern(pattern: str) -> CompiledPattern:
     )
 
 
-def pattern_space(pattern: str) -> int:
-    return compile_pattern(pattern).combinations
-
-
 def _render(compiled: CompiledPattern, digits: list[np.ndarray], n: int) -> pa.Array:
     chars = np.broadcast_to(compiled.template, (n, len(compiled.template))).copy()
     for slot, alphabet, digit in zip(compiled.slots, compiled.alphabets, digits, strict=True):
@@ -77,8 +66,9 @@ def random_patterns(pattern: str, rng: np.random.Generator, n: int) -> pa.Array:
     return _render(compiled, [draws[:, j] for j in range(k)], n)
 
 
-def unique_domain(pattern: str) -> int:
-    return min(pattern_space(pattern), UNIQUE_CAP)
+def unique_domain(space: int) -> int:
+    """The permutation domain of a unique pattern with ``space`` possible strings."""
+    return min(space, UNIQUE_CAP)
 
 
 def decode_patterns(pattern: str, values: np.ndarray) -> pa.Array:

@@ -1,10 +1,8 @@
-"""Templates: ``{field}`` / ``{field|filter}`` joined with pyarrow.compute string kernels."""
+"""Templates: ``{field}`` / ``{field|filter}`` joined with pyarrow.compute string kernels.
+
+The template is parsed once, with the schema (``pipeline.schema.resolved``); this renders it."""
 
 from __future__ import annotations
-
-import functools
-import re
-from dataclasses import dataclass
 
 import msgspec
 import numpy as np
@@ -12,51 +10,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.engine.bijection import Permutation
+from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, decode
 from pipeline.engine.uuids import fixed_width_strings
-from pipeline.schema.model import Field, Sequence, Template, Uuid
+from pipeline.schema.templates import TOKEN_DOMAIN, TOKEN_WIDTH, Placeholder
 
-PLACEHOLDER = re.compile(r"\{([^{}|]+?)(?:\|([a-z]+))?\}")
-FILTERS = ("lower", "upper", "title", "slug")
-TOKEN_WIDTH = 7
-TOKEN_DOMAIN = 36**TOKEN_WIDTH
 _BASE36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
-
-
-@dataclass(frozen=True)
-class Placeholder:
-    path: str
-    filter: str | None
-
-
-Part = str | Placeholder
-
-
-@functools.lru_cache(maxsize=1024)
-def parse_template(text: str) -> tuple[Part, ...]:
-    parts: list[Part] = []
-    pos = 0
-    for match in PLACEHOLDER.finditer(text):
-        if match.start() > pos:
-            parts.append(text[pos : match.start()])
-        parts.append(Placeholder(match.group(1).strip(), match.group(2)))
-        pos = match.end()
-    if pos < len(text):
-        parts.append(text[pos:])
-    return tuple(parts)
-
-
-def placeholders(text: str) -> list[Placeholder]:
-    return [p for p in parse_template(text) if isinstance(p, Placeholder)]
-
-
-def unique_as_is(text: str, fields: dict[str, Field]) -> bool:
-    """Literal text around one unfiltered placeholder naming a unique field stays unique."""
-    names = placeholders(text)
-    if len(names) != 1 or names[0].filter is not None:
-        return False
-    target = fields.get(names[0].path)
-    return isinstance(target, Sequence | Uuid) or bool(target is not None and target.unique)
 
 
 def apply_filter(values: pa.Array, name: str | None) -> pa.Array:
@@ -89,13 +48,13 @@ def as_strings(values: pa.Array) -> pa.Array:
 
 
 def placeholder_text(frame: Frame, holder: Placeholder) -> pa.Array:
-    raw = frame.raw(holder.path)
-    if isinstance(raw, pa.DictionaryArray) and pa.types.is_string(raw.dictionary.type):
+    values = frame.encoded(holder.path)
+    if isinstance(values, pa.DictionaryArray) and pa.types.is_string(values.dictionary.type):
         # Filters run over the small pool, not over every row.
-        pool = apply_filter(raw.dictionary, holder.filter)
-        text = pool.take(raw.indices)
+        pool = apply_filter(values.dictionary, holder.filter)
+        text = pool.take(values.indices)
     else:
-        text = apply_filter(as_strings(decode(raw)), holder.filter)
+        text = apply_filter(as_strings(decode(values)), holder.filter)
     return pc.fill_null(text, "") if text.null_count else text
 
 
@@ -111,9 +70,12 @@ def tokens(frame: Frame, path: str) -> pa.Array:
     return fixed_width_strings(chars)
 
 
-def render(frame: Frame, path: str, spec: Template) -> pa.Array:
-    parts = parse_template(spec.template)
-    token = spec.unique and not unique_as_is(spec.template, frame.job.fields)
+def render(frame: Frame, path: str) -> pa.Array:
+    field = frame.job.field(path)
+    parts = field.template
+    if parts is None:
+        raise EngineError(f"{path}: the template cannot be read")
+    token = field.template_token
     holders = [i for i, p in enumerate(parts) if isinstance(p, Placeholder)]
     last = holders[-1] if holders else -1
     pieces: list[pa.Array | str] = []

@@ -8,7 +8,7 @@ import msgspec
 
 from pipeline.importers.regex_pattern import pattern_to_regex
 from pipeline.schema import model as m
-from pipeline.schema.validate import default_key
+from pipeline.schema.resolved import ITEM, ResolvedEntity, ResolvedField, ResolvedSchema, resolve
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -23,17 +23,8 @@ _FORMATS = {
 }
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string" if value is not None else "null"
-
-
-def _field(spec: m.Field, schema: m.Schema) -> dict[str, Any]:
+def _field(at: ResolvedField, entity: ResolvedEntity, schema: ResolvedSchema) -> dict[str, Any]:
+    spec = at.spec
     out: dict[str, Any]
     if isinstance(spec, m.Sequence):
         out = {"type": "integer", "minimum": spec.start} if spec.step > 0 else {"type": "integer"}
@@ -60,11 +51,12 @@ def _field(spec: m.Field, schema: m.Schema) -> dict[str, Any]:
     elif isinstance(spec, m.Constant):
         out = {"const": spec.value}
     elif isinstance(spec, m.Reference):
-        out = _reference(spec, schema)
+        out = _reference(at, schema)
     elif isinstance(spec, m.Object):
-        out = _object(spec.fields, schema)
+        out = _object([entity.by_path[f"{at.path}.{name}"] for name in spec.fields], entity, schema)
     elif isinstance(spec, m.Array):
-        out = {"type": "array", "items": _field(spec.of, schema), "minItems": spec.min_items,
+        item = _field(entity.by_path[at.path + ITEM], entity, schema)
+        out = {"type": "array", "items": item, "minItems": spec.min_items,
                "maxItems": spec.max_items}  # fmt: skip
     elif isinstance(spec, m.Mimesis):
         out = {"type": "string"}
@@ -87,33 +79,43 @@ def _nullable(out: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [out, {"type": "null"}]}
 
 
-def _reference(spec: m.Reference, schema: m.Schema) -> dict[str, Any]:
-    parent = schema.entities.get(spec.entity)
-    name = spec.field or (default_key(parent) if parent else None) or "id"
-    target = m.find_field(parent, name) if parent else None
-    out = _field(target, schema) if target is not None else {}
+def _reference(at: ResolvedField, schema: ResolvedSchema) -> dict[str, Any]:
+    target = at.reference
+    assert target is not None
+    parent = schema.entity(target.entity)
+    name = target.field or "id"
+    copied = parent.field(name) if parent is not None and target.spec is not None else None
+    out = _field(copied, parent, schema) if copied is not None and parent is not None else {}
     out.pop("description", None)
     if isinstance(out.get("type"), list):
         out["type"] = out["type"][0]
-    out["description"] = f"references {spec.entity}.{name}"
+    out["description"] = f"references {target.entity}.{name}"
     return out
 
 
-def _object(fields: dict[str, m.Field], schema: m.Schema) -> dict[str, Any]:
+def _object(
+    fields: list[ResolvedField], entity: ResolvedEntity, schema: ResolvedSchema
+) -> dict[str, Any]:
+    names = [at.path.rpartition(".")[2] for at in fields]
     return {
         "type": "object",
-        "properties": {name: _field(spec, schema) for name, spec in fields.items()},
-        "required": [name for name, spec in fields.items() if spec.null_rate == 0],
+        "properties": {
+            name: _field(at, entity, schema) for name, at in zip(names, fields, strict=True)
+        },
+        "required": [
+            name for name, at in zip(names, fields, strict=True) if at.spec.null_rate == 0
+        ],
         "additionalProperties": False,
     }
 
 
 def export_json_schema(schema: m.Schema) -> str:
+    resolved = resolve(schema)
     defs = {}
-    for name, entity in schema.entities.items():
-        obj = _object(entity.fields, schema)
-        if entity.description:
-            obj["description"] = entity.description
+    for name, entity in resolved.entities.items():
+        obj = _object(list(entity.columns()), entity, resolved)
+        if entity.model.description:
+            obj["description"] = entity.model.description
         defs[name] = obj
     doc: dict[str, Any] = {"$schema": DRAFT, "$defs": defs}
     if schema.description:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import graphlib
 
 from pipeline.schema import model as m
-from pipeline.schema.space import pattern_space
-from pipeline.schema.validate import default_key
+from pipeline.schema.resolved import ResolvedEntity, ResolvedField, ResolvedSchema, resolve
 
 
 def ident(name: str) -> str:
@@ -33,7 +32,7 @@ def _float_type(spec: m.Float) -> str:
     return f"DECIMAL({max(digits + spec.decimals, 1)}, {spec.decimals})"
 
 
-def _column_type(spec: m.Field, schema: m.Schema) -> str:
+def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema) -> str:
     if isinstance(spec, m.Sequence | m.Integer):
         return "BIGINT"
     if isinstance(spec, m.Uuid):
@@ -56,14 +55,15 @@ def _column_type(spec: m.Field, schema: m.Schema) -> str:
         if all(isinstance(v, bool) for v in spec.values):
             return "BOOLEAN"
         return f"VARCHAR({max(len(str(v)) for v in spec.values)})"
-    if isinstance(spec, m.Reference):
-        parent = schema.entities[spec.entity]
-        target = m.find_field(parent, spec.field or default_key(parent) or "")
-        return _column_type(target, schema) if target is not None else "BIGINT"
+    if isinstance(spec, m.Reference) and at is not None and at.reference is not None:
+        target = at.reference
+        parent = schema.entity(target.entity)
+        copied = parent.field(target.field) if parent and target.field else None
+        return _column_type(copied.spec, copied, schema) if copied is not None else "BIGINT"
     if isinstance(spec, m.Object | m.Array):
         return "JSON"
     if isinstance(spec, m.Constant) and spec.value is not None:
-        return _column_type(m.Choice(values=[spec.value]), schema)
+        return _column_type(m.Choice(values=[spec.value]), None, schema)
     return "TEXT"
 
 
@@ -77,32 +77,33 @@ def _checks(name: str, spec: m.Field) -> list[str]:
     return []
 
 
-def _columns(name: str, entity: m.Entity, schema: m.Schema) -> list[str]:
-    key = default_key(entity)
+def _columns(entity: ResolvedEntity, schema: ResolvedSchema) -> list[str]:
     lines: list[str] = []
-    for field_name, spec in entity.fields.items():
-        parts = [ident(field_name), _column_type(spec, schema)]
+    for at in entity.columns():
+        spec = at.spec
+        parts = [ident(at.path), _column_type(spec, at, schema)]
         if spec.null_rate == 0:
             parts.append("NOT NULL")
-        if field_name == key:
+        if at.path == entity.key:
             parts.append("PRIMARY KEY")
         elif spec.unique or (isinstance(spec, m.Sequence | m.Uuid)):
             parts.append("UNIQUE")
-        parts.extend(_checks(field_name, spec))
-        if isinstance(spec, m.Reference):
-            target = spec.field or default_key(schema.entities[spec.entity])
-            parts.append(f"REFERENCES {ident(spec.entity)} ({ident(target or '')})")
+        parts.extend(_checks(at.path, spec))
+        if at.reference is not None:
+            target = at.reference
+            parts.append(f"REFERENCES {ident(target.entity)} ({ident(target.field or '')})")
         line = " ".join(parts)
-        note = spec.description or _note(spec)
+        note = spec.description or _note(at)
         lines.append(f"  {line}" + (f"  -- {_one_line(note)}" if note else ""))
     return lines
 
 
-def _note(spec: m.Field) -> str | None:
+def _note(at: ResolvedField) -> str | None:
     """What the DDL cannot say about how values are generated."""
+    spec = at.spec
     if isinstance(spec, m.Mimesis):
         return spec.method
-    if isinstance(spec, m.Pattern) and pattern_space(spec.pattern) > 1:
+    if isinstance(spec, m.Pattern) and at.space is not None and at.space > 1:
         return f"pattern {spec.pattern}"
     if isinstance(spec, m.Template):
         return f"template {spec.template}"
@@ -115,28 +116,29 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _order(schema: m.Schema) -> list[str]:
+def _order(schema: ResolvedSchema) -> list[str]:
     """Entities with referenced ones first, so every REFERENCES names an existing table."""
     graph: dict[str, set[str]] = {name: set() for name in schema.entities}
     for name, entity in schema.entities.items():
-        for _, spec in m.iter_fields(entity.fields):
-            if isinstance(spec, m.Reference) and spec.entity != name:
-                graph[name].add(spec.entity)
+        for at in entity.fields:
+            if at.reference is not None and at.reference.entity != name:
+                graph[name].add(at.reference.entity)
     return list(graphlib.TopologicalSorter(graph).static_order())
 
 
 def export_sql(schema: m.Schema) -> str:
+    resolved = resolve(schema)
     blocks: list[str] = []
-    for name in _order(schema):
-        entity = schema.entities[name]
-        lines = _columns(name, entity, schema)
+    for name in _order(resolved):
+        entity = resolved.entities[name]
+        lines = _columns(entity, resolved)
         # A comment cannot follow the comma, so commas go before any "--".
         body = []
         for i, line in enumerate(lines):
             code, sep, note = line.partition("  -- ")
             comma = "," if i < len(lines) - 1 else ""
             body.append(f"{code}{comma}{sep}{note}")
-        head = f"-- {_one_line(entity.description)}\n" if entity.description else ""
+        head = f"-- {_one_line(entity.model.description)}\n" if entity.model.description else ""
         if entity.count is not None:
             head += f"-- count: {entity.count}\n"
         blocks.append(f"{head}CREATE TABLE {ident(name)} (\n" + "\n".join(body) + "\n);")

@@ -14,8 +14,6 @@ from typing import Any
 
 import yaml
 
-from pipeline.schema.decode import NAME_RE
-
 _KEY_ORDER = (
     "type", "entity", "field", "values", "weights", "value", "start", "end", "step", "min",
     "max", "decimals", "pattern", "template", "name", "of", "min_items", "max_items",
@@ -147,7 +145,3 @@ def render(entities: dict[str, EntityDraft], header: str) -> str:
         for field_name, draft in entity.fields.items():
             lines.extend(_field_lines(field_name, draft, 6))
     return "\n".join(lines) + "\n"
-
-
-def check_name(name: str) -> bool:
-    return bool(NAME_RE.fullmatch(name))

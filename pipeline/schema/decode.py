@@ -129,7 +129,7 @@ def _distribution(raw: Any, path: Path, problems: Problems) -> m.Distribution | 
 
 
 def decode_field(raw: Any, path: Path, problems: Problems, broken: set[Path]) -> m.Field | None:
-    """One field spec (shorthand or mapping) to its struct, or None with problems added."""
+    """One field as written (shorthand or mapping) to its struct, or None with problems added."""
     if isinstance(raw, str):
         raw = {"type": raw}
     if not isinstance(raw, dict):
@@ -193,15 +193,15 @@ def _decode_typed(
 def _decode_fields(
     raw: Any, path: Path, problems: Problems, broken: set[Path]
 ) -> dict[str, m.Field] | None:
-    """A mapping of field names to specs; None when it is not a mapping or is empty."""
+    """A mapping of field names to fields as written; None when it is not a mapping or is empty."""
     if not isinstance(raw, dict) or not raw:
         problems.add(path, "`fields` must be a non-empty mapping of field names to types")
         return None
     out: dict[str, m.Field] = {}
-    for name, spec in raw.items():
+    for name, written in raw.items():
         if not isinstance(name, str) or not NAME_RE.fullmatch(name):
             problems.add((*path, str(name)), f"field name {name!r} is not allowed: {NAME_RULE}")
-        decoded = decode_field(spec, (*path, str(name)), problems, broken)
+        decoded = decode_field(written, (*path, str(name)), problems, broken)
         if decoded is not None:
             out[str(name)] = decoded
     return out

@@ -16,10 +16,11 @@ class SchemaError(PipelineError, ValueError):
 
     def __init__(self, problems: list[dict[str, Any]]) -> None:
         self.problems = problems
-        super().__init__("; ".join(_describe(p) for p in problems))
+        super().__init__("; ".join(describe_problem(p) for p in problems))
 
 
-def _describe(problem: dict[str, Any]) -> str:
+def describe_problem(problem: dict[str, Any]) -> str:
+    """One problem as a line of text: ``PATH (line N): MESSAGE``."""
     where = problem.get("path") or "schema"
     line = problem.get("line")
     return (

@@ -158,43 +158,10 @@ class Entity(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     description: str | None = None
 
 
-class Schema(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+# weakref: its resolved form (pipeline.schema.resolved) is kept beside it while it lives.
+class Schema(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, weakref=True):
     entities: dict[str, Entity]
     version: int = 1
     locale: str = "en"
     seed: int | None = None
     description: str | None = None
-
-
-def iter_fields(fields: dict[str, Field], prefix: str = "") -> list[tuple[str, Field]]:
-    """Every field under ``fields`` with its dotted path, parents before children.
-
-    An array's item spec appears under ``path[]``.
-    """
-    out: list[tuple[str, Field]] = []
-    for name, spec in fields.items():
-        path = f"{prefix}{name}"
-        out.append((path, spec))
-        out.extend(_children(path, spec))
-    return out
-
-
-def _children(path: str, spec: Field) -> list[tuple[str, Field]]:
-    if isinstance(spec, Object):
-        return iter_fields(spec.fields, f"{path}.")
-    if isinstance(spec, Array):
-        item = f"{path}[]"
-        return [(item, spec.of), *_children(item, spec.of)]
-    return []
-
-
-def find_field(entity: Entity, path: str) -> Field | None:
-    """The field at a dotted path of an entity (``address.city``), or None."""
-    fields: dict[str, Field] = entity.fields
-    spec: Field | None = None
-    for part in path.split("."):
-        spec = fields.get(part)
-        if spec is None:
-            return None
-        fields = spec.fields if isinstance(spec, Object) else {}
-    return spec

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
+from typing import Any
 
 from pipeline.schema import model as m
 
@@ -25,6 +27,15 @@ def pattern_space(pattern: str) -> int:
     return total
 
 
+def distinct_values(values: Iterable[Any]) -> list[Any]:
+    """The values without repeats, first occurrence kept; 1 and 1.0 and True stay apart, as
+    they print differently."""
+    seen: dict[str, Any] = {}
+    for value in values:
+        seen.setdefault(f"{type(value).__name__}:{value!r}", value)
+    return list(seen.values())
+
+
 def value_space(spec: m.Field) -> int | None:
     """Distinct values of a field; None when unbounded or unknown before a job runs."""
     if isinstance(spec, m.Integer):
@@ -35,7 +46,7 @@ def value_space(spec: m.Field) -> int | None:
     if isinstance(spec, m.Boolean):
         return 2
     if isinstance(spec, m.Choice):
-        return len({(type(v), v) for v in spec.values})
+        return len(distinct_values(spec.values))
     if isinstance(spec, m.Date):
         return max((spec.end - spec.start).days + 1, 0)
     if isinstance(spec, m.Datetime):

@@ -6,11 +6,17 @@ a placeholder, so any other ``{`` or ``}`` is an error rather than silently lite
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TypeAlias
 
 import msgspec
 
 FILTERS: tuple[str, ...] = ("lower", "upper", "title", "slug")
+# A unique template that does not copy a unique field as it is gets a base-36 token of this
+# many characters, distinct for every row.
+TOKEN_WIDTH = 7
+TOKEN_DOMAIN = 36**TOKEN_WIDTH
 
 _TOKEN = re.compile(r"\{([^{}]*)\}|([{}])")
 _PATH = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*")
@@ -21,12 +27,16 @@ class Placeholder(msgspec.Struct, frozen=True):
     filter: str | None = None
 
 
-def parse_template(text: str) -> list[str | Placeholder]:
+Part: TypeAlias = str | Placeholder
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_template(text: str) -> tuple[Part, ...]:
     """Split a template into literal strings and placeholders, in order.
 
     Raises ValueError naming the first malformed placeholder.
     """
-    parts: list[str | Placeholder] = []
+    parts: list[Part] = []
     pos = 0
     for match in _TOKEN.finditer(text):
         if match.group(2) is not None:
@@ -50,12 +60,4 @@ def parse_template(text: str) -> list[str | Placeholder]:
         pos = match.end()
     if pos < len(text):
         parts.append(text[pos:])
-    return parts
-
-
-def placeholders(text: str) -> list[Placeholder]:
-    """The placeholders of a template; [] for a malformed one."""
-    try:
-        return [p for p in parse_template(text) if isinstance(p, Placeholder)]
-    except ValueError:
-        return []
+    return tuple(parts)

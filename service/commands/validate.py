@@ -71,8 +71,7 @@ def load_providers(path: str | None) -> dict[str, list[Any]]:
 
 
 def describe(problem: dict[str, Any]) -> str:
-    where = problem.get("path") or "schema"
-    line = problem.get("line")
-    if line:
-        return f"{where} (line {line}): {problem['message']}"
-    return f"{where}: {problem['message']}"
+    """One schema problem as a line of text, as the schema language words it."""
+    from pipeline.schema.errors import describe_problem
+
+    return describe_problem(problem)

@@ -9,9 +9,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from storage.formats.text import csv_quote, csv_values, string_bytes
+from storage.formats.text import CSV_QUOTED, csv_quote, csv_values, string_bytes
 
-QUOTED_CHARS = (b'"', b",", b"\r", b"\n")  # RFC 4180: a field holding one is quoted
+QUOTED_BYTES = tuple(char.encode() for char in CSV_QUOTED)
 
 
 def header(schema: pa.Schema) -> bytes:
@@ -52,7 +52,7 @@ def plain_batch(batch: pa.RecordBatch) -> pa.RecordBatch | None:
 def _needs_quotes(column: pa.Array) -> bool:
     # One scan of the column's text bytes per character: far cheaper than a regex per value.
     text = bytes(string_bytes(column))
-    return any(char in text for char in QUOTED_CHARS)
+    return any(char in text for char in QUOTED_BYTES)
 
 
 UNQUOTED = pacsv.WriteOptions(include_header=False, quoting_style="none")

@@ -1,4 +1,7 @@
-"""JSON shards: the bare rows of one JSON array joined by ",\\n"; the merge adds the brackets."""
+"""JSON shards: the bare rows of one JSON array joined by ",\\n"; the merge adds the brackets.
+
+The framing of the array (its brackets and row separator) is defined here only: the merge and
+previews frame shards with it."""
 
 from __future__ import annotations
 
@@ -11,20 +14,28 @@ import pyarrow.compute as pc
 
 from storage.formats.text import json_parts, string_bytes
 
+OPENING = b"["
 SEPARATOR = b",\n"
+CLOSING = b"]"
+_ROW_START = SEPARATOR.decode() + "{"
+
+
+def framed(rows: bytes) -> bytes:
+    """One shard's rows as a whole JSON array."""
+    return OPENING + rows + CLOSING
 
 
 def row_text(batch: pa.RecordBatch) -> pa.Array:
     """One JSON object per row, each preceded by the row separator."""
     pieces: list[pa.Array | str] = []
-    text = ",\n{"
+    text = _ROW_START
     for i, name in enumerate(batch.schema.names):
         opening, values, closing = json_parts(batch.column(i))
         pieces += [text + ("," if i else "") + msgspec.json.encode(name).decode() + ":" + opening]
         pieces.append(values)
         text = closing
     if not pieces:
-        return pa.repeat(pa.scalar(",\n{}"), batch.num_rows)
+        return pa.repeat(pa.scalar(_ROW_START + "}"), batch.num_rows)
     pieces.append(text + "}")
     return pc.binary_join_element_wise(*pieces, "")
 

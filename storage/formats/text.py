@@ -10,7 +10,8 @@ import pyarrow.compute as pc
 # Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _CONTROL = r"[\x00-\x1f]"
-NEEDS_QUOTES = '[",\r\n]'  # RFC 4180: a field holding one of these is quoted
+CSV_QUOTED = '",\r\n'  # RFC 4180: a field holding one of these is quoted
+_NEEDS_QUOTES = f"[{CSV_QUOTED}]"
 _SHORT_ESCAPES = {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
 
 
@@ -117,7 +118,7 @@ def csv_values(values: pa.Array) -> pa.Array:
 
 def csv_quote(values: pa.Array) -> pa.Array:
     """RFC 4180: quote a field only when it holds a quote, comma or line break."""
-    needs = pc.match_substring_regex(values, NEEDS_QUOTES)
+    needs = pc.match_substring_regex(values, _NEEDS_QUOTES)
     if not pc.any(needs).as_py():
         return values
     quoted = _quote(pc.replace_substring(values, '"', '""'))
