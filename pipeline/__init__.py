@@ -9,6 +9,6 @@ WORKER_PRELOAD = "pipeline.warm"
 def freeze_startup_objects() -> None:
     """Keep what start-up made (modules, mimesis data, the app or the cluster) out of the
     collector's full passes: it lives as long as the process, and walking it again on each
-    pass paused the process for ~100-250 ms under load; under 10 ms after."""
+    pass paused the process under load (docs/performance.md)."""
     gc.collect()
     gc.freeze()

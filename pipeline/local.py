@@ -23,7 +23,7 @@ from pipeline.executor.inprocess import InProcessExecutor
 from pipeline.lifecycle import Event, ShardDone
 from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, choose_seed, plan_shards
 from pipeline.schema.model import Schema
-from pipeline.schema.parse import parse_schema
+from pipeline.schema.parse import SchemaError, parse_schema
 from pipeline.tasks import MergeResult
 
 # Up to this many rows one worker runs in this process: a cluster costs more than it saves.
@@ -54,7 +54,7 @@ def generate(
     data = {k: list(v) for k, v in (providers or {}).items()}
     problems = uniqueness_problems(model, entity, count, data)
     if problems:
-        raise EngineError("; ".join(f"{p['path']}: {p['message']}" for p in problems))
+        raise SchemaError(problems)
     options = storage_options or {}
     fs, target = fsspec.core.url_to_fs(out, **options)
     folder, _, name = target.rpartition("/")

@@ -3,8 +3,8 @@ pipeline.warm``; the embedded and local clusters preload it too).
 
 A worker's first task otherwise pays, once, for importing the engine, for introspecting
 mimesis to know which methods may be pooled, and for pyarrow importing pandas on its first
-conversion of Python values: about 0.8 s on these machines, against ~15 ms for a 1,000-row
-job once warm.
+conversion of Python values: many times what a small job costs once warm
+(docs/performance.md).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.runner = runner
         sending = asyncio.create_task(sender.run(), name="webhooks")
         # Previews and schema checks run here too: the first of them should not wait for
-        # the mimesis catalogue (~0.25 s).
+        # the mimesis catalogue.
         warm()
         freeze_startup_objects()
         resumed = runner.resume_all()

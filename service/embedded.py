@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         dashboard_address=args.dashboard_address,
         preload=[WORKER_PRELOAD],
     ) as cluster:
-        # The scheduler runs in this process, and its full collections paused it for ~250 ms
+        # The scheduler runs in this process, and its full collections paused it
         # while jobs streamed through.
         freeze_startup_objects()
         ready = {"address": cluster.scheduler_address, "dashboard": cluster.dashboard_link}

@@ -24,7 +24,7 @@ from pipeline.engine.pools import PoolError
 from pipeline.errors import PipelineError
 from pipeline.executor import ExecutorError
 from pipeline.lifecycle import IllegalTransition
-from pipeline.schema.errors import SchemaError
+from pipeline.schema.errors import SchemaError, describe_problem
 from storage.errors import Conflict, DraftaError, NotFound, StorageError
 from storage.formats import FormatError
 
@@ -106,12 +106,10 @@ def problem(error: ServiceError) -> ProblemDetailsException:
 
 def _schema(exc: SchemaError) -> ServiceError:
     first = exc.problems[0] if exc.problems else {"path": "data", "message": str(exc)}
-    where = f"{first.get('path') or 'data'}"
-    if first.get("line"):
-        where += f" (line {first['line']})"
     more = f" and {len(exc.problems) - 1} more" if len(exc.problems) > 1 else ""
+    where = {**first, "path": first.get("path") or "data"}
     return Invalid(
-        f"the schema is not valid: {where}: {first['message']}{more}",
+        f"the schema is not valid: {describe_problem(where)}{more}",
         field="data",
         errors=exc.problems,
     )

@@ -97,9 +97,9 @@ def test_job_progress_never_goes_back(tmp_path: Path) -> None:
     db = open_database(load_settings({}, home=str(tmp_path)))
     ws, _ = ensure_workspace(db, "w")
     group = create_group(db, ws.id, "g")
-    project = create_project(db, ws.id, group["id"], "p", "entities: {}", [])
+    project = create_project(db, ws.id, group.id, "p", "entities: {}", [])
     new = NewJob(
-        project_id=project["id"],
+        project_id=project.id,
         entity_name="E",
         format="csv",
         count=10,
@@ -125,9 +125,9 @@ def test_finishing_returns_the_stored_row_once(tmp_path: Path) -> None:
     db = open_database(load_settings({}, home=str(tmp_path)))
     ws, _ = ensure_workspace(db, "w")
     group = create_group(db, ws.id, "g")
-    project = create_project(db, ws.id, group["id"], "p", "entities: {}", [])
+    project = create_project(db, ws.id, group.id, "p", "entities: {}", [])
     new = NewJob(
-        project_id=project["id"],
+        project_id=project.id,
         entity_name="E",
         format="csv",
         count=10,
