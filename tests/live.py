@@ -49,6 +49,9 @@ class LiveServer:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            # A process group of its own, as a terminal gives a command: ``interrupt`` sends
+            # Ctrl-C to the whole group, as a person pressing it would.
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         lines = self._lines
@@ -85,6 +88,14 @@ class LiveServer:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(10)
+
+    def interrupt(self, timeout: float = 30) -> int:
+        """Ctrl-C at the terminal: SIGINT to the server's whole process group; its exit code."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGINT)
+        code = self.proc.wait(timeout)
+        self.read_output()
+        return code
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

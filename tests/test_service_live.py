@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -108,3 +109,29 @@ def test_keys_cli_and_data_survive_a_restart(server: LiveServer, home: Path) -> 
         assert missing.returncode == 1
     finally:
         again.stop()
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            found |= {int(child), *_descendants(int(child))}
+    return found
+
+
+def test_ctrl_c_stops_everything_quietly(tmp_path: Path) -> None:
+    """Ctrl-C at the terminal ends the service, its embedded cluster and its workers, with
+    nothing alarming said (no traceback, no leaked semaphores)."""
+    live = LiveServer(tmp_path / "home", env={"DRAFTA_DASHBOARD_ADDRESS": ":0"}).start()
+    assert live.proc is not None
+    processes = _descendants(live.proc.pid)
+    assert processes  # the embedded scheduler and its worker processes
+    assert live.interrupt() == 0
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{p}").exists() for p in processes) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [p for p in processes if Path(f"/proc/{p}").exists()] == []
+    said = live.read_output()
+    assert "Application shutdown complete" in said
+    for alarming in ("Traceback", "leaked", "ERROR", "Error"):
+        assert alarming not in said
