@@ -10,7 +10,7 @@ from service.settings import load_settings
 from storage import jobs, migrations
 from storage.db import Database, new_id
 from storage.groups import create_group, list_groups
-from storage.jobs import NewJob
+from storage.jobs import JobRow, NewJob
 from storage.keys import ensure_workspace
 from storage.projects import create_project
 
@@ -93,7 +93,8 @@ def test_concurrent_writers_in_two_connections(tmp_path: Path) -> None:
     assert len(list_groups(first, ws.id, limit=100, offset=0)) == 50
 
 
-def test_job_progress_never_goes_back(tmp_path: Path) -> None:
+def _stored_job(tmp_path: Path) -> tuple[Database, str, JobRow]:
+    """A database with one pending job of 10 rows, and the job's workspace."""
     db = open_database(load_settings({}, home=str(tmp_path)))
     ws, _ = ensure_workspace(db, "w")
     group = create_group(db, ws.id, "g")
@@ -110,34 +111,24 @@ def test_job_progress_never_goes_back(tmp_path: Path) -> None:
     )
     job = jobs.insert_job(db, ws.id, new, status=JobStatus.PENDING)
     assert job is not None
+    return db, ws.id, job
+
+
+def test_job_progress_never_goes_back(tmp_path: Path) -> None:
+    db, ws, job = _stored_job(tmp_path)
     assert jobs.mark_started(db, job.id, 5, status=JobStatus.PROCESSING, expected=UNFINISHED)
     jobs.record_progress(db, job.id, 3, 6, status=JobStatus.PROCESSING)
     # Resumed (after a restart or a lost scheduler), the job counts its kept shards again.
     jobs.record_progress(db, job.id, 1, 2, status=JobStatus.PROCESSING)
-    row = jobs.get_job(db, ws.id, job.id)
+    row = jobs.get_job(db, ws, job.id)
     assert (row.shards_done, row.rows_done) == (3, 6)
     jobs.record_progress(db, job.id, 4, 8, status=JobStatus.PROCESSING)
-    row = jobs.get_job(db, ws.id, job.id)
+    row = jobs.get_job(db, ws, job.id)
     assert (row.shards_done, row.rows_done) == (4, 8)
 
 
 def test_finishing_returns_the_stored_row_once(tmp_path: Path) -> None:
-    db = open_database(load_settings({}, home=str(tmp_path)))
-    ws, _ = ensure_workspace(db, "w")
-    group = create_group(db, ws.id, "g")
-    project = create_project(db, ws.id, group.id, "p", "entities: {}", [])
-    new = NewJob(
-        project_id=project.id,
-        entity_name="E",
-        format="csv",
-        count=10,
-        seed=1,
-        schema_text="",
-        base_url="",
-        shard_rows=4,
-    )
-    job = jobs.insert_job(db, ws.id, new, status=JobStatus.PENDING)
-    assert job is not None
+    db, ws, job = _stored_job(tmp_path)
     jobs.mark_started(db, job.id, 3, status=JobStatus.PROCESSING, expected=UNFINISHED)
     done = jobs.finish(
         db,
@@ -148,7 +139,7 @@ def test_finishing_returns_the_stored_row_once(tmp_path: Path) -> None:
         output_bytes=7,
         complete=True,
     )
-    assert done == jobs.get_job(db, ws.id, job.id)
+    assert done == jobs.get_job(db, ws, job.id)
     assert (done.status, done.shards_done, done.rows_done, done.output_bytes) == (
         "completed",
         3,
