@@ -21,7 +21,7 @@ from pipeline.executor import Executor
 from pipeline.executor.dask import DaskExecutor
 from pipeline.executor.inprocess import InProcessExecutor
 from pipeline.lifecycle import Event, ShardDone
-from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, choose_seed, plan_shards
+from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, check_format, choose_seed, plan_shards
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 from pipeline.tasks import MergeResult
@@ -37,6 +37,7 @@ def generate(
     *,
     seed: int | None = None,
     format: str = "json",
+    dialect: str | None = None,
     out: str,
     workers: int = 1,
     shard_rows: int = DEFAULT_SHARD_ROWS,
@@ -45,7 +46,9 @@ def generate(
     storage_options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write ``count`` rows of ``entity`` to ``out`` (a path or fsspec URL); returns
-    ``{"path", "rows", "bytes", "seed", "format", "shards"}``."""
+    ``{"path", "rows", "bytes", "seed", "format", "shards"}``. ``dialect`` is the sql format's
+    (postgres, its default, mysql or sqlite) and refused with any other format."""
+    dialect = check_format(format, dialect)
     text = schema if isinstance(schema, str) else _schema_text(schema)
     model = parse_schema(text) if isinstance(schema, str) else schema
     if entity not in model.entities:
@@ -66,6 +69,7 @@ def generate(
         count=count,
         seed=chosen,
         format=format,
+        dialect=dialect,
         root_url=fs.unstrip_protocol(root),
         storage_options=options,
         providers=data,
