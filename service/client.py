@@ -257,10 +257,14 @@ class DraftaClient:
         count: int,
         *,
         format: str = "json",
+        dialect: str | None = None,
         seed: int | None = None,
         webhook_url: str | None = None,
     ) -> JobAccepted:
+        """Start a job; ``dialect`` (postgres, mysql, sqlite) is the sql format's."""
         body: dict[str, Any] = {"entity_name": entity, "count": count, "format": format}
+        if dialect is not None:
+            body["dialect"] = dialect
         if seed is not None:
             body["seed"] = seed
         if webhook_url is not None:

@@ -18,6 +18,8 @@ Name = Annotated[
 Value = str | int | float | bool
 SchemaFormat = Literal["yaml", "json_schema", "json_parquet", "sql"]
 SchemaExport = Literal["yaml", "json_schema", "sql"]
+DataFormat = Literal["json", "ndjson", "csv", "parquet", "sql"]
+Dialect = Literal["postgres", "mysql", "sqlite"]
 
 
 class In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -119,7 +121,8 @@ class Health(Out):
 class DataRequest(In):
     entity_name: str
     count: Annotated[int, msgspec.Meta(ge=1)]
-    format: Literal["json", "csv", "parquet"] = "json"
+    format: DataFormat = "json"
+    dialect: Dialect | None = None  # the sql format's; postgres when not given
     webhook_url: str | None = None
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
 
@@ -142,6 +145,7 @@ class JobStatusBody(Out):
     project_id: str
     entity_name: str
     format: str
+    dialect: str | None  # the sql format's; None for the other formats
     count: int
     seed: int
     progress: Progress

@@ -13,7 +13,7 @@ import msgspec
 
 from pipeline.capacity import uniqueness_problems
 from pipeline.lifecycle import UNFINISHED, JobStatus
-from pipeline.plan import choose_seed
+from pipeline.plan import check_format, choose_seed
 from pipeline.schema.parse import SchemaError
 from service.dto import JobAccepted, JobStatusBody, Progress
 from service.errors import Invalid, TooMany
@@ -22,6 +22,7 @@ from service.settings import Settings
 from service.webhooks.guard import UnsafeUrl, check_url
 from storage import files, jobs
 from storage.db import Database
+from storage.formats import FormatError
 from storage.jobs import JobRow, NewJob
 
 if TYPE_CHECKING:
@@ -29,8 +30,10 @@ if TYPE_CHECKING:
 
 MEDIA_TYPES = {
     "json": "application/json",
+    "ndjson": "application/x-ndjson",
     "csv": "text/csv; charset=utf-8",
     "parquet": "application/vnd.apache.parquet",
+    "sql": "application/sql; charset=utf-8",
 }
 
 
@@ -43,11 +46,16 @@ def submit_job(
     entity_name: str,
     count: int,
     fmt: str,
+    dialect: str | None = None,
     webhook_url: str | None,
     seed: int | None,
     base_url: str,
 ) -> JobRow:
     """Validate a request, snapshot schema and provider values, and store a pending job."""
+    try:
+        dialect = check_format(fmt, dialect)
+    except FormatError as exc:
+        raise Invalid(str(exc), field="dialect") from exc
     project, schema, values = load_project_schema(db, ws, project_id)
     check_entity(schema, entity_name)
     if count > settings.max_rows:
@@ -64,6 +72,7 @@ def submit_job(
         project_id=project.id,
         entity_name=entity_name,
         format=fmt,
+        dialect=dialect,
         count=count,
         seed=choose_seed(seed, schema.seed),
         schema_text=project.data or "",
@@ -103,6 +112,7 @@ def status_body(
         project_id=row.project_id,
         entity_name=row.entity_name,
         format=row.format,
+        dialect=row.dialect,
         count=row.count,
         seed=row.seed,
         progress=Progress(

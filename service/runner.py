@@ -136,6 +136,7 @@ class JobRunner:
             count=row.count,
             seed=row.seed,
             format=row.format,
+            dialect=row.dialect,
             root_url=files.job_root(self.settings.storage, row.workspace_id, row.id),
             storage_options=dict(self.settings.storage_options),
             providers=snapshot.providers,

@@ -24,6 +24,7 @@ class NewJob(msgspec.Struct, frozen=True, kw_only=True):
     project_id: str
     entity_name: str
     format: str
+    dialect: str | None = None  # the sql format's
     count: int
     seed: int
     schema_text: str
@@ -41,6 +42,7 @@ class JobRow(msgspec.Struct, frozen=True, kw_only=True):
     project_id: str
     entity_name: str
     format: str
+    dialect: str | None
     count: int
     seed: int
     status: str

@@ -129,3 +129,9 @@ def m003_index_jobs_by_status(db: SqliteUtilsDatabase) -> None:
     # Every submit counts the workspace's unfinished jobs; without this index that count
     # scanned all of a workspace's jobs, and grew with its history.
     db.executescript("CREATE INDEX jobs_in_flight ON jobs (workspace_id, status);")
+
+
+@migrations()
+def m004_jobs_dialect(db: SqliteUtilsDatabase) -> None:
+    # The sql format's dialect; NULL for the other formats and for jobs stored before it.
+    db.executescript("ALTER TABLE jobs ADD COLUMN dialect TEXT;")

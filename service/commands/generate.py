@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import get_args
 
 from service.commands.validate import describe, load_providers, read_text
+from service.dto import DataFormat, Dialect
+
+DATA_FORMATS: tuple[str, ...] = get_args(DataFormat)
+DIALECTS: tuple[str, ...] = get_args(Dialect)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("schema", metavar="SCHEMA.yaml", help="the schema file ('-' for stdin)")
     parser.add_argument("--entity", required=True, help="the entity to generate")
     parser.add_argument("--count", type=int, required=True, help="rows to generate")
-    parser.add_argument("--format", default="json", choices=("json", "csv", "parquet"))
+    parser.add_argument("--format", default="json", choices=DATA_FORMATS)
+    parser.add_argument(
+        "--dialect", choices=DIALECTS, help="the sql format's SQL dialect (default postgres)"
+    )
     parser.add_argument("--out", required=True, metavar="PATH_OR_URL", help="the output file")
     parser.add_argument("--seed", type=int, help="seed (default: the schema's, else a new one)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
@@ -37,6 +45,9 @@ def _generate(args: argparse.Namespace) -> int:
     if args.count < 0 or args.workers < 1:
         print("drafta: --count must be >= 0 and --workers >= 1", file=sys.stderr)
         return 2
+    if args.dialect is not None and args.format != "sql":
+        print("drafta: --dialect applies to --format sql only", file=sys.stderr)
+        return 2
     settings = load_settings()
     text = read_text(args.schema)
     providers = load_providers(args.providers)
@@ -52,6 +63,7 @@ def _generate(args: argparse.Namespace) -> int:
             args.count,
             seed=args.seed,
             format=args.format,
+            dialect=args.dialect,
             out=args.out,
             workers=args.workers,
             shard_rows=settings.shard_rows,

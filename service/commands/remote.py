@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from service.commands.generate import DATA_FORMATS, DIALECTS
 from service.commands.validate import read_text
 
 if TYPE_CHECKING:
@@ -73,7 +74,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--project-id", required=True)
     run.add_argument("--entity", required=True)
     run.add_argument("--count", type=int, required=True)
-    run.add_argument("--format", default="json", choices=("json", "csv", "parquet"))
+    run.add_argument("--format", default="json", choices=DATA_FORMATS)
+    run.add_argument(
+        "--dialect", choices=DIALECTS, help="the sql format's SQL dialect (default postgres)"
+    )
     run.add_argument("--seed", type=int)
     run.add_argument("--wait", action="store_true", help="wait until the job ends")
     run.add_argument("--out", metavar="FILE", help="download the file here (implies --wait)")
@@ -197,7 +201,12 @@ def _push(client: DraftaClient, args: argparse.Namespace) -> int:
 
 def _job_run(client: DraftaClient, args: argparse.Namespace) -> int:
     job = client.submit(
-        args.project_id, args.entity, args.count, format=args.format, seed=args.seed
+        args.project_id,
+        args.entity,
+        args.count,
+        format=args.format,
+        dialect=args.dialect,
+        seed=args.seed,
     )
     print(f"job {job.id} {job.status}", flush=True)
     if not (args.wait or args.out):

@@ -51,6 +51,7 @@ class DataController(Controller):
             entity_name=data.entity_name,
             count=data.count,
             fmt=data.format,
+            dialect=data.dialect,
             webhook_url=data.webhook_url,
             seed=data.seed,
             base_url=base_url,
