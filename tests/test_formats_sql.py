@@ -185,7 +185,7 @@ entities:
       tags: {type: array, of: {type: choice, values: [x]}, min_items: 1, max_items: 1}
 """
 
-MYSQL = r"""CREATE TABLE `User` (
+MYSQL_DDL = r"""CREATE TABLE `User` (
   `id` BIGINT NOT NULL PRIMARY KEY,
   `note` VARCHAR(4) NOT NULL CHECK (`note` IN ('it''s', 'a\\b', 'x\ny')),
   `ok` BOOLEAN,
@@ -195,15 +195,21 @@ MYSQL = r"""CREATE TABLE `User` (
   `tags` JSON NOT NULL
 );
 
-INSERT INTO `User` (`id`, `note`, `ok`, `at`, `day`, `price`, `tags`) VALUES (1, 'x\ny', FALSE, '2021-06-23 16:26:42.328055', '2021-08-23', 1.1, '["x"]'),
-(2, 'it''s', NULL, '2021-03-28 19:18:42.985831', '2021-10-02', 0.07, '["x"]'),
-(3, 'x\ny', FALSE, '2021-07-06 11:59:39.478302', '2021-08-13', 7.06, '["x"]');
 """
+MYSQL_ROWS = (
+    "INSERT INTO `User` (`id`, `note`, `ok`, `at`, `day`, `price`, `tags`) VALUES "
+    r"""(1, 'x\ny', FALSE, '2021-06-23 16:26:42.328055', '2021-08-23', 1.1, '["x"]'),"""
+    "\n"
+    r"""(2, 'it''s', NULL, '2021-03-28 19:18:42.985831', '2021-10-02', 0.07, '["x"]'),"""
+    "\n"
+    r"""(3, 'x\ny', FALSE, '2021-07-06 11:59:39.478302', '2021-08-13', 7.06, '["x"]');"""
+    "\n"
+)
 
 
 def test_mysql_dialect_text_is_exact(tmp_path: Path) -> None:
     path = make(tmp_path, "sql", "mysql", schema=SMALL, entity="User", count=3, providers={})
-    assert path.read_text() == MYSQL
+    assert path.read_text() == MYSQL_DDL + MYSQL_ROWS
 
 
 def test_mysql_dialect_of_every_type_parses_as_mysql(tmp_path: Path) -> None:
