@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench fuzz install clean
+.PHONY: run test lint bench fuzz install clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check service pipeline storage tests bench
 	$(BIN)/mypy
 
-test: lint
+test: lint postgres
 	$(BIN)/python -m pytest -x -q
+
+# The sql format's tests load their output into a PostgreSQL server they start and stop: its
+# binaries are installed (as root, through apt) when no initdb is found.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
