@@ -231,3 +231,25 @@ def test_a_dialect_needs_the_sql_format(tmp_path: Path) -> None:
         make(tmp_path, "csv", "sqlite", count=3)
     with pytest.raises(ValueError, match="unknown SQL dialect 'oracle'"):
         make(tmp_path, "sql", "oracle", count=3)
+
+
+def test_fields_the_schema_leaves_untyped_take_their_values_type(tmp_path: Path) -> None:
+    schema = """
+seed: 1
+entities:
+  P:
+    fields:
+      year: datetime.year
+      level: {type: provider, name: levels}
+      word: {type: provider, name: words}
+"""
+    kw = {"schema": schema, "entity": "P", "count": 5}
+    providers = {"levels": [1, 2, 3], "words": ["a"]}
+    text = make(tmp_path, "sql", "sqlite", providers=providers, **kw).read_text()
+    assert text.startswith(
+        'CREATE TABLE "P" (\n'
+        '  "year" BIGINT NOT NULL,  -- datetime.year\n'
+        '  "level" BIGINT NOT NULL,  -- provider levels\n'
+        '  "word" TEXT NOT NULL  -- provider words\n'
+        ");\n\n"
+    )

@@ -113,21 +113,19 @@ _DIALECT_TYPES = {
 }
 
 
+_ARROW_TYPES: tuple[tuple[Callable[[pa.DataType], bool], str], ...] = (
+    (pa.types.is_integer, "BIGINT"),
+    (pa.types.is_floating, "DOUBLE PRECISION"),
+    (pa.types.is_boolean, "BOOLEAN"),
+    (pa.types.is_date, "DATE"),
+    (pa.types.is_timestamp, "TIMESTAMP WITH TIME ZONE"),
+    (pa.types.is_nested, "JSON"),
+)
+
+
 def _arrow_type(kind: pa.DataType) -> str:
     """The portable type of values the schema language leaves untyped (mimesis, providers)."""
-    if pa.types.is_integer(kind):
-        return "BIGINT"
-    if pa.types.is_floating(kind):
-        return "DOUBLE PRECISION"
-    if pa.types.is_boolean(kind):
-        return "BOOLEAN"
-    if pa.types.is_date(kind):
-        return "DATE"
-    if pa.types.is_timestamp(kind):
-        return "TIMESTAMP WITH TIME ZONE"
-    if pa.types.is_nested(kind):
-        return "JSON"
-    return "TEXT"
+    return next((name for test, name in _ARROW_TYPES if test(kind)), "TEXT")
 
 
 def _checks(name: str, spec: m.Field, style: _Style) -> list[str]:
