@@ -12,6 +12,10 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.cli import main
+from service.database import open_database
+from service.settings import load_settings
+from storage import jobs, migrations
+from storage.db import Database
 from tests.jobhelpers import PEOPLE, make_project, wait_for
 
 Client = TestClient[Litestar]
@@ -82,3 +86,20 @@ def test_generate_writes_sql_in_a_dialect(
     assert out.read_text().startswith("CREATE TABLE `Customer` (\n")
     assert main([*args, "--format", "csv", "--dialect", "mysql", "--out", str(out)]) == 2
     assert "--dialect applies to --format sql only" in capsys.readouterr().err
+
+
+def test_a_job_stored_before_dialects_reads_back_without_one(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old.db, stop_before="m004_jobs_dialect")
+    with old.write() as tx:
+        tx.execute("INSERT INTO workspaces VALUES ('w', 'w', 's', '')")
+        tx.execute(
+            "INSERT INTO jobs (id, workspace_id, project_id, entity_name, format, count, seed, "
+            "schema_text, providers, base_url, status, shard_rows, created_at) "
+            "VALUES ('j', 'w', 'p', 'E', 'csv', 10, 1, '', '{}', '', 'completed', 4, '')"
+        )
+    old.close()
+    db = open_database(load_settings({}, db=str(path)))
+    row = jobs.get_job(db, None, "j")
+    assert (row.format, row.dialect) == ("csv", None)
