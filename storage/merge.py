@@ -159,6 +159,8 @@ class _Header:
             self._found = sql_format.header_lines(self._head)
             if self._found is None and len(self._head) >= CHUNK:
                 raise MergeError(f"shard {self._path} does not start with a CREATE TABLE")
+            if self._found is not None:
+                self._head = b""
 
     def lines(self) -> int:
         if self._found is None:
