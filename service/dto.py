@@ -117,8 +117,13 @@ class Health(Out):
 
 
 class DataRequest(In):
-    entity_name: str
-    count: Annotated[int, msgspec.Meta(ge=1)]
+    """One entity (``entity_name`` and ``count``), or several (``entities``: names or "*" for
+    all, each with its schema ``count`` times ``scale``)."""
+
+    entity_name: str | None = None
+    count: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    entities: list[str] | Literal["*"] | None = None
+    scale: Annotated[float, msgspec.Meta(gt=0)] | None = None
     format: Literal["json", "csv", "parquet"] = "json"
     webhook_url: str | None = None
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
@@ -140,7 +145,8 @@ class JobStatusBody(Out):
     id: str
     status: Literal["pending", "processing", "completed", "failed"]
     project_id: str
-    entity_name: str
+    entity_name: str | None  # the entity of a one-entity job
+    entities: list[str]  # every entity of the job, parents before children
     format: str
     count: int
     seed: int

@@ -140,10 +140,9 @@ def load_project_schema(
     return ProjectSchema(project, schema, values)
 
 
-def check_entity(schema: Schema, entity: str) -> None:
+def check_entity(schema: Schema, entity: str, field: str = "entity_name") -> None:
     if entity not in schema.entities:
         known = ", ".join(schema.entities)
         raise Invalid(
-            f"entity {entity!r} is not in the schema; its entities are: {known}",
-            field="entity_name",
+            f"entity {entity!r} is not in the schema; its entities are: {known}", field=field
         )

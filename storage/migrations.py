@@ -129,3 +129,12 @@ def m003_index_jobs_by_status(db: SqliteUtilsDatabase) -> None:
     # Every submit counts the workspace's unfinished jobs; without this index that count
     # scanned all of a workspace's jobs, and grew with its history.
     db.executescript("CREATE INDEX jobs_in_flight ON jobs (workspace_id, status);")
+
+
+@migrations()
+def m004_jobs_of_several_entities(db: SqliteUtilsDatabase) -> None:
+    # A job makes one or several entities: [[name, rows], ...] and {name: file} as JSON. Rows
+    # of older jobs keep NULL here and are read as their one entity_name and output_path.
+    db.executescript(
+        "ALTER TABLE jobs ADD COLUMN parts TEXT; ALTER TABLE jobs ADD COLUMN outputs TEXT;"
+    )
