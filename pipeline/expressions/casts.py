@@ -143,9 +143,17 @@ def _from_text(value: Datum, target: ColumnType) -> Datum:
         return pc.if_else(yes, True, pc.if_else(no, False, pa.scalar(None, pa.bool_())))
     text = pc.utf8_trim_whitespace(value)
     formats = _DATETIME_FORMATS[2:] if target is ColumnType.DATE else _DATETIME_FORMATS
-    parsed = [pc.strptime(text, format=f, unit="s", error_is_null=True) for f in formats]
+    parsed = [_strict_time(text, f) for f in formats]
     moment = pc.coalesce(*parsed) if len(parsed) > 1 else parsed[0]
     return moment.cast(pa.timestamp("s", tz="UTC")).cast(target.arrow)
+
+
+def _strict_time(text: Datum, pattern: str) -> Datum:
+    """Text read as a moment in one format, null unless it is exactly that moment written in
+    that format (the parser itself rolls 2023-02-29 over to March 1st)."""
+    moment = pc.strptime(text, format=pattern, unit="s", error_is_null=True)
+    written = pc.strftime(moment, format=pattern)
+    return pc.if_else(pc.equal(written, text), moment, pa.scalar(None, moment.type))
 
 
 def _matching(value: Datum, pattern: str) -> Datum:

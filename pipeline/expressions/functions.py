@@ -88,6 +88,8 @@ def _extreme(action: Callable[..., Datum], name: str) -> Callable[[Checker, exp.
         kind = _one_type(checker, nodes, name, sql)
         if kind is None:
             return None
+        if kind is _NULL:
+            return Node(kind, lambda batch: pa.scalar(None), sql)
         if kind is ColumnType.BOOLEAN:
             checker.fail(
                 f"{name} compares numbers, text, dates or datetimes, not booleans, in '{sql}'"

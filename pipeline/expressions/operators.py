@@ -185,6 +185,8 @@ def _compare(checker: Checker, expression: exp.Binary) -> Node | None:
         return None
     a, b, kind = sides
     action = _COMPARISONS[type(expression)]
+    if kind is _NULL:
+        return Node(_B, lambda batch: pa.scalar(None, pa.bool_()), sql_of(expression))
 
     def run(batch: Batch) -> Datum:
         return action(typed(a.datum(batch), kind), typed(b.datum(batch), kind))

@@ -50,14 +50,13 @@ def _joined(checker: Checker, operands: list[exp.Expr], sql: str, skip_nulls: bo
         if isinstance(node.kind, IntervalKind):
             checker.fail(f"an interval cannot be joined as text in '{sql}'")
             return None
-    handling = "skip" if skip_nulls else "emit_null"
-
     def run(batch: Batch) -> Value:
-        texts = [
-            to_text(typed(n.datum(batch), _S if n.kind is _NULL else n.column_kind), n.column_kind)
-            for n in found
-        ]
-        return pc.binary_join_element_wise(*texts, "", null_handling=handling)
+        texts = [_as_text(n, batch) for n in found]
+        if skip_nulls:
+            # concat() reads a null as empty text (and Arrow's own "skip" handling drops the
+            # rows where every part is null, so it is not used).
+            texts = [pc.fill_null(t, "") for t in texts]
+        return pc.binary_join_element_wise(*texts, "", null_handling="emit_null")
 
     literal = (
         "".join(str(n.literal) for n in found)
@@ -65,6 +64,11 @@ def _joined(checker: Checker, operands: list[exp.Expr], sql: str, skip_nulls: bo
         else None
     )
     return Node(_S, run, sql) if literal is None else Node(_S, run, sql, literal)
+
+
+def _as_text(node: Node, batch: Batch) -> Datum:
+    kind = node.column_kind
+    return to_text(typed(node.datum(batch), _S if kind is _NULL else kind), kind)
 
 
 @handles(exp.DPipe)

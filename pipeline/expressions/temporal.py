@@ -400,6 +400,8 @@ def _date_trunc(checker: Checker, expression: exp.Expr) -> Node | None:
     if moment is None:
         return None
     kind = moment.column_kind
+    if kind is _NULL:
+        return Node(kind, moment.run, sql)
     step = _TRUNCATIONS[unit]
     clock = step in ("hour", "minute", "second")
 
