@@ -47,7 +47,12 @@ _TYPES = {
     "day_text": pa.string(),
 }
 _WORDS = ["apple", "Bob", " padded ", "", "héllo wörld", "a", "banana split", "ÉCOLE", "xyz "]
-_EDGE_DAYS = [dt.date(2020, 1, 31), dt.date(2020, 2, 29), dt.date(2019, 12, 31), dt.date(1969, 12, 31)]
+_EDGE_DAYS = [
+    dt.date(2020, 1, 31),
+    dt.date(2020, 2, 29),
+    dt.date(2019, 12, 31),
+    dt.date(1969, 12, 31),
+]
 
 
 def _maybe(rng: random.Random, make: Callable[[], Any]) -> Any:

@@ -186,14 +186,16 @@ CASES: dict[str, Callable[[Row], Any]] = {
     "s || '-' || t": op(lambda a, b: f"{a}-{b}", "s", "t"),
     "s || i": op(lambda a, b: f"{a}{b}", "s", "i"),
     "concat(s, '-', t)": lambda r: "".join(v for v in (r["s"], "-", r["t"]) if v is not None),
-    "concat(s, i, b)": lambda r: "".join(text(v) for v in (r["s"], r["i"], r["b"]) if v is not None),
+    "concat(s, i, b)": lambda r: "".join(
+        text(v) for v in (r["s"], r["i"], r["b"]) if v is not None
+    ),
     "upper(s)": op(str.upper, "s"),
     "lower(s)": op(str.lower, "s"),
     "length(s)": op(len, "s"),
     "substr(s, 2, 3)": op(lambda a: a[1:4], "s"),
     "substr(s, 2)": op(lambda a: a[1:], "s"),
     "substr(s, -2)": op(lambda a: a[-2:], "s"),
-    "substr(s, -3, 2)": op(lambda a: a[-3:-1] if len(a) >= 3 else a[-3:][:2 - (3 - len(a))], "s"),
+    "substr(s, -3, 2)": op(lambda a: a[-3:-1] if len(a) >= 3 else a[-3:][: 2 - (3 - len(a))], "s"),
     "replace(s, 'a', 'X')": op(lambda a: a.replace("a", "X"), "s"),
     "trim(s)": op(lambda a: a.strip(" "), "s"),
     "lpad(s, 6, '*')": op(lambda a: pad(a, 6, "*", left=True), "s"),
@@ -226,7 +228,9 @@ CASES: dict[str, Callable[[Row], Any]] = {
     "d - e": op(lambda a, b: (a - b).days, "d", "e"),
     "date_diff('day', d, e)": op(lambda a, b: (b - a).days, "d", "e"),
     "date_diff('day', ts, u)": op(lambda a, b: (b.date() - a.date()).days, "ts", "u"),
-    "date_diff('month', d, e)": op(lambda a, b: b.year * 12 + b.month - a.year * 12 - a.month, "d", "e"),
+    "date_diff('month', d, e)": op(
+        lambda a, b: b.year * 12 + b.month - a.year * 12 - a.month, "d", "e"
+    ),
     "date_diff('year', d, e)": op(lambda a, b: b.year - a.year, "d", "e"),
     "date_diff('hour', ts, u)": op(lambda a, b: boundaries(a, b, 3600), "ts", "u"),
     "date_diff('minute', ts, u)": op(lambda a, b: boundaries(a, b, 60), "ts", "u"),

@@ -122,7 +122,7 @@ def test_columns_of_other_arrow_widths_are_read_as_their_type() -> None:
             "word": pa.array(["a", "b"]).dictionary_encode(),
         }
     )
-    columns = {n: column_type_of(t) for n, t in zip(table.schema.names, table.schema.types)}
+    columns = {n: column_type_of(t) for n, t in zip(table.schema.names, table.schema.types, strict=True)}
     compiled = compile_expression("small * 100 || word || strftime(\"when\", '%d')", columns)
     assert evaluate(compiled, table).to_pylist() == ["100a01", "200b02"]
 
@@ -160,7 +160,9 @@ def test_a_compiled_expression_pickles_as_its_text() -> None:
 
 def test_evaluation_from_many_threads_gives_the_same_values() -> None:
     columns = {"x": ColumnType.INTEGER}
-    compiled = compile_expression("CASE WHEN x % 3 = 0 THEN 'fizz' ELSE cast(x AS varchar) END", columns)
+    compiled = compile_expression(
+        "CASE WHEN x % 3 = 0 THEN 'fizz' ELSE cast(x AS varchar) END", columns
+    )
     tables = [pa.table({"x": pa.array(range(k, k + 5000))}) for k in range(8)]
     expected = [evaluate(compiled, t).to_pylist() for t in tables]
     with ThreadPoolExecutor(4) as pool:

@@ -4,6 +4,7 @@ against the fields' types, collect every problem."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 
 import pyarrow as pa
@@ -102,15 +103,22 @@ def parse(text: str) -> tuple[exp.Expr | None, list[Problem]]:
     except ParseError as error:
         found = error.errors[0] if error.errors else {}
         where = f" (line {found.get('line')}, column {found.get('col')})" if found else ""
-        detail = found.get("description") or str(error)
+        detail = _readable(str(found.get("description") or error))
         return None, [Problem(f"not a valid SQL expression{where}: {detail}")]
-    except TokenError as error:
-        return None, [Problem(f"not a valid SQL expression: {error}")]
+    except TokenError:
+        return None, [Problem("not a valid SQL expression: a quote or bracket is not closed")]
     if isinstance(tree, exp.Block):
         return None, [Problem("write one expression, not several separated by ';'")]
     if isinstance(tree, exp.Alias):
         return None, [Problem("an expression takes no 'AS name': the field's name is its name")]
     return tree, []
+
+
+def _readable(detail: str) -> str:
+    """sqlglot's description without the names of its own classes."""
+    if "Required keyword" in detail or "missing for" in detail:
+        return "it ends too early, or an operator has nothing on one side"
+    return re.sub(r" for <class '[^']*'>", "", detail)
 
 
 def _column(checker: Checker, expression: exp.Column) -> Node | None:

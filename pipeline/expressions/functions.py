@@ -17,6 +17,7 @@ from pipeline.expressions.nodes import (
     handles,
     literal_int,
     literal_str,
+    spoken,
     sql_of,
     unify,
 )
@@ -37,7 +38,7 @@ def _arguments(checker: Checker, expression: exp.Func) -> list[Node] | None:
 def _one_type(checker: Checker, nodes: list[Node], name: str, sql: str) -> ColumnType | None:
     kind = unify(n.kind for n in nodes)
     if kind is None:
-        listed = ", ".join(sorted({n.kind.article for n in nodes}))
+        listed = spoken(sorted({n.kind.article for n in nodes}))
         checker.fail(f"the arguments of {name} must be of one type, not {listed}, in '{sql}'")
     return kind
 

@@ -89,6 +89,11 @@ def sql_of(expression: exp.Expr) -> str:
     return expression.sql(dialect="duckdb")
 
 
+def spoken(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def unify(kinds: Iterable[Kind]) -> ColumnType | None:
     """The one type that values of all these types can take, or None.
 

@@ -16,6 +16,7 @@ from pipeline.expressions.nodes import (
     IntervalKind,
     Node,
     handles,
+    spoken,
     sql_of,
     unify,
 )
@@ -342,7 +343,7 @@ def _case(checker: Checker, expression: exp.Case) -> Node | None:
     results = [then for _, then in branches] + ([otherwise] if otherwise else [])
     kind = unify(r.kind for r in results)
     if kind is None:
-        listed = ", ".join(sorted({r.kind.article for r in results}))
+        listed = spoken(sorted({r.kind.article for r in results}))
         checker.fail(f"the results of CASE must be of one type, not {listed}, in '{sql}'")
         return None
 

@@ -82,6 +82,8 @@ def refusal(expression: exp.Expr) -> str | None:
     """Why this node may not appear in an expression, or None when no rule forbids it."""
     kind = type(expression).__name__
     name = function_name(expression) if isinstance(expression, exp.Func) else ""
+    if isinstance(expression, exp.Window) and isinstance(expression.this, exp.Func):
+        name = function_name(expression.this)
     if isinstance(expression, exp.Query | exp.Subquery | exp.Exists) or (
         isinstance(expression, exp.In) and expression.args.get("query") is not None
     ):

@@ -50,6 +50,7 @@ def _joined(checker: Checker, operands: list[exp.Expr], sql: str, skip_nulls: bo
         if isinstance(node.kind, IntervalKind):
             checker.fail(f"an interval cannot be joined as text in '{sql}'")
             return None
+
     def run(batch: Batch) -> Value:
         texts = [_as_text(n, batch) for n in found]
         if skip_nulls:
