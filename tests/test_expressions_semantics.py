@@ -122,7 +122,7 @@ def test_columns_of_other_arrow_widths_are_read_as_their_type() -> None:
             "word": pa.array(["a", "b"]).dictionary_encode(),
         }
     )
-    columns = {n: column_type_of(t) for n, t in zip(table.schema.names, table.schema.types, strict=True)}
+    columns = {f.name: column_type_of(f.type) for f in table.schema}
     compiled = compile_expression("small * 100 || word || strftime(\"when\", '%d')", columns)
     assert evaluate(compiled, table).to_pylist() == ["100a01", "200b02"]
 
