@@ -15,7 +15,9 @@ from pipeline.expressions.nodes import IntervalKind, Node
 from pipeline.expressions.types import ColumnType
 from pipeline.expressions.values import Batch, broadcast, typed
 
-Kind = Literal["value", "condition"]
+ExpressionKind = Literal["value", "condition"]
+# What a condition may give: true or false, or a bare NULL (never true).
+_TRUTH = (ColumnType.BOOLEAN, ColumnType.NULL)
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class CompiledExpression:
     text: str
     names: tuple[str, ...]
     type: ColumnType
-    kind: Kind
+    kind: ExpressionKind
     columns: tuple[tuple[str, ColumnType], ...] = field(repr=False)
     root: Node = field(repr=False, compare=False)
 
@@ -38,13 +40,13 @@ class CompiledExpression:
 
 
 def _recompile(
-    text: str, columns: tuple[tuple[str, ColumnType], ...], kind: Kind
+    text: str, columns: tuple[tuple[str, ColumnType], ...], kind: ExpressionKind
 ) -> CompiledExpression:
     return compile_expression(text, dict(columns), kind=kind)
 
 
 def compile_expression(
-    text: str, columns: Mapping[str, ColumnType], *, kind: Kind = "value"
+    text: str, columns: Mapping[str, ColumnType], *, kind: ExpressionKind = "value"
 ) -> CompiledExpression:
     """Parse and check ``text`` against the types of the fields it may read.
 
@@ -63,15 +65,7 @@ def compile_expression(
                 "an interval is not a value: add it to a date or datetime ('d + INTERVAL 1 DAY')"
             )
         )
-    elif (
-        root is not None
-        and kind == "condition"
-        and root.kind
-        not in (
-            ColumnType.BOOLEAN,
-            ColumnType.NULL,
-        )
-    ):
+    elif root is not None and kind == "condition" and root.kind not in _TRUTH:
         problems.append(
             Problem(f"a condition must be true or false, but '{text}' is {root.kind.article}")
         )

@@ -12,7 +12,15 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from pipeline.expressions import casts, functions, operators, strings, temporal
+from pipeline.expressions import (
+    arithmetic,
+    casts,
+    dates,
+    functions,
+    intervals,
+    predicates,
+    strings,
+)
 from pipeline.expressions.errors import Problem
 from pipeline.expressions.nodes import HANDLERS, Checker, Node, sql_of
 from pipeline.expressions.rules import FUNCTIONS, function_name, refusal
@@ -20,7 +28,7 @@ from pipeline.expressions.types import ColumnType
 from pipeline.expressions.values import Batch, Value
 
 # The handler modules register themselves on import; naming them keeps the imports used.
-HANDLER_MODULES = (casts, functions, operators, strings, temporal)
+HANDLER_MODULES = (arithmetic, casts, dates, functions, intervals, predicates, strings)
 
 
 class Compiler:

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlglot import exp
 
-from pipeline.expressions import temporal
+from pipeline.expressions import dates
 from pipeline.expressions.nodes import (
     Checker,
     IntervalKind,
@@ -21,7 +21,7 @@ from pipeline.expressions.nodes import (
     sql_of,
     unify,
 )
-from pipeline.expressions.operators import comparable
+from pipeline.expressions.predicates import comparable
 from pipeline.expressions.types import ColumnType
 from pipeline.expressions.values import Batch, Datum, Value, typed
 
@@ -179,7 +179,7 @@ def _date_part(checker: Checker, expression: exp.Anonymous) -> Node | None:
     part = literal_str(checker, part_node, "the part of date_part") if part_node else None
     if part is None:
         return None
-    return temporal.extract(checker, part.upper(), arguments[1], sql)
+    return dates.extract(checker, part.upper(), arguments[1], sql)
 
 
 # Functions sqlglot leaves anonymous, by the name they are written with.
