@@ -160,6 +160,9 @@ CASES: dict[str, Callable[[Row], Any]] = {
         "zero" if r["i"] is None else "pos" if r["i"] > 0 else "neg" if r["i"] < 0 else "zero"
     ),
     "CASE WHEN b THEN f END": lambda r: r["f"] if r["b"] else None,
+    "CASE WHEN b THEN 'yes' WHEN c THEN NULL ELSE 'no' END": lambda r: (
+        "yes" if r["b"] else None if r["c"] else "no"
+    ),
     "CASE i WHEN 1 THEN 'one' WHEN 2 THEN 'two' END": lambda r: {1: "one", 2: "two"}.get(r["i"]),
     "CASE WHEN c THEN i ELSE f END": lambda r: (
         (None if r["i"] is None else float(r["i"])) if r["c"] else r["f"]
@@ -185,6 +188,8 @@ CASES: dict[str, Callable[[Row], Any]] = {
     # text
     "s || '-' || t": op(lambda a, b: f"{a}-{b}", "s", "t"),
     "s || i": op(lambda a, b: f"{a}{b}", "s", "i"),
+    "s || ', ' || t || ', ' || s": op(lambda a, b: f"{a}, {b}, {a}", "s", "t"),
+    "'<' || s || '-' || '>'": op(lambda a: f"<{a}->", "s"),
     "concat(s, '-', t)": lambda r: "".join(v for v in (r["s"], "-", r["t"]) if v is not None),
     "concat(s, i, b)": lambda r: "".join(
         text(v) for v in (r["s"], r["i"], r["b"]) if v is not None

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from pipeline.expressions.compiler import Compiler, parse
 from pipeline.expressions.errors import ExpressionError, Problem
 from pipeline.expressions.nodes import IntervalKind, Node
+from pipeline.expressions.predicates import true_only
 from pipeline.expressions.types import ColumnType
 from pipeline.expressions.values import Batch, broadcast, typed
 
@@ -99,7 +100,7 @@ def evaluate(compiled: CompiledExpression, data: pa.Table | pa.RecordBatch) -> p
 def evaluate_condition(compiled: CompiledExpression, data: pa.Table | pa.RecordBatch) -> pa.Array:
     """A boolean mask with no nulls: true where the condition holds, false where it is false
     or null (as ``WHERE`` and ``when:`` read it)."""
-    return pc.fill_null(evaluate(compiled, data), False)
+    return true_only(evaluate(compiled, data))
 
 
 def null_unless(values: pa.Array, mask: pa.Array) -> pa.Array:

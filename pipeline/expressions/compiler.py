@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import pyarrow as pa
 import sqlglot
@@ -22,10 +22,9 @@ from pipeline.expressions import (
     strings,
 )
 from pipeline.expressions.errors import Problem
-from pipeline.expressions.nodes import HANDLERS, Checker, Node, sql_of
+from pipeline.expressions.nodes import HANDLERS, Checker, Node, constant, sql_of
 from pipeline.expressions.rules import FUNCTIONS, function_name, refusal
 from pipeline.expressions.types import ColumnType
-from pipeline.expressions.values import Batch, Value
 
 # The handler modules register themselves on import; naming them keeps the imports used.
 HANDLER_MODULES = (arithmetic, casts, dates, functions, intervals, predicates, strings)
@@ -138,7 +137,7 @@ def _literal(checker: Checker, expression: exp.Literal) -> Node | None:
     text = expression.this
     if expression.is_string:
         return Node(
-            ColumnType.STRING, _const(pa.scalar(text, pa.string())), sql_of(expression), text
+            ColumnType.STRING, constant(pa.scalar(text, pa.string())), sql_of(expression), text
         )
     try:
         number: int | float = int(text)
@@ -148,27 +147,20 @@ def _literal(checker: Checker, expression: exp.Literal) -> Node | None:
     if kind is ColumnType.INTEGER and not -(2**63) <= number < 2**63:
         checker.fail(f"the number {text} does not fit a 64-bit integer")
         return None
-    return Node(kind, _const(pa.scalar(number, kind.arrow)), sql_of(expression), number)
+    return Node(kind, constant(pa.scalar(number, kind.arrow)), sql_of(expression), number)
 
 
 def _boolean(checker: Checker, expression: exp.Boolean) -> Node | None:
     value = bool(expression.this)
-    return Node(ColumnType.BOOLEAN, _const(pa.scalar(value)), sql_of(expression), value)
+    return Node(ColumnType.BOOLEAN, constant(pa.scalar(value)), sql_of(expression), value)
 
 
 def _null(checker: Checker, expression: exp.Null) -> Node | None:
-    return Node(ColumnType.NULL, _const(pa.scalar(None)), "NULL", None)
+    return Node(ColumnType.NULL, constant(pa.scalar(None)), "NULL", None)
 
 
 def _paren(checker: Checker, expression: exp.Paren) -> Node | None:
     return checker.node(expression.this)
-
-
-def _const(value: pa.Scalar) -> Callable[[Batch], Value]:
-    def run(batch: Batch) -> pa.Scalar:
-        return value
-
-    return run
 
 
 HANDLERS.update(

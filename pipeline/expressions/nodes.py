@@ -85,6 +85,15 @@ def handles(*kinds: type[exp.Expr]) -> Callable[[Handler], Handler]:
     return register
 
 
+def constant(value: Value) -> Callable[[Batch], Value]:
+    """The step of a value written in the expression: the same for every batch."""
+
+    def run(batch: Batch) -> Value:
+        return value
+
+    return run
+
+
 def sql_of(expression: exp.Expr) -> str:
     return expression.sql(dialect="duckdb")
 

@@ -78,6 +78,13 @@ def _compare(checker: Checker, expression: exp.Binary) -> Node | None:
     return Node(_B, run, sql_of(expression))
 
 
+def true_only(value: Datum) -> Datum:
+    """A condition with null read as false (as WHEN and WHERE read it)."""
+    if isinstance(value, pa.Array) and value.null_count == 0:
+        return value
+    return pc.fill_null(value, False)
+
+
 def condition(checker: Checker, expression: exp.Expr, role: str) -> Node | None:
     """A sub-expression that must be true or false (an operand of AND, a WHEN...)."""
     found = checker.node(expression)
@@ -230,12 +237,47 @@ def _case(checker: Checker, expression: exp.Case) -> Node | None:
         checker.fail(f"the results of CASE must be of one type, not {listed}, in '{sql}'")
         return None
 
+    if kind is not _NULL and all(r.literal is not NO_LITERAL for r in results):
+        return _case_of_constants(branches, otherwise is not None, results, kind, sql)
+
     def run(batch: Batch) -> Value:
         result = typed(otherwise.datum(batch), kind) if otherwise else pa.scalar(None, kind.arrow)
         for when, then in reversed(branches):
-            holds = pc.fill_null(typed(when.datum(batch), _B), False)
+            holds = true_only(typed(when.datum(batch), _B))
             result = pc.if_else(holds, typed(then.datum(batch), kind), result)
         return result
+
+    return Node(kind, run, sql)
+
+
+def _case_of_constants(
+    branches: list[tuple[Node, Node]],
+    has_else: bool,
+    results: list[Node],
+    kind: ColumnType,
+    sql: str,
+) -> Node:
+    """A CASE whose results are all written out: pick each row's branch number, then take the
+    results by number (cheaper than carrying texts through every branch)."""
+    table = pa.array([r.literal for r in results], type=kind.arrow)
+    width = pa.int8() if len(results) < 127 else pa.int32()
+    fallback = pa.scalar(len(branches) if has_else else None, width)
+    numbers = [pa.scalar(k, width) for k in range(len(branches))]
+
+    def run(batch: Batch) -> Value:
+        index: Datum = fallback
+        for number, (when, _) in reversed(list(zip(numbers, branches, strict=True))):
+            holds = true_only(typed(when.datum(batch), _B))
+            if isinstance(index, pa.Scalar) and index.is_valid and isinstance(holds, pa.Array):
+                # Between two numbers, arithmetic on the 0/1 of the condition beats if_else,
+                # whose speed depends on how the condition's values are mixed.
+                step = pa.scalar(number.as_py() - index.as_py(), width)
+                index = pc.add(pc.multiply(holds.cast(width), step), index)
+            else:
+                index = pc.if_else(holds, number, index)
+        if isinstance(index, pa.Scalar):
+            return table[index.as_py()] if index.is_valid else pa.scalar(None, kind.arrow)
+        return pc.take(table, index)
 
     return Node(kind, run, sql)
 
