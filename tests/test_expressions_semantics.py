@@ -168,3 +168,25 @@ def test_evaluation_from_many_threads_gives_the_same_values() -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda t: evaluate(compiled, t).to_pylist(), tables * 4))
     assert results == expected * 4
+
+
+def test_columns_made_so_far_are_read_by_name_in_dependency_order() -> None:
+    columns = {"qty": ColumnType.INTEGER, "price": ColumnType.FLOAT}
+    subtotal = compile_expression("qty * price", columns)
+    total = compile_expression("round(subtotal * 1.2, 2)", {**columns, "subtotal": subtotal.type})
+    made = {"qty": pa.array([2, None, 3]), "price": pa.array([1.25, 2.0, 0.1])}
+    made["subtotal"] = evaluate(subtotal, made)
+    assert evaluate(total, made).to_pylist() == [3.0, None, 0.36]
+    assert evaluate(compile_expression("'x'", {}), {}, rows=2).to_pylist() == ["x", "x"]
+
+
+def test_empty_and_chunked_tables() -> None:
+    columns = {"day": ColumnType.DATE}
+    compiled = compile_expression("strftime(day + INTERVAL 1 MONTH, '%Y-%m-%d')", columns)
+    days = pa.array([dt.date(2024, 1, 31), None, dt.date(2023, 1, 31)])
+    chunked = pa.Table.from_batches(
+        [pa.record_batch({"day": days[:1]}), pa.record_batch({"day": days[1:]})]
+    )
+    assert evaluate(compiled, chunked).to_pylist() == ["2024-02-29", None, "2023-02-28"]
+    empty = evaluate(compiled, chunked.slice(0, 0))
+    assert (len(empty), empty.type) == (0, pa.string())

@@ -14,7 +14,7 @@ from pipeline.expressions.errors import ExpressionError, Problem
 from pipeline.expressions.nodes import IntervalKind, Node
 from pipeline.expressions.predicates import true_only
 from pipeline.expressions.types import ColumnType
-from pipeline.expressions.values import Batch, broadcast, typed
+from pipeline.expressions.values import Batch, Columns, broadcast, typed
 
 ExpressionKind = Literal["value", "condition"]
 # What a condition may give: true or false, or a bare NULL (never true).
@@ -83,9 +83,13 @@ def compile_expression(
     )
 
 
-def evaluate(compiled: CompiledExpression, data: pa.Table | pa.RecordBatch) -> pa.Array:
-    """The expression's values for every row of ``data``, as an array of its Arrow type."""
-    batch = Batch(data)
+def evaluate(compiled: CompiledExpression, data: Columns, *, rows: int | None = None) -> pa.Array:
+    """The expression's values for every row of ``data``, as an array of its Arrow type.
+
+    ``data`` is a table, a record batch, or a mapping of field names to arrays (the columns
+    made so far in a block); ``rows`` is needed only for a mapping with no columns.
+    """
+    batch = Batch(data, rows)
     try:
         value = typed(compiled.root.datum(batch), compiled.type)
     except KeyError as missing:
@@ -97,10 +101,12 @@ def evaluate(compiled: CompiledExpression, data: pa.Table | pa.RecordBatch) -> p
     return broadcast(value, batch.rows)
 
 
-def evaluate_condition(compiled: CompiledExpression, data: pa.Table | pa.RecordBatch) -> pa.Array:
+def evaluate_condition(
+    compiled: CompiledExpression, data: Columns, *, rows: int | None = None
+) -> pa.Array:
     """A boolean mask with no nulls: true where the condition holds, false where it is false
     or null (as ``WHERE`` and ``when:`` read it)."""
-    return true_only(evaluate(compiled, data))
+    return true_only(evaluate(compiled, data, rows=rows))
 
 
 def null_unless(values: pa.Array, mask: pa.Array) -> pa.Array:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -25,6 +25,8 @@ class Interval:
 
 
 Value: TypeAlias = Datum | Interval
+# What expressions read: a table, a record batch, or columns by name (all of one length).
+Columns: TypeAlias = pa.Table | pa.RecordBatch | Mapping[str, pa.Array | pa.ChunkedArray]
 
 
 class Batch:
@@ -34,10 +36,18 @@ class Batch:
     struct column ``address``.
     """
 
-    def __init__(self, data: pa.Table | pa.RecordBatch) -> None:
-        self.data = data
-        self.rows = data.num_rows
-        self._names = set(data.schema.names)
+    def __init__(self, data: Columns, rows: int | None = None) -> None:
+        if isinstance(data, pa.Table | pa.RecordBatch):
+            self.columns: Mapping[str, Datum] = dict(
+                zip(data.schema.names, data.columns, strict=True)
+            )
+            self.rows = data.num_rows
+        else:
+            self.columns = data
+            lengths = {len(column) for column in data.values()}
+            if len(lengths) > 1 or (rows is not None and lengths and rows not in lengths):
+                raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+            self.rows = rows if rows is not None else next(iter(lengths), 0)
         self._cache: dict[str, Datum] = {}
 
     def column(self, name: str, kind: ColumnType) -> Datum:
@@ -47,11 +57,12 @@ class Batch:
         return found
 
     def _read(self, name: str) -> Datum:
-        if name in self._names:
-            return self.data.column(name)
+        found = self.columns.get(name)
+        if found is not None:
+            return found
         head, _, rest = name.partition(".")
-        if rest and head in self._names:
-            column = self.data.column(head)
+        if rest and head in self.columns:
+            column = self.columns[head]
             for member in rest.split("."):
                 column = pc.struct_field(column, member)
             return column
