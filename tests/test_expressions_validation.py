@@ -160,6 +160,11 @@ def test_a_condition_must_be_boolean() -> None:
         ("'abc", "not a valid SQL expression: a quote or bracket is not closed"),
         ("age = 1; DROP TABLE x", "write one expression, not several separated by ';'"),
         ("age + 1 AS x", "an expression takes no 'AS name': the field's name is its name"),
+        (
+            "(" * 200 + "age" + ")" * 200,
+            "the expression nests too deeply for the parser (brackets or operators inside each "
+            "other some dozens of times): compute parts of it in hidden fields",
+        ),
     ],
 )
 def test_text_that_is_not_one_expression(text: str, expected: str) -> None:

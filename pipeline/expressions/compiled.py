@@ -9,7 +9,7 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.expressions.compiler import Compiler, parse
+from pipeline.expressions.compiler import TOO_DEEP, Compiler, parse
 from pipeline.expressions.errors import ExpressionError, Problem
 from pipeline.expressions.nodes import IntervalKind, Node
 from pipeline.expressions.predicates import true_only
@@ -58,7 +58,10 @@ def compile_expression(
     if tree is None:
         raise ExpressionError(problems)
     compiler = Compiler(columns)
-    root = compiler.node(tree)
+    try:
+        root = compiler.node(tree)
+    except RecursionError:
+        raise ExpressionError([Problem(TOO_DEEP)]) from None
     problems = compiler.problems
     if root is not None and isinstance(root.kind, IntervalKind):
         problems.append(
@@ -96,6 +99,8 @@ def evaluate(compiled: CompiledExpression, data: Columns, *, rows: int | None = 
         raise ExpressionError(
             [Problem(f"'{compiled.text}' reads the field {missing} that the batch does not have")]
         ) from None
+    except RecursionError:
+        raise ExpressionError([Problem(TOO_DEEP)]) from None
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
         raise ExpressionError([Problem(f"cannot compute '{compiled.text}': {error}")]) from None
     return broadcast(value, batch.rows)

@@ -30,6 +30,12 @@ from pipeline.expressions.types import ColumnType
 HANDLER_MODULES = (arithmetic, casts, dates, functions, intervals, predicates, strings)
 
 
+TOO_DEEP = (
+    "the expression nests too deeply for the parser (brackets or operators inside each other "
+    "some dozens of times): compute parts of it in hidden fields"
+)
+
+
 class Compiler:
     """Checks one parsed expression against the types of the fields it may read."""
 
@@ -114,6 +120,8 @@ def parse(text: str) -> tuple[exp.Expr | None, list[Problem]]:
         return None, [Problem(f"not a valid SQL expression{where}: {detail}")]
     except TokenError:
         return None, [Problem("not a valid SQL expression: a quote or bracket is not closed")]
+    except RecursionError:
+        return None, [Problem(TOO_DEEP)]
     if isinstance(tree, exp.Block):
         return None, [Problem("write one expression, not several separated by ';'")]
     if isinstance(tree, exp.Alias):

@@ -99,7 +99,7 @@ def on_numpy(
         if isinstance(arg, pa.Scalar):
             if not arg.is_valid:
                 return pa.scalar(None, out)
-            arrays.append(arg.as_py() if not isinstance(arg, pa.Date32Scalar) else arg.value)
+            arrays.append(arg.as_py())
             continue
         if isinstance(arg, pa.ChunkedArray):
             arg = arg.combine_chunks()
