@@ -1,10 +1,11 @@
 """Benchmark of expressions and conditions on the reference person schema, on one core.
 
 The expression-heavy variant adds five expression fields and two ``when`` conditions to
-bench/person.yaml. Per 65,536-row block (the engine's block size) it prints the time to
-generate the plain columns, to write them to parquet, and to compute the additions with:
-this package (sqlglot checked, Arrow compute kernels), and DuckDB querying the Arrow batch
-with a connection kept per thread or opened per call.
+bench/person.yaml. Per 65,536-row block (the engine's block size) it prints the cost per row
+of the variant over the plain schema (generation of the block, then the additions), with
+three evaluators: this package (sqlglot checked, Arrow compute kernels), and DuckDB querying
+the Arrow batch with a connection kept per thread or opened per call. Then, for scale, the
+time to generate and to write a plain block, and each expression's own time.
 
     python bench/expressions.py [--blocks N] [--repeats N]
 """
@@ -15,6 +16,7 @@ import argparse
 import functools
 import io
 import os
+import statistics
 import sys
 import threading
 import time
@@ -98,15 +100,15 @@ class ArrowCompute:
 
 
 def _duckdb_query() -> str:
-    outputs = dict(EXPRESSIONS)
+    """The additions only: the plain columns stay in the batch, as they do for Arrow compute."""
     items = []
-    for name, text in outputs.items():
+    for name, text in EXPRESSIONS.items():
         condition = CONDITIONS.get(name)
         items.append(
             f"CASE WHEN {condition} THEN {text} END AS {name}" if condition else f"{text} AS {name}"
         )
-    kept = [f"CASE WHEN {CONDITIONS['balance']} THEN balance END AS balance_when"]
-    return f"SELECT *, {', '.join(items + kept)} FROM batch"
+    masked = [f"CASE WHEN {CONDITIONS['balance']} THEN balance END AS balance"]
+    return f"SELECT {', '.join(items + masked)} FROM batch"
 
 
 class DuckDBPerThread:
@@ -144,6 +146,28 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def paired(
+    plain: Callable[[int], object], variant: Callable[[int], object], blocks: int, repeats: int
+) -> tuple[float, float, float]:
+    """Best plain and variant times (ms) and the median of their ratios, timed one right after
+    the other on the same block: on a shared machine, both see the same load."""
+    variant(0)
+    firsts, seconds, ratios = [], [], []
+    for _ in range(repeats):
+        for block in range(blocks):
+            # Alternate which goes first, so neither always runs on a warmer cache.
+            if len(ratios) % 2:
+                second = timed(functools.partial(variant, block))
+                first = timed(functools.partial(plain, block))
+            else:
+                first = timed(functools.partial(plain, block))
+                second = timed(functools.partial(variant, block))
+            firsts.append(first)
+            seconds.append(second)
+            ratios.append(second / first)
+    return min(firsts) * 1000, min(seconds) * 1000, statistics.median(ratios)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blocks", type=int, default=4, help="distinct blocks measured")
@@ -152,42 +176,38 @@ def main() -> None:
     one_core()
     batches = [plain_block(b) for b in range(args.blocks)]
     ours, duck = ArrowCompute(batches[0]), DuckDBPerThread()
-    plain_tables = [pa.Table.from_batches([b]) for b in batches]
-    approaches: dict[str, Callable[[int], object]] = {
-        "generate plain columns": lambda b: plain_block(b),
-        "write plain columns to parquet": lambda b: to_parquet(plain_tables[b]),
-        "expressions: Arrow compute (this)": lambda b: ours(batches[b]),
-        "expressions: DuckDB, connection/thread": lambda b: duck(batches[b]),
-        "expressions: DuckDB, connection/call": lambda b: duckdb_per_call(batches[b]),
-        "connect to DuckDB (per-call overhead)": lambda b: duckdb.connect().close(),
+    plain_block(0)  # builds the value pools once, as a worker does
+    variants: dict[str, Callable[[int], object]] = {
+        "Arrow compute (this package)": lambda b: ours(plain_block(b)),
+        "DuckDB, a connection per thread": lambda b: duck(plain_block(b)),
+        "DuckDB, a connection per call": lambda b: duckdb_per_call(plain_block(b)),
     }
-    # Each step on its own, round after round over the blocks, keeping the best round: on a
-    # shared machine, the closest to the step's own cost.
-    best: dict[str, float] = {}
-    for name, action in approaches.items():
-        action(0)  # warm-up: value pools, kernels, DuckDB's extension loading
-        times = [
-            timed(functools.partial(action, block))
-            for _ in range(args.repeats)
-            for block in range(args.blocks)
-        ]
-        best[name] = min(times) * 1000
-    generate = best["generate plain columns"]
-    job = generate + best["write plain columns to parquet"]
-    print(f"per {BLOCK_ROWS:,}-row block, one core, best of {args.repeats * args.blocks}")
-    print(f"{'step':42} {'ms':>8} {'rows/s':>12} {'+% vs gen':>10} {'+% vs gen+pq':>13}")
-    for name, ms in best.items():
-        extra = name.startswith("expressions")
-        versus_gen = f"{ms / generate * 100:9.0f}%" if extra else ""
-        versus_job = f"{ms / job * 100:12.0f}%" if extra else ""
-        speed = BLOCK_ROWS / ms * 1000
-        print(f"{name:42} {ms:8.2f} {speed:12,.0f} {versus_gen:>10} {versus_job:>13}")
+    print(
+        f"Person schema plus {len(EXPRESSIONS)} expressions and {len(CONDITIONS)} conditions, "
+        f"per {BLOCK_ROWS:,}-row block, one core, {args.repeats * args.blocks} paired rounds"
+    )
+    print(f"{'evaluator':34} {'plain ms':>9} {'variant ms':>11} {'rows/s':>11} {'+% per row':>11}")
+    for name, variant in variants.items():
+        plain, extra, ratio = paired(plain_block, variant, args.blocks, args.repeats)
+        speed = BLOCK_ROWS / extra * 1000
+        print(f"{name:34} {plain:9.2f} {extra:11.2f} {speed:11,.0f} {(ratio - 1) * 100:10.0f}%")
+
+    tables = [pa.Table.from_batches([b]) for b in batches]
+    steps: dict[str, Callable[[int], object]] = {
+        "generate the plain columns": plain_block,
+        "write them to parquet": lambda b: to_parquet(tables[b]),
+        "open and close a DuckDB connection": lambda b: duckdb.connect().close(),
+    }
     print()
-    print("Arrow compute, per expression:")
-    table = pa.Table.from_batches([batches[0]])
+    print(f"{'for comparison (best round)':42} {'ms':>8}")
+    for name, step in steps.items():
+        runs = [timed(functools.partial(step, b % args.blocks)) for b in range(args.repeats * 4)]
+        print(f"{name:42} {min(runs) * 1000:8.2f}")
+    print()
+    print("Arrow compute, each expression alone (best round):")
     for compiled in [*ours.values.values(), *ours.conditions.values()]:
         runs = [
-            timed(functools.partial(evaluate, compiled, table)) for _ in range(args.repeats * 4)
+            timed(functools.partial(evaluate, compiled, tables[0])) for _ in range(args.repeats * 4)
         ]
         print(f"  {compiled.text:80} {min(runs) * 1000:6.2f} ms")
 
