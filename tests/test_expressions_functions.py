@@ -147,6 +147,12 @@ CASES: dict[str, Callable[[Row], Any]] = {
     "i IN (1, 2, 3)": lambda r: in_list(r["i"], [1, 2, 3]),
     "s IN ('apple', 'Bob')": lambda r: in_list(r["s"], ["apple", "Bob"]),
     "i IN (1, NULL)": lambda r: in_list(r["i"], [1, None]),
+    # more than a few written-out values go through a hash lookup
+    "i IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)": lambda r: in_list(r["i"], list(range(1, 11))),
+    "i IN (1, 2, 3, 4, 5, 6, 7, 8, 9, NULL)": lambda r: in_list(r["i"], [*range(1, 10), None]),
+    "i NOT IN (-9, -8, -7, -6, -5, -4, -3, -2, -1)": lambda r: (
+        None if r["i"] is None else r["i"] not in range(-9, 0)
+    ),
     "i NOT IN (1, 2)": lambda r: None if r["i"] is None else r["i"] not in (1, 2),
     "i IN (j, 3)": lambda r: in_list(r["i"], [r["j"], 3]),
     "i BETWEEN j AND 5": lambda r: both(

@@ -158,17 +158,25 @@ def _in(checker: Checker, expression: exp.In) -> Node | None:
         checker.fail(f"the values of IN must be of one type in '{sql}'")
         return None
     constants = [right.literal for _, right, _ in checked]
-    if all(c is not NO_LITERAL for c in constants):
+    if len(constants) > _FEW and all(c is not NO_LITERAL for c in constants):
         return _in_constants(subject, constants, kind, sql)
 
     def run(batch: Batch) -> Datum:
+        # Each equality is null where either side is, and OR's three-valued logic then gives
+        # SQL's IN: true on a match, else null if anything was null, else false.
         value = typed(subject.datum(batch), kind)
-        found: Datum = pa.scalar(False)
+        found: Datum | None = None
         for _, right, _ in checked:
-            found = pc.or_kleene(found, pc.equal(value, typed(right.datum(batch), kind)))
+            same = pc.equal(value, typed(right.datum(batch), kind))
+            found = same if found is None else pc.or_kleene(found, same)
+        assert found is not None
         return found
 
     return Node(_B, run, sql)
+
+
+# Up to this many values, IN compares with each in turn: cheaper than hashing every row.
+_FEW = 8
 
 
 def _in_constants(subject: Node, constants: list[object], kind: ColumnType, sql: str) -> Node:
