@@ -197,3 +197,14 @@ def test_cycles_are_refused_naming_their_fields() -> None:
         ),
         ("these expressions read each other, so none can be computed first: d -> d", ("d",)),
     ]
+
+
+def test_a_condition_orders_its_field_too() -> None:
+    columns = dict.fromkeys(["a", "b", "status"], ColumnType.INTEGER)
+    value = compile_expression("a * 2", columns)
+    when = compile_expression("b > 0", columns, kind="condition")
+    b = compile_expression("status + 1", columns)
+    order = dependency_order({"total": [value, when], "b": b, "a": b})
+    assert order == ["b", "a", "total"]
+    assert dependency_order({"total": value, "b": b, "a": b}) == ["b", "a", "total"]
+    assert dependency_order({"total": [when], "b": b}) == ["b", "total"]

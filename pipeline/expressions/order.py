@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pipeline.expressions.compiled import CompiledExpression
 from pipeline.expressions.errors import ExpressionError, Problem
 
+# A field's expressions: its value, its `when:` condition, the conditions of its cases.
+Computed = CompiledExpression | Sequence[CompiledExpression]
 
-def dependencies(
-    name: str, compiled: CompiledExpression, fields: Mapping[str, object]
-) -> list[str]:
-    """The fields of ``fields`` an expression reads (``address.city`` reads ``address``)."""
+
+def dependencies(computed: Computed, fields: Mapping[str, object]) -> list[str]:
+    """The fields of ``fields`` that expressions read (``address.city`` reads ``address``)."""
     found: list[str] = []
-    for read in compiled.names:
+    every = [computed] if isinstance(computed, CompiledExpression) else list(computed)
+    for read in (name for compiled in every for name in compiled.names):
         for candidate in (read, read.split(".", 1)[0]):
             if candidate in fields and candidate not in found:
                 found.append(candidate)
@@ -21,13 +23,15 @@ def dependencies(
     return found
 
 
-def dependency_order(expressions: Mapping[str, CompiledExpression]) -> list[str]:
-    """The fields in an order where each expression comes after the expressions it reads.
+def dependency_order(expressions: Mapping[str, Computed]) -> list[str]:
+    """The fields in an order where each comes after the fields its expressions read.
 
-    Stable: fields are kept in their declared order where nothing forces otherwise. A cycle
-    raises ``ExpressionError``, one problem per cycle, naming its fields in order.
+    ``expressions`` maps a field to its compiled expression, or to all of them (a computed
+    value and its ``when:`` condition). Stable: fields keep their declared order where nothing
+    forces otherwise. A cycle raises ``ExpressionError``, one problem per cycle, naming its
+    fields in order.
     """
-    needs = {name: dependencies(name, c, expressions) for name, c in expressions.items()}
+    needs = {name: dependencies(c, expressions) for name, c in expressions.items()}
     order: list[str] = []
     done: set[str] = set()
     pending = list(expressions)
