@@ -1,6 +1,6 @@
 """strftime for whole columns: the common directives built from integer parts and lookup
-tables, since Arrow's own strftime formats one value at a time through the C++ locale
-machinery and costs several times a whole generated column."""
+tables, since Arrow's own strftime formats each value through the C++ locale machinery,
+which is slow next to everything else an expression does."""
 
 from __future__ import annotations
 
