@@ -161,6 +161,11 @@ def test_a_condition_must_be_boolean() -> None:
         ("age = 1; DROP TABLE x", "write one expression, not several separated by ';'"),
         ("age + 1 AS x", "an expression takes no 'AS name': the field's name is its name"),
         (
+            "comment + 1",
+            "not a valid SQL expression: it reads as a statement; a field named like a SQL "
+            'keyword is written in double quotes ("comment")',
+        ),
+        (
             "(" * 200 + "age" + ")" * 200,
             "the expression nests too deeply for the parser (brackets or operators inside each "
             "other some dozens of times): compute parts of it in hidden fields",

@@ -124,6 +124,13 @@ def parse(text: str) -> tuple[exp.Expr | None, list[Problem]]:
         return None, [Problem(TOO_DEEP)]
     if isinstance(tree, exp.Block):
         return None, [Problem("write one expression, not several separated by ';'")]
+    if isinstance(tree, exp.Command):
+        return None, [
+            Problem(
+                "not a valid SQL expression: it reads as a statement; a field named like a SQL "
+                'keyword is written in double quotes ("comment")'
+            )
+        ]
     if isinstance(tree, exp.Alias):
         return None, [Problem("an expression takes no 'AS name': the field's name is its name")]
     return tree, []
