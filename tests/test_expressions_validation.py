@@ -56,6 +56,10 @@ def test_every_problem_is_reported_at_once() -> None:
         ("Age + 1", "unknown field 'Age' (did you mean 'age'?)"),
         ("address.cty", "unknown field 'address.cty' (did you mean 'address.city'?)"),
         ("zzz", "unknown field 'zzz'"),
+        (
+            'name = "shipped"',
+            "unknown field 'shipped' (text is written in single quotes: 'shipped')",
+        ),
         ("uppr(name)", "unknown function uppr() (did you mean 'upper()'?)"),
     ],
 )

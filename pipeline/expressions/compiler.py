@@ -90,7 +90,10 @@ class Compiler:
         name = ".".join(part.name for part in expression.parts)
         kind = self.columns.get(name)
         if kind is None:
-            self.fail(f"unknown field '{name}'{self._suggest(name)}")
+            hint = self._suggest(name)
+            if not hint and expression.this.args.get("quoted"):
+                hint = f" (text is written in single quotes: '{name}')"
+            self.fail(f"unknown field '{name}'{hint}")
             return None
         if name not in self.names:
             self.names.append(name)
