@@ -7,7 +7,7 @@ from html import escape
 
 from pipeline.schema.model import Array, Field, Object, Reference, Schema
 
-BOX_W, ROW_H, HEAD_H, GAP_X, GAP_Y, COLUMNS, MAX_ROWS = 190, 18, 26, 50, 30, 2, 8
+BOX_W, ROW_H, HEAD_H, GAP_X, GAP_Y, COLUMNS, MAX_ROWS = 210, 18, 26, 60, 34, 4, 8
 
 
 def _references(prefix: str, fields: dict[str, Field]) -> Iterator[tuple[str, Reference]]:
@@ -40,8 +40,10 @@ def draw(schema: Schema) -> str:
     width = 20 + min(len(names), COLUMNS) * (BOX_W + GAP_X) - GAP_X
     height = (y_of_row[len(row_height) - 1] + row_height[len(row_height) - 1] + 10) if names else 40
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {max(width, 200)} '
-        f'{height}" role="img" aria-labelledby="diagram-title">',
+        # Drawn at its own size (text as large as the page's), shrunk only to fit the screen.
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" width="{max(width, 200)}" '
+        f'height="{height}" viewBox="0 0 {max(width, 200)} {height}" role="img" '
+        'aria-labelledby="diagram-title">',
         '<title id="diagram-title">Entities and their references</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '

@@ -281,7 +281,10 @@ def _preview(
 ) -> dict[str, Any]:
     rows = body.get("rows") if isinstance(body.get("rows"), int) else PREVIEW_ROWS
     try:
-        request = msgspec.convert({"entity_name": entity, "count": rows}, PreviewRequest)
+        # The page sends back the seed of its last preview, so edits do not reshuffle the rows.
+        seed = body.get("seed") if isinstance(body.get("seed"), int) else None
+        asked = {"entity_name": entity, "count": rows, "seed": seed}
+        request = msgspec.convert(asked, PreviewRequest)
         shown = preview_schema(
             text_, request, providers=provider_values(db, ws, used), known_providers=names
         )

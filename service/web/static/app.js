@@ -48,6 +48,7 @@
         .filter((n) => n > 0),
     );
     let previewWanted = false;
+    let previewSeed = null;
     let timer = null;
     let sequence = 0;
 
@@ -103,6 +104,7 @@
     function showPreview(data) {
       if (!data) return;
       preview.replaceChildren();
+      if (typeof data.seed === "number") previewSeed = data.seed;
       if (data.error) {
         preview.appendChild(el("p", { class: "error" }, data.error));
         return;
@@ -129,6 +131,7 @@
       state.textContent = "Checking…";
       const body = { data: area.value };
       if (previewWanted && previewEntity && previewEntity.value) body.entity = previewEntity.value;
+      if (previewSeed !== null) body.seed = previewSeed;
       const answer = await postJSON(`/app/projects/${projectId}/check`, body);
       if (answer === null || mine !== sequence) return;
       showProblems(answer.problems || []);
@@ -170,6 +173,11 @@
       });
     }
     paintLines();
+    // A saved, valid schema shows its first entity's rows at once; they follow every valid edit.
+    if (previewEntity && previewEntity.value && !badLines.size) {
+      previewWanted = true;
+      check();
+    }
   }
 
   // ---- a job's page -----------------------------------------------------------------------
@@ -203,10 +211,10 @@
       bar.value = p.rows_done;
       bar.textContent = `${p.rows_done} of ${p.rows_total}`;
       rows.textContent = `${number.format(p.rows_done)} of ${number.format(p.rows_total)}`;
-      const start = Date.parse(job.started_at || job.created_at);
+      // Elapsed counts from submission (what a person waited); the rate from the start of work.
       const end = job.finished_at ? Date.parse(job.finished_at) : Date.now();
-      const seconds = (end - start) / 1000;
-      elapsed.textContent = duration(seconds);
+      elapsed.textContent = duration((end - Date.parse(job.created_at)) / 1000);
+      const seconds = (end - Date.parse(job.started_at || job.created_at)) / 1000;
       rate.textContent =
         seconds > 0 && p.rows_done > 0 ? `${number.format(Math.round(p.rows_done / seconds))} rows/s` : "–";
       const running = job.status === "pending" || job.status === "processing";
@@ -241,12 +249,11 @@
     }
 
     const running = root.dataset.status === "pending" || root.dataset.status === "processing";
-    const start = Date.parse(root.dataset.started || root.dataset.created);
     const end = root.dataset.finished ? Date.parse(root.dataset.finished) : Date.now();
-    elapsed.textContent = duration((end - start) / 1000);
+    elapsed.textContent = duration((end - Date.parse(root.dataset.created)) / 1000);
     if (running) poll();
     else if (bar.value > 0) {
-      const seconds = (end - start) / 1000;
+      const seconds = (end - Date.parse(root.dataset.started || root.dataset.created)) / 1000;
       rate.textContent = seconds > 0 ? `${number.format(Math.round(bar.value / seconds))} rows/s` : "–";
     }
   }
