@@ -114,6 +114,15 @@ def new_project(page: Page, group: str, name: str) -> str:
     return page.url.rsplit("/", 1)[1]
 
 
+def workspace_key(server: LiveServer, workspace: str) -> str:
+    """A key of another workspace, made as `drafta keys create --workspace` makes it."""
+    db = open_database(load_settings({}, home=str(server.home)))
+    try:
+        return create_key(db, workspace).key
+    finally:
+        db.close()
+
+
 def save_schema(page: Page, text: str) -> None:
     page.get_by_label("Schema", exact=True).fill(text)
     page.get_by_role("button", name="Save").click()
@@ -148,6 +157,32 @@ def test_sign_in_and_out_with_the_keyboard_alone(page: Page, server: LiveServer)
     expect(page).to_have_url(re.compile(r"/app/sign-in$"))
 
 
+def test_an_empty_workspace_says_what_to_do_on_every_list(page: Page, server: LiveServer) -> None:
+    sign_in(page, workspace_key(server, "empty"))
+    expect(page.get_by_text("No projects yet.")).to_be_visible()
+    screenshot(page, "projects-empty")
+    go(page, "Jobs")
+    expect(page.get_by_text("No jobs yet.")).to_be_visible()
+    go(page, "Providers")
+    expect(page.get_by_text("No providers yet.")).to_be_visible()
+
+
+def test_the_schema_editor_indents_with_tab_and_lets_the_keyboard_leave(
+    page: Page, server: LiveServer
+) -> None:
+    sign_in(page, str(server.key))
+    new_project(page, "keys", "typed")
+    editor = page.get_by_label("Schema", exact=True)
+    editor.focus()
+    page.keyboard.type("version: 1")
+    page.keyboard.press("Tab")
+    expect(editor).to_have_value("version: 1  ")
+    expect(editor).to_be_focused()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save")).to_be_focused()
+
+
 def test_the_session_cookie_is_http_only_and_same_site(page: Page, server: LiveServer) -> None:
     sign_in(page, str(server.key))
     (cookie,) = [c for c in page.context.cookies() if c["name"] == "drafta_session"]
@@ -162,8 +197,6 @@ def test_a_schema_is_written_checked_saved_and_seen_by_the_api(
     page: Page, server: LiveServer
 ) -> None:
     sign_in(page, str(server.key))
-    expect(page.get_by_text("No projects yet.")).to_be_visible()
-    screenshot(page, "projects-empty")
     project_id = new_project(page, "shop", "orders")
     editor = page.get_by_label("Schema", exact=True)
     # Errors show with their line while typing, and the line is marked in the editor.
@@ -244,6 +277,30 @@ def test_generate_follows_the_job_and_downloads_its_file(page: Page, server: Liv
     expect(row).to_contain_text("csv")
     expect(row).to_contain_text("completed")
     screenshot(page, "jobs")
+    job_id = row.get_by_role("link").inner_text()
+    row.get_by_role("link").click()
+    page.get_by_role("button", name="Delete job").click()
+    expect(page.get_by_role("link", name=job_id)).to_have_count(0)
+    with api(server) as client:
+        assert all(not j["id"].startswith(job_id) for j in client.get("/data").json())
+
+
+def test_a_project_is_exported_and_deleted_and_then_its_group(
+    page: Page, server: LiveServer
+) -> None:
+    sign_in(page, str(server.key))
+    project_id = new_project(page, "short-lived", "gone")
+    save_schema(page, SHOP)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="SQL", exact=True).click()
+    assert "CREATE TABLE" in Path(download.value.path()).read_text()
+    page.get_by_role("button", name="Delete project").click()
+    expect(page.get_by_role("heading", name="Projects", level=1)).to_be_visible()
+    page.get_by_role("button", name="Delete group short-lived").click()
+    expect(page.get_by_role("heading", name="short-lived")).to_have_count(0)
+    with api(server) as client:
+        assert client.get(f"/project/{project_id}").status_code == 404
+        assert client.get("/project-group/short-lived").status_code == 404
 
 
 def test_a_running_job_can_be_cancelled(page: Page, server: LiveServer) -> None:
@@ -254,16 +311,20 @@ def test_a_running_job_can_be_cancelled(page: Page, server: LiveServer) -> None:
     generate.get_by_label("Entity").select_option("Order")
     generate.get_by_label("Rows").fill("50000000")
     generate.get_by_role("button", name="Generate").click()
+    expect(page.get_by_role("link", name="Dask dashboard")).to_have_attribute(
+        "href", re.compile(r"^http://127\.0\.0\.1:\d+/status")
+    )
     page.get_by_role("button", name="Cancel").click()
     expect(page.locator("#job-status")).to_have_text("failed", timeout=30_000)
     expect(page.locator("#job-error")).to_contain_text("cancelled")
     expect(page.get_by_role("link", name="Download")).to_be_hidden()
+    expect(page.get_by_role("link", name="Dask dashboard")).to_be_hidden()
 
 
 def test_providers_are_made_edited_and_deleted(page: Page, server: LiveServer) -> None:
-    sign_in(page, str(server.key))
+    key = workspace_key(server, "values")
+    sign_in(page, key)
     go(page, "Providers")
-    expect(page.get_by_text("No providers yet.")).to_be_visible()
     form = section(page, "New provider")
     form.get_by_label("Name").fill("colours")
     form.get_by_label("Values").fill("red\ngreen\n\nblue\n")
@@ -272,14 +333,14 @@ def test_providers_are_made_edited_and_deleted(page: Page, server: LiveServer) -
     page.get_by_role("link", name="colours").click()
     page.get_by_label("Values").fill('["red", 1, true]')
     page.get_by_role("button", name="Save").click()
-    with api(server) as client:
+    with api(server, key) as client:
         (listed,) = [p for p in client.get("/provider").json() if p["name"] == "colours"]
         assert client.get(f"/provider/{listed['id']}").json()["data"] == ["red", 1, True]
     page.get_by_role("link", name="colours").click()
     page.get_by_role("button", name="Delete").click()
     expect(page.get_by_text("No providers yet.")).to_be_visible()
-    with api(server) as client:
-        assert all(p["name"] != "colours" for p in client.get("/provider").json())
+    with api(server, key) as client:
+        assert client.get("/provider").json() == []
 
 
 def test_a_token_made_in_settings_works_until_revoked(page: Page, server: LiveServer) -> None:
@@ -304,12 +365,11 @@ def test_a_token_made_in_settings_works_until_revoked(page: Page, server: LiveSe
 
 
 def test_revoking_the_key_of_a_session_ends_it(page: Page, server: LiveServer) -> None:
-    db = open_database(load_settings({}, home=str(server.home)))
-    key = create_key(db, "default")
-    db.close()
-    sign_in(page, key.key)
+    key = workspace_key(server, "default")
+    prefix = key.removeprefix("dft_").partition(".")[0]
+    sign_in(page, key)
     go(page, "Settings")
-    page.get_by_role("button", name=f"Revoke dft_{key.prefix}").click()
+    page.get_by_role("button", name=f"Revoke dft_{prefix}").click()
     expect(page.get_by_label("API key")).to_be_visible()
 
 
@@ -329,10 +389,7 @@ def test_another_workspace_sees_nothing_of_this_one(page: Page, server: LiveServ
         project = client.post(
             "/project", json={"project_group_id": group["id"], "name": "hidden", "data": SHOP}
         ).json()
-    db = open_database(load_settings({}, home=str(server.home)))
-    other = create_key(db, "elsewhere")
-    db.close()
-    sign_in(page, other.key)
+    sign_in(page, workspace_key(server, "elsewhere"))
     expect(page.get_by_text("private")).to_have_count(0)
     for path in (f"/app/projects/{project['id']}", f"/app/jobs/{project['id']}"):
         answer = page.request.get(path)

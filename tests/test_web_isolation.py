@@ -65,7 +65,9 @@ def world(client: TestClient[Litestar], auth: dict[str, str]) -> dict[str, str]:
         f"/data/{project}", json={"entity_name": "Customer", "count": 30}, headers=auth
     )
     assert wait_for(client, auth, job.json()["id"])["status"] == "completed"
+    group = client.get(f"/project/{project}", headers=auth).json()["project_group_id"]
     return {
+        "group_id": group,
         "project_id": project,
         "provider_id": provider.json()[0]["id"],
         "job_id": job.json()["id"],
@@ -103,7 +105,7 @@ def test_every_page_refuses_another_workspaces_things(
         else:
             assert answer.status_code == 404, (method, path, answer.status_code)
     assert not unclassified, f"classify these routes in this test: {unclassified}"
-    assert checked >= 16
+    assert checked >= 19
     # A's things are all still there, unchanged.
     assert client.get(f"/provider/{world['provider_id']}", headers=auth).json()["data"] == ["red"]
     assert client.get("/project-group", headers=auth).status_code == 200

@@ -11,7 +11,8 @@ from service.deps import base_url_of
 from service.downloads import serve_file
 from service.jobs import status_body
 from service.settings import Settings
-from service.web.forms import posted
+from service.web.forms import FORM_ERRORS, message_of, posted
+from service.web.jobs import remove_finished_job
 from service.web.render import page, redirect
 from service.web.session import signed_in
 from storage import jobs, projects
@@ -85,6 +86,25 @@ class JobPages(Controller):
         if row["status"] in ("pending", "processing"):
             await request.app.state.runner.cancel(row["id"])
         return redirect(request, f"/app/jobs/{row['id']}")
+
+    @post("/{job_id:str}/delete")
+    async def delete(self, request: Request[Any, Any, Any], job_id: str) -> Response[str]:
+        session, ws = await signed_in(request)
+        await posted(request, session)
+        db: Database = request.app.state.db
+        try:
+            await remove_finished_job(db, request.app.state.settings, ws.id, job_id)
+        except FORM_ERRORS as exc:
+            row = jobs.get_job(db, ws.id, job_id)
+            return page(
+                request,
+                "job.html",
+                job=_status(request, row),
+                project_name=_project_names(db, ws.id, [row])[row["project_id"]],
+                delete_error=message_of(exc),
+                active="jobs",
+            )
+        return redirect(request, "/app/jobs")
 
     @get("/{job_id:str}/download")
     async def download(

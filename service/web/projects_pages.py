@@ -17,6 +17,7 @@ from service import projects as usecases
 from service.deps import base_url_of
 from service.dto import DataRequest, PreviewRequest
 from service.errors import ApiError, Invalid
+from service.exports import export_project
 from service.preview import preview_schema
 from service.projects import prepare_schema
 from service.settings import Settings
@@ -40,6 +41,7 @@ from storage.providers import provider_names, provider_values
 
 IMPORT_FORMATS = {"json_schema": "JSON Schema", "json_parquet": "Parquet JSON", "sql": "SQL"}
 OUTPUT_FORMATS = ("csv", "json", "parquet")
+EXPORT_FORMATS = {"json_schema": "JSON Schema", "sql": "SQL"}
 PREVIEW_ROWS = 10
 assert set(IMPORT_FORMATS) == set(FORMATS)
 
@@ -86,7 +88,8 @@ def _project_context(
         "import_formats": IMPORT_FORMATS,
         "output_formats": OUTPUT_FORMATS,
         "active": "projects",
-        "generate": {"entity": "", "rows": "1000", "format": "csv", "seed": ""},
+        "generate": {"entity": "", "rows": "1000", "format": "csv", "seed": "", "webhook": ""},
+        "export_formats": EXPORT_FORMATS,
         "preview_rows": PREVIEW_ROWS,
     }
     context.update(extra)
@@ -171,6 +174,45 @@ class ProjectPages(Controller):
             return page(request, "project.html", **context)
         return redirect(request, f"/app/projects/{project['id']}?saved=1")
 
+    @post("/groups/{group_id:str}/delete")
+    async def delete_group(self, request: Request[Any, Any, Any], group_id: str) -> Response[str]:
+        session, ws = await signed_in(request)
+        await posted(request, session)
+        db = _db(request)
+        group = groups.get_group(db, ws.id, group_id)
+        try:
+            groups.delete_group(db, ws.id, group["id"])
+        except FORM_ERRORS as exc:
+            return page(
+                request,
+                "projects.html",
+                list_error=message_of(exc),
+                **_projects_context(db, ws, _settings(request)),
+            )
+        return redirect(request, "/app/projects")
+
+    @post("/projects/{project_id:str}/delete")
+    async def delete(self, request: Request[Any, Any, Any], project_id: str) -> Response[str]:
+        session, ws = await signed_in(request)
+        await posted(request, session)
+        db = _db(request)
+        project = projects.get_project(db, ws.id, project_id)
+        projects.delete_project(db, ws.id, project["id"])
+        return redirect(request, "/app/projects")
+
+    @get("/projects/{project_id:str}/export")
+    async def export(self, request: Request[Any, Any, Any], project_id: str) -> Response[str]:
+        _, ws = await signed_in(request)
+        db = _db(request)
+        project = projects.get_project(db, ws.id, project_id)
+        fmt = request.query_params.get("format", "")
+        if fmt not in EXPORT_FORMATS:
+            raise Invalid(f"choose a format: {', '.join(EXPORT_FORMATS)}", field="format")
+        answer = export_project(project, fmt)  # type: ignore[arg-type]
+        suffix = "sql" if fmt == "sql" else "schema.json"
+        answer.headers["Content-Disposition"] = f'attachment; filename="{project["name"]}.{suffix}"'
+        return answer
+
     @post("/projects/{project_id:str}/check", status_code=200)
     async def check(self, request: Request[Any, Any, Any], project_id: str) -> dict[str, Any]:
         """The editor's live check: problems by line, else entities, diagram and a preview."""
@@ -232,13 +274,14 @@ class ProjectPages(Controller):
         form = await posted(request, session)
         db, settings = _db(request), _settings(request)
         project = projects.get_project(db, ws.id, project_id)
-        asked = {k: text(form, k) for k in ("entity", "rows", "format", "seed")}
+        asked = {k: text(form, k) for k in ("entity", "rows", "format", "seed", "webhook")}
         try:
             job = DataRequest(
                 entity_name=asked["entity"],
                 count=_integer(asked["rows"], "rows"),
                 format=asked["format"],  # type: ignore[arg-type]
                 seed=_integer(asked["seed"], "seed") if asked["seed"].strip() else None,
+                webhook_url=asked["webhook"].strip() or None,
             )
             checked = msgspec.convert(msgspec.to_builtins(job), DataRequest)
             row = await asyncio.to_thread(
@@ -250,7 +293,7 @@ class ProjectPages(Controller):
                 entity_name=checked.entity_name,
                 count=checked.count,
                 fmt=checked.format,
-                webhook_url=None,
+                webhook_url=checked.webhook_url,
                 seed=checked.seed,
                 base_url=base_url_of(request),
             )

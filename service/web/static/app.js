@@ -198,6 +198,7 @@
     const download = root.querySelector("#job-download");
     const dashboard = root.querySelector("#job-dashboard");
     const cancel = root.querySelector("#job-cancel");
+    const remove = root.querySelector("#job-delete");
     const notice = root.querySelector("#job-notice");
     const error = root.querySelector("#job-error");
     const number = new Intl.NumberFormat("en");
@@ -219,6 +220,7 @@
         seconds > 0 && p.rows_done > 0 ? `${number.format(Math.round(p.rows_done / seconds))} rows/s` : "–";
       const running = job.status === "pending" || job.status === "processing";
       cancel.hidden = !running;
+      if (remove) remove.hidden = running;
       download.hidden = !job.download;
       if (job.download) download.href = job.download;
       dashboard.hidden = !(running && job.dashboard_link);
