@@ -240,6 +240,21 @@ def test_import_shows_the_yaml_it_made(page: Page, server: LiveServer) -> None:
     expect(page.get_by_role("status").filter(has_text="Imported from SQL")).to_be_visible()
     made = page.get_by_label("Schema", exact=True).input_value()
     assert "city:" in made and "name:" in made
+    # An uploaded file works the same way.
+    importer = section(page, "Import")
+    importer.get_by_label("Format").select_option(label="SQL")
+    importer.get_by_label("Or a file").set_input_files(
+        files=[
+            {
+                "name": "shop.sql",
+                "mimeType": "text/plain",
+                "buffer": SQL.replace("city", "town").encode(),
+            }
+        ]
+    )
+    expect(importer.get_by_label("Source")).to_have_value(SQL.replace("city", "town"))
+    importer.get_by_role("button", name="Import").click()
+    expect(page.get_by_label("Schema", exact=True)).to_have_value(re.compile(r"town:"))
     # A bad source says where, and keeps what was pasted.
     importer = section(page, "Import")
     importer.get_by_label("Format").select_option(label="JSON Schema")
@@ -350,7 +365,10 @@ def test_a_token_made_in_settings_works_until_revoked(page: Page, server: LiveSe
     expect(page.get_by_label("Signing secret")).to_have_value(re.compile(r"^whsec_"))
     page.get_by_role("button", name="Create token").click()
     token = page.get_by_label(re.compile("Your new token")).input_value()
-    expect(page.get_by_role("button", name="Copy").first).to_be_visible()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page.get_by_role("button", name="Copy").first.click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == token
     screenshot(page, "settings")
     with api(server, token) as client:
         assert client.get("/project-group").status_code == 200
@@ -396,14 +414,22 @@ def test_another_workspace_sees_nothing_of_this_one(page: Page, server: LiveServ
         assert answer.status == 404 and "Not found" in answer.text()
 
 
+UNLABELLED = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+  .filter((e) => e.type !== "hidden" && !(e.labels && e.labels.length))
+  .filter((e) => !e.getAttribute("aria-label"))
+  .map((e) => e.outerHTML)"""
+
+
 @pytest.mark.parametrize("path", ["/app/projects", "/app/providers", "/app/jobs", "/app/settings"])
 def test_pages_fit_a_phone(phone: Page, server: LiveServer, path: str) -> None:
     sign_in(phone, str(server.key))
     phone.goto(path)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{path} is {width}px wide"
+    assert phone.evaluate(UNLABELLED) == []
     for name in ("Projects", "Providers", "Jobs", "Settings"):
-        expect(phone.get_by_role("link", name=name)).to_be_in_viewport()
+        nav = phone.get_by_role("navigation", name="Main")
+        expect(nav.get_by_role("link", name=name)).to_be_in_viewport()
     screenshot(phone, "phone-" + path.rsplit("/", 1)[1])
 
 
@@ -413,6 +439,7 @@ def test_a_project_page_fits_a_phone(phone: Page, server: LiveServer) -> None:
     save_schema(phone, SHOP)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
+    assert phone.evaluate(UNLABELLED) == []
     screenshot(phone, "phone-project")
 
 
