@@ -79,6 +79,13 @@ def phone(browser: Browser, server: LiveServer) -> Iterator[Page]:
     yield from _open(browser, server, PHONE)
 
 
+@pytest.fixture
+def no_script(browser: Browser, server: LiveServer) -> Iterator[Page]:
+    context = browser.new_context(base_url=server.url, viewport=DESKTOP, java_script_enabled=False)  # type: ignore[arg-type]
+    yield context.new_page()
+    context.close()
+
+
 def api(server: LiveServer, key: str | None = None) -> httpx.Client:
     return httpx.Client(
         base_url=server.url, headers={"Authorization": f"Bearer {key or server.key}"}, timeout=30
@@ -458,3 +465,18 @@ def test_the_api_docs_render_with_no_internet(page: Page, server: LiveServer, pa
     page.goto(path)
     expect(page.get_by_text("/project-group").first).to_be_visible(timeout=30_000)
     assert elsewhere == []
+
+
+def test_the_pages_work_without_their_script(no_script: Page, server: LiveServer) -> None:
+    page = no_script
+    sign_in(page, workspace_key(server, "plain"))
+    new_project(page, "plain", "html")
+    page.get_by_label("Schema", exact=True).fill(BROKEN)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("line 8: unknown type 'nope'")
+    save_schema(page, SHOP)
+    page.get_by_label("Entity to preview").select_option("Order")
+    page.get_by_role("button", name="Preview").click()
+    table = page.locator("#preview table")
+    expect(table.get_by_role("columnheader")).to_have_text(["id", "customer_id", "amount"])
+    expect(table.locator("tbody tr")).to_have_count(10)

@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 
 from pipeline.importers import FORMATS
-from pipeline.schema import load_schema
+from pipeline.schema import load_schema, used_providers
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError
 from service import jobs as job_usecases
@@ -155,7 +155,14 @@ class ProjectPages(Controller):
         db = _db(request)
         project = projects.get_project(db, ws.id, project_id)
         saved = request.query_params.get("saved") == "1"
-        return page(request, "project.html", **_project_context(db, ws, project, saved=saved))
+        context = _project_context(db, ws, project, saved=saved)
+        entity = request.query_params.get("entity")
+        if entity in context["entities"]:
+            # The preview without the page's script: the form asks for it in the address.
+            names = provider_names(db, ws.id)
+            used = sorted(used_providers(load_schema(project["data"], providers=names)))
+            context["preview"] = _preview(db, ws.id, project["data"], str(entity), used, names, {})
+        return page(request, "project.html", **context)
 
     @post("/projects/{project_id:str}")
     async def save(self, request: Request[Any, Any, Any], project_id: str) -> Response[str]:
