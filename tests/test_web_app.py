@@ -285,6 +285,8 @@ def test_generate_follows_the_job_and_downloads_its_file(page: Page, server: Liv
     # The status moves on its own, without a reload.
     expect(page.locator("#job-status")).to_have_text("completed", timeout=60_000)
     expect(page.locator("#job-rows")).to_have_text("2,500 of 2,500")
+    expect(page.locator("#job-rate")).to_contain_text("rows/s")
+    expect(page.locator("#job-elapsed")).to_have_text(re.compile(r"\d s$"))
     expect(page.get_by_label("Progress")).to_have_attribute("value", "2500")
     expect(page.get_by_role("button", name="Cancel")).to_be_hidden()
     screenshot(page, "job")

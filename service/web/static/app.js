@@ -181,9 +181,11 @@
   }
 
   // ---- a job's page -----------------------------------------------------------------------
+  // Job times are stored to the second: under one second reads as such, not as zero.
   function duration(seconds) {
     if (!isFinite(seconds) || seconds < 0) return "–";
-    if (seconds < 60) return `${seconds.toFixed(1)} s`;
+    if (seconds < 1) return "under 1 s";
+    if (seconds < 60) return `${Math.round(seconds)} s`;
     const m = Math.floor(seconds / 60);
     return `${m} min ${Math.round(seconds - m * 60)} s`;
   }
@@ -203,6 +205,12 @@
     const error = root.querySelector("#job-error");
     const number = new Intl.NumberFormat("en");
 
+    function rateOf(rows, seconds) {
+      if (!(rows > 0) || !isFinite(seconds)) return "–";
+      if (seconds < 1) return `over ${number.format(rows)} rows/s`;
+      return `${number.format(Math.round(rows / seconds))} rows/s`;
+    }
+
     function show(job) {
       status.textContent = job.status;
       status.className = `badge ${job.status}`;
@@ -216,8 +224,7 @@
       const end = job.finished_at ? Date.parse(job.finished_at) : Date.now();
       elapsed.textContent = duration((end - Date.parse(job.created_at)) / 1000);
       const seconds = (end - Date.parse(job.started_at || job.created_at)) / 1000;
-      rate.textContent =
-        seconds > 0 && p.rows_done > 0 ? `${number.format(Math.round(p.rows_done / seconds))} rows/s` : "–";
+      rate.textContent = rateOf(p.rows_done, seconds);
       const running = job.status === "pending" || job.status === "processing";
       cancel.hidden = !running;
       if (remove) remove.hidden = running;
@@ -256,7 +263,7 @@
     if (running) poll();
     else if (bar.value > 0) {
       const seconds = (end - Date.parse(root.dataset.started || root.dataset.created)) / 1000;
-      rate.textContent = seconds > 0 ? `${number.format(Math.round(bar.value / seconds))} rows/s` : "–";
+      rate.textContent = rateOf(bar.value, seconds);
     }
   }
 
