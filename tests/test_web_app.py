@@ -467,6 +467,7 @@ def test_the_api_docs_render_with_no_internet(page: Page, server: LiveServer, pa
     page.goto(path)
     expect(page.get_by_text("/project-group").first).to_be_visible(timeout=30_000)
     assert elsewhere == []
+    screenshot(page, "docs-" + path.strip("/").replace("/", "-"))
 
 
 def test_the_pages_work_without_their_script(no_script: Page, server: LiveServer) -> None:

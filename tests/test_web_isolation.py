@@ -139,6 +139,9 @@ def test_pages_need_a_session_and_a_key_in_the_header_is_not_one(
         f"/app/jobs/{world['job_id']}/status", headers={"Accept": "application/json"}
     )
     assert status.status_code == 401
+    # A form sent after the session ended leads back to the sign-in, not to an error.
+    form = client.post("/app/groups", data={"name": "late"}, follow_redirects=False)
+    assert form.status_code == 303 and form.headers["location"] == "/app/sign-in"
 
 
 def test_a_wrong_key_is_refused_and_a_right_one_opens_a_fresh_session(

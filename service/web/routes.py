@@ -32,7 +32,7 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
 
 
 def _sign_in_required(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    if _wants_json(request) or request.method != "GET":
+    if _wants_json(request):
         return Response({"detail": "signed out: sign in again"}, status_code=401)
     return redirect(request, "/app/sign-in")
 
