@@ -59,10 +59,15 @@ def draw(schema: Schema) -> str:
             f'<text x="{x + 10}" y="{y + 18}" class="entity-name">{escape(name)}</text>'
             f'<line x1="{x}" y1="{y + HEAD_H}" x2="{x + BOX_W}" y2="{y + HEAD_H}"/>'
         )
-        references = dict(_references("", entity.fields))
+        # A field refers to the entities its references name, nested ones included.
+        targets: dict[str, list[str]] = {}
+        for path, ref in _references("", entity.fields):
+            top = path.split(".", 1)[0]
+            if ref.entity not in targets.setdefault(top, []):
+                targets[top].append(ref.entity)
         for row, field in enumerate(list(entity.fields)[:MAX_ROWS]):
-            css = "field ref" if field in references else "field"
-            label = f"{field} → {references[field].entity}" if field in references else field
+            css = "field ref" if field in targets else "field"
+            label = f"{field} → {', '.join(targets[field])}" if field in targets else field
             parts.append(
                 f'<text x="{x + 10}" y="{y + HEAD_H + 14 + row * ROW_H}" class="{css}">'
                 f"{escape(label[:28])}</text>"
