@@ -48,3 +48,9 @@ def test_the_app_is_served_at_the_root(client: TestClient[Litestar]) -> None:
     page = client.get("/app/sign-in").text
     for asset in ASSET_RE.findall(page):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_the_openapi_document_is_only_the_api(client: TestClient[Litestar]) -> None:
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    assert "/project-group" in paths
+    assert not [p for p in paths if p == "/" or p.startswith(("/app", "/static"))]
