@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
 
 from service.web.tokens import workspace_for_prefix
 from storage.keys import Workspace
@@ -49,6 +50,18 @@ class CsrfRefused(Exception):
     """A form or fragment arrived without this session's CSRF token."""
 
 
+_made = 0
+SWEEP_EVERY = 1000
+
+
+async def _sweep(store: Store) -> None:
+    """Forget expired sessions now and then: the memory store drops them only when read."""
+    global _made
+    _made += 1
+    if _made % SWEEP_EVERY == 0 and isinstance(store, MemoryStore):
+        await store.delete_expired()
+
+
 def _store(request: Request[Any, Any, Any]) -> Store:
     return request.app.stores.get(STORE)
 
@@ -74,6 +87,7 @@ async def load_session(request: Request[Any, Any, Any]) -> WebSession:
     if session is None:
         session = WebSession(secrets.token_urlsafe(32), Record(secrets.token_urlsafe(32)), new=True)
         await _save(request, session, ANONYMOUS_TTL)
+        await _sweep(_store(request))
     request.state.web_session = session
     return session
 
