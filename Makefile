@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench fuzz install clean
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench fuzz install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +27,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check service pipeline storage tests bench
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/python -m pytest -x -q
+# The web app's tests drive a real Chromium: Debian's package (a browser download of
+# Playwright's own needs the internet). Installed here when missing.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+browser: $(CHROMIUM)
+
+test: lint browser
+	DRAFTA_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -x -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
