@@ -258,7 +258,7 @@ def _columns(doc: Any) -> tuple[str, list[Column], str]:
     raise refuse("", "not a Spark StructType, an Arrow field list or Arrow integration JSON")
 
 
-def import_json_parquet(text: str) -> str:
+def import_json_parquet(text: str) -> tuple[str, list[dict[str, Any]]]:
     doc = read_json(text, "Parquet schema JSON")
     source_name, columns, form = _columns(doc)
     if not columns:
@@ -266,4 +266,4 @@ def import_json_parquet(text: str) -> str:
     name = safe_name(source_name)
     entity = EntityDraft(fields=_fields(columns, name), description=renamed(source_name, name))
     header = f"Imported from {form}. Nullable fields get null_rate {NULL_RATE}."
-    return render({name: entity}, header)
+    return render({name: entity}, header), []

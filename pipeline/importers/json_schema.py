@@ -242,7 +242,7 @@ class _Converter:
         return FieldDraft({"type": "text.word"})
 
 
-def import_json_schema(text: str) -> str:
+def import_json_schema(text: str) -> tuple[str, list[dict[str, Any]]]:
     doc = read_json(text, "JSON Schema")
     if not isinstance(doc, dict):
         raise refuse("", "a JSON Schema document must be an object")
@@ -273,4 +273,4 @@ def import_json_schema(text: str) -> str:
         f"Imported from JSON Schema ({draft}). Properties not in `required` get null_rate "
         f"{NULL_RATE}."
     )
-    return render(entities, header)
+    return render(entities, header), []

@@ -22,6 +22,7 @@ from pipeline.importers.sql_tables import Column, Table, parse_tables
 
 T = exp.DataType.Type
 PARENT_COUNT = 1000
+MAX_DECIMALS = 15  # the language's bound on float decimals
 
 
 def _types(*names: str) -> frozenset[Any]:
@@ -75,6 +76,24 @@ def _literal(node: exp.Expression) -> Any:
         return node.sql()
 
 
+def _strip(node: Any) -> Any:
+    while isinstance(node, exp.Paren | exp.Cast):
+        node = node.this
+    return node
+
+
+def _column_name(node: Any) -> str | None:
+    node = _strip(node)
+    return node.name if isinstance(node, exp.Column) else None
+
+
+def _parts(check: exp.Expression) -> list[exp.Expression]:
+    node = _strip(check)
+    if isinstance(node, exp.And):
+        return [p for part in node.flatten() for p in _parts(part)]
+    return [node]
+
+
 class _Bounds:
     """min/max and IN-lists that CHECK constraints put on one column."""
 
@@ -84,26 +103,33 @@ class _Bounds:
         self.values: list[Any] | None = None
         self.other: list[str] = []
         for check in col.checks:
-            for part in check.flatten() if isinstance(check, exp.And) else [check]:
+            for part in _parts(check):
                 if not self._read(part, col.name):
                     self.other.append(part.sql())
 
     def _read(self, node: Any, name: str) -> bool:
-        if isinstance(node, exp.Paren):
-            return self._read(node.this, name)
-        if isinstance(node, exp.In) and node.this.name == name and node.expressions:
-            self.values = [_literal(v) for v in node.expressions]
+        node = _strip(node)
+        if isinstance(node, exp.In) and _column_name(node.this) == name and node.expressions:
+            self.values = [_literal(_strip(v)) for v in node.expressions]
             return True
-        if isinstance(node, exp.Between) and node.this.name == name:
+        if isinstance(node, exp.EQ) and _column_name(node.this) == name:
+            # PostgreSQL writes IN lists back as ``col = ANY (ARRAY[...])``.
+            right = _strip(node.expression)
+            inner = _strip(right.this) if isinstance(right, exp.Any) else None
+            if isinstance(inner, exp.Array) and inner.expressions:
+                self.values = [_literal(_strip(v)) for v in inner.expressions]
+                return True
+            return False
+        if isinstance(node, exp.Between) and _column_name(node.this) == name:
             lo, hi = _number(node.args["low"]), _number(node.args["high"])
             self.min, self.max = lo, hi
             return lo is not None and hi is not None
         ops = {exp.GTE: "min", exp.GT: "min", exp.LTE: "max", exp.LT: "max"}
         for cls, side in ops.items():
-            if isinstance(node, cls) and isinstance(node.this, exp.Column):
-                if node.this.name != name:
+            if isinstance(node, cls) and _column_name(node.this) is not None:
+                if _column_name(node.this) != name:
                     return False
-                value = _number(node.expression)
+                value = _number(_strip(node.expression))
                 if value is None:
                     return False
                 if cls in (exp.GT, exp.LT) and isinstance(value, int):
@@ -178,7 +204,7 @@ def _float(col: Column, bounds: _Bounds, params: list[int]) -> tuple[dict[str, A
     type_max: float | None = None
     if len(params) >= 1:
         scale = params[1] if len(params) > 1 else 0
-        spec["decimals"] = scale
+        spec["decimals"] = min(scale, MAX_DECIMALS)
         type_max = float(10 ** (params[0] - scale) - 10**-scale)
         type_max = round(type_max, scale)
     picked = False
@@ -211,12 +237,15 @@ def _string(
     if col.primary_key or col.unique:
         return _unique_string(col.name, length, fixed, siblings)
     guessed = naming.guess(col.name, "string", entity)
-    if guessed is not None and not (fixed and length is not None and length < 4):
+    # The declared type wins over the name: a picked generator must fit the declared length.
+    if guessed is not None and naming.fits(guessed, length) and not (fixed and length < 4):
         return guessed, True
     if length is not None and (fixed or length < 12):
         return {"type": "pattern", "pattern": "?" * length}, False
-    if dtype in _LONG_TEXT:
+    if dtype in _LONG_TEXT and length is None:
         return {"type": "text.sentence"}, False
+    if not naming.fits({"type": "text.word"}, length):
+        return {"type": "pattern", "pattern": "?" * min(length or 12, 12)}, False
     return {"type": "text.word"}, False
 
 
@@ -224,19 +253,20 @@ def _unique_string(
     name: str, length: int | None, fixed: bool, siblings: set[str]
 ) -> tuple[dict[str, Any], bool]:
     """A unique text column: mimesis repeats values, so a pattern or a template is used."""
-    snake = naming.snake(name)
     guessed = naming.guess(name, "string")
+    room = length if length is not None else 10**9
     if guessed is not None and guessed["type"] == "person.email":
-        if {"first_name", "last_name"} <= siblings:
+        # The unique suffix adds 7 characters to the two names.
+        if {"first_name", "last_name"} <= siblings and room >= 56:
             tpl = "{first_name|lower}.{last_name|lower}@example.com"
             return {"type": "template", "template": tpl, "unique": True}, True
-        return {"type": "pattern", "pattern": "user#########@example.com", "unique": True}, True
-    if guessed is not None and guessed["type"] == "person.username":
+        if room >= 25:
+            return {"type": "pattern", "pattern": "user#########@example.com", "unique": True}, True
+    if guessed is not None and guessed["type"] == "person.username" and room >= 13:
         return {"type": "pattern", "pattern": "user#########", "unique": True}, True
-    if guessed is not None and guessed["type"] == "uuid":
+    if guessed is not None and guessed["type"] == "uuid" and room >= 36:
         return {"type": "uuid"}, True
     size = length if length is not None and (fixed or length < 12) else 12
-    del snake
     return {"type": "pattern", "pattern": "*" * size, "unique": True}, False
 
 
@@ -251,7 +281,7 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
         spec: dict[str, Any] = {"type": "reference", "entity": parent}
         if col.references[1]:
             spec["field"] = col.references[1]
-        if col.unique:
+        if col.unique or col.primary_key:  # a key that is also a foreign key is 1:1
             spec["unique"] = True
     elif col.autoincrement or (col.primary_key and (dtype in _INTS or dtype in _SERIALS)):
         spec = {"type": "sequence"}
@@ -330,27 +360,134 @@ def _fix_references(entities: dict[str, EntityDraft]) -> None:
                 entity.fields[field_name] = FieldDraft(copy, "plain values: see description")
 
 
-def import_sql(text: str) -> str:
-    dialect, tables = parse_tables(text)
+def _field_of(table: Table, fields: dict[str, FieldDraft], column: str) -> str | None:
+    names = list(table.columns)
+    return list(fields)[names.index(column)] if column in names else None
+
+
+def _unique_alone(table: Table, columns: list[str], fields: dict[str, FieldDraft], what: str) -> bool:
+    """Make one column of a composite key unique on its own, which keeps the key unique.
+
+    The language has no uniqueness over several fields; one unique member is the closest it
+    can say. Members are tried in order: already unique, a reference (made 1:1), a bounded
+    value, then a text column (made a unique pattern).
+    """
+    members = [(c, _field_of(table, fields, c)) for c in columns]
+    drafts = [(c, n, fields[n]) for c, n in members if n is not None]
+    if any(d.spec["type"] in ("sequence", "uuid") or d.spec.get("unique") for _, _, d in drafts):
+        return True
+    note = f"unique on its own so that {what} ({', '.join(columns)}) holds"
+    for wanted in (("reference",), ("integer", "date", "datetime", "pattern", "float")):
+        for _, _, draft in drafts:
+            if draft.spec["type"] in wanted and not draft.spec.get("null_rate"):
+                if draft.spec["type"] == "float" and "decimals" not in draft.spec:
+                    continue
+                draft.spec["unique"] = True
+                draft.spec.pop("distribution", None)
+                add_description(draft.spec, note)
+                return True
+    for column, name, draft in drafts:
+        kind = table.columns[column].kind
+        if draft.spec["type"] != "reference" and kind is not None and kind.this in _STRINGS:
+            params = _params(kind)
+            spec, _ = _unique_string(column, params[0] if params else None, False, set())
+            add_description(spec, draft.spec.get("description"))
+            add_description(spec, note)
+            fields[name] = FieldDraft(spec)
+            return True
+    return False
+
+
+def _capacity(spec: dict[str, Any]) -> int | None:
+    """How many distinct values a unique field can take, when the schema bounds it."""
+    if not spec.get("unique") and spec["type"] != "sequence":
+        return None
+    if spec["type"] == "integer":
+        return int(spec.get("max", 1_000_000)) - int(spec.get("min", 0)) + 1
+    if spec["type"] == "choice":
+        return len(spec["values"])
+    if spec["type"] == "pattern":
+        sizes = {"#": 10, "?": 26, "*": 62}
+        total = 1
+        for char in spec["pattern"]:
+            total *= sizes.get(char, 1)
+        return total
+    return None
+
+
+def _fit_counts(entities: dict[str, EntityDraft]) -> None:
+    """Counts that the unique fields allow: a TINYINT key holds at most 127 rows, and a 1:1
+    reference needs no more rows than its parent."""
+    for entity in entities.values():
+        for draft in entity.fields.values():
+            room = _capacity(draft.spec)
+            if room is not None and entity.count is not None:
+                entity.count = max(1, min(entity.count, room))
+    for _ in range(len(entities)):
+        changed = False
+        for entity in entities.values():
+            for draft in entity.fields.values():
+                spec = draft.spec
+                if spec["type"] == "reference" and spec.get("unique"):
+                    parent = entities[spec["entity"]]
+                    if parent.count is not None and entity.count is not None:
+                        if entity.count > parent.count:
+                            entity.count, changed = parent.count, True
+        if not changed:
+            break
+
+
+def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """Our YAML for a SQL script, and warnings (with lines) for what was skipped or lost."""
+    parsed = parse_tables(text, dialect)
+    tables = parsed.tables
+    warnings = list(parsed.warnings)
     taken: set[str] = set()
     entity_of = {t.name.lower(): safe_name(t.name, taken) for t in tables}
     entities: dict[str, EntityDraft] = {}
     for table in tables:
         fields: dict[str, FieldDraft] = {}
         names: set[str] = set()
+        count = PARENT_COUNT
         for col in table.columns.values():
             draft = _column_draft(col, table, entity_of)
+            if col.kind is not None and col.kind.this in _SERIALS and draft.spec["type"] == "integer":
+                draft = FieldDraft({"type": "sequence"})
+            type_max = _INTS.get(col.kind.this) if col.kind is not None else None
+            if draft.spec["type"] == "sequence" and type_max:
+                count = min(count, type_max)  # a sequence counts from 1
             name = safe_name(col.name, names)
             add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
+        for what, columns in [("PRIMARY KEY", table.primary_key), *(("UNIQUE", u) for u in table.uniques)]:
+            if len(columns) > 1 and not _unique_alone(table, columns, fields, what):
+                warnings.append(
+                    {
+                        "line": table.line,
+                        "message": f"{table.name}: {what} ({', '.join(columns)}) is not "
+                        "enforced: the language has no uniqueness over several fields",
+                    }
+                )
+        for fk in table.foreign_keys:
+            if len(fk.columns) > 1:
+                warnings.append(
+                    {
+                        "line": table.line,
+                        "message": f"{table.name}: FOREIGN KEY ({', '.join(fk.columns)}) "
+                        f"REFERENCES {fk.table} is not generated as a reference: the language "
+                        "has no reference over several fields",
+                    }
+                )
         entities[entity_of[table.name.lower()]] = EntityDraft(
             fields=fields,
-            count=PARENT_COUNT,
+            count=count,
             description=renamed(table.name, entity_of[table.name.lower()]),
         )
     _fix_references(entities)
+    _fit_counts(entities)
     header = (
-        f"Imported from SQL ({dialect}). Nullable columns get null_rate {NULL_RATE}; "
-        f"every table gets count {PARENT_COUNT}."
+        f"Imported from SQL ({parsed.dialect}). Nullable columns get null_rate {NULL_RATE}; "
+        f"every table gets count {PARENT_COUNT} (fewer where a key's type or a 1:1 reference "
+        "allows fewer)."
     )
-    return render(entities, header)
+    return render(entities, header), warnings
