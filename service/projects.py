@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from pipeline.importers import convert
+from pipeline.importers import convert_with_warnings
 from pipeline.schema import load_schema, used_providers
 from pipeline.schema.model import Array, Field, Object, Schema
 from pipeline.schema.parse import SchemaError
@@ -18,10 +18,15 @@ from storage.db import Database
 from storage.providers import provider_names, provider_values
 
 
-def prepare_schema(
-    db: Database, settings: Settings, ws: str, data: str, fmt: str
-) -> tuple[str, set[str]]:
-    """The YAML to store and the providers it uses; raises SchemaError listing every problem.
+class Prepared(NamedTuple):
+    text: str  # the YAML to store
+    used: set[str]  # the providers it uses
+    warnings: list[dict[str, Any]] | None  # what an import skipped; None for YAML
+
+
+def prepare_schema(db: Database, settings: Settings, ws: str, data: str, fmt: str) -> Prepared:
+    """The YAML to store, the providers it uses and the import's warnings; raises SchemaError
+    listing every problem.
 
     YAML is stored exactly as sent (comments and order kept); other formats are converted.
     """
@@ -29,12 +34,15 @@ def prepare_schema(
         raise SchemaError(
             [{"path": "data", "message": f"the schema exceeds {settings.max_schema_bytes} bytes"}]
         )
-    text = data if fmt == "yaml" else convert(data, fmt)  # type: ignore[arg-type]
+    warnings = None
+    text = data
+    if fmt != "yaml":
+        text, warnings = convert_with_warnings(data, fmt)  # type: ignore[arg-type]
     schema = load_schema(
         text, providers=provider_names(db, ws), max_bytes=settings.max_schema_bytes
     )
     check_size(schema, settings)
-    return text, used_providers(schema)
+    return Prepared(text, used_providers(schema), warnings)
 
 
 def _field_paths(prefix: str, fields: dict[str, Field]) -> Iterator[str]:
@@ -86,15 +94,26 @@ def create_project(
     db: Database, settings: Settings, ws: str, group_ref: str, name: str, data: str | None, fmt: str
 ) -> dict:
     group = groups.get_group(db, ws, group_ref)
-    text, used = (None, set[str]()) if data is None else prepare_schema(db, settings, ws, data, fmt)
-    return projects.create_project(db, ws, group["id"], name, text, used)
+    if data is None:
+        return projects.create_project(db, ws, group["id"], name, None, set())
+    prepared = prepare_schema(db, settings, ws, data, fmt)
+    row = projects.create_project(db, ws, group["id"], name, prepared.text, prepared.used)
+    return _with_warnings(row, prepared.warnings)
 
 
 def update_project(
     db: Database, settings: Settings, ws: str, project_id: str, data: str, fmt: str
 ) -> dict:
-    text, used = prepare_schema(db, settings, ws, data, fmt)
-    return projects.update_project(db, ws, project_id, text, used)
+    prepared = prepare_schema(db, settings, ws, data, fmt)
+    row = projects.update_project(db, ws, project_id, prepared.text, prepared.used)
+    return _with_warnings(row, prepared.warnings)
+
+
+def _with_warnings(row: dict, warnings: list[dict[str, Any]] | None) -> dict:
+    """The stored row, and for an import its warnings (line and message each)."""
+    if warnings is None:
+        return row
+    return {**row, "warnings": [{"line": w.get("line"), "message": w["message"]} for w in warnings]}
 
 
 class ProjectSchema(NamedTuple):

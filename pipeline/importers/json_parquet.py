@@ -219,6 +219,8 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
         if naming.snake(name) == "id":
             return FieldDraft({"type": "uuid"}, naming.PICKED)
         guessed = naming.guess(name, "string", entity)
+        if guessed is not None and guessed["type"] in naming.NOT_TEXT:
+            guessed = None  # the declared string type wins over the name
         return FieldDraft(guessed, naming.PICKED) if guessed else FieldDraft({"type": "text.word"})
     if kind == "bool":
         return FieldDraft({"type": "boolean"})

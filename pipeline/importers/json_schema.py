@@ -182,6 +182,11 @@ class _Converter:
             raise refuse(path, "a property's schema must be an object")
         flat, nullable, seen = self.flatten(sub, path, seen)
         if flat is None:
+            target = _pointer(self.doc, str(sub.get("$ref", "")))
+            if isinstance(target, dict) and target.get("type") == "array":
+                if not target.get("minItems"):  # recursion ends in an empty list
+                    of = FieldDraft({"type": "constant", "value": None})
+                    return FieldDraft({"type": "array", "of": of, "max_items": 0})
             return None
         kind = flat.get("type")
         if isinstance(kind, list):
@@ -217,10 +222,7 @@ class _Converter:
             return FieldDraft(spec)
         if kind == "object" or (kind is None and "properties" in sub):
             if not sub.get("properties"):
-                self.warn(path, "an object without properties cannot be generated; null written")
-                return FieldDraft(
-                    {"type": "constant", "value": None, "description": "object without properties"}
-                )
+                return self.open_object(sub, path, name, entity, seen)
             fields = self.fields(sub, path, entity, seen)
             return FieldDraft({"type": "object", "fields": fields})
         if kind == "array":
@@ -234,6 +236,23 @@ class _Converter:
         if kind in ("string", None):
             return self.string(sub, name, entity, path)
         raise refuse(f"{path}.type", f"unknown JSON Schema type {kind!r}")
+
+    def open_object(
+        self, sub: dict[str, Any], path: str, name: str, entity: str, seen: tuple[str, ...]
+    ) -> FieldDraft:
+        """An object the schema gives no properties: one free-form key where that is allowed
+        (the language has no empty object)."""
+        extra = sub.get("additionalProperties", True)
+        if extra is False or sub.get("patternProperties") or sub.get("propertyNames"):
+            self.warn(path, "an object without properties cannot be generated; null written")
+            spec = {"type": "constant", "value": None, "description": "object without properties"}
+            return FieldDraft(spec)
+        value = self.field(extra if isinstance(extra, dict) else True, path, "key", entity, seen)
+        if value is None:
+            value = FieldDraft({"type": "text.word"})
+        value.spec.pop("null_rate", None)
+        spec = {"type": "object", "fields": {"key": value}, "description": "free-form object"}
+        return FieldDraft(spec)
 
     def constant(self, value: Any, path: str) -> FieldDraft:
         if isinstance(value, dict | list):
@@ -337,6 +356,8 @@ class _Converter:
                 add_description(spec, lengths or None)
                 return FieldDraft(spec)
         guessed = naming.guess(name, "string", entity)
+        if guessed is not None and guessed["type"] in ("address.latitude", "address.longitude"):
+            guessed = None  # numbers, where the schema wants a string
         if naming.snake(name) == "id":
             guessed = {"type": "uuid"}
         # A name-picked generator is kept unless the length bounds are too tight for it.

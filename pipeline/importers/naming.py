@@ -163,3 +163,8 @@ def fits(spec: dict[str, Any], length: int | None) -> bool:
     if spec["type"] == "pattern":
         return len(spec["pattern"].replace("\\", "")) <= length
     return MAX_LENGTH.get(spec["type"], 10**9) <= length
+
+
+# Generators whose values are not text: a column declared as text must not get them where the
+# output keeps types (JSON, Parquet).
+NOT_TEXT = frozenset({"date", "datetime", "address.latitude", "address.longitude"})

@@ -236,6 +236,7 @@ class _Reader:
                 statement.line,
                 f"{table.name}.{name}: generated column left out (the database computes it)",
             )
+        self.inherit(table)
         self.tables[key(table.name)] = table
 
     def table(self, create: exp.Create) -> Table:
@@ -386,23 +387,28 @@ class _Reader:
             return
         _mark_unique(table, names)
 
+    def inherit(self, table: Table) -> None:
+        """Columns of INHERITS parents come first, without their keys (PostgreSQL does not
+        inherit primary keys, unique constraints or foreign keys)."""
+        for parent_key in table.parents:
+            parent = self.tables.get(parent_key)
+            if parent is None:
+                self.warn(table.line, f"{table.name}: INHERITS {parent_key}, not in the input")
+                continue
+            inherited = {
+                n: dataclasses.replace(
+                    c, primary_key=False, unique=False, references=None, notes=list(c.notes)
+                )
+                for n, c in parent.columns.items()
+                if n not in table.columns
+            }
+            table.columns = {**inherited, **table.columns}
+
     def finish(self) -> list[Table]:
         for child, parent in self.partitions.items():
             if child in self.tables:
                 line = self.tables.pop(child).line
                 self.warn(line, f"skipped partition {child}: rows go to its parent {parent}")
-        for table in self.tables.values():
-            for parent_key in table.parents:
-                parent = self.tables.get(parent_key)
-                if parent is None:
-                    self.warn(table.line, f"{table.name}: INHERITS {parent_key}, not in the input")
-                    continue
-                inherited = {
-                    n: dataclasses.replace(c, primary_key=False, unique=False, references=None)
-                    for n, c in parent.columns.items()
-                    if n not in table.columns
-                }
-                table.columns = {**inherited, **table.columns}
         return list(self.tables.values())
 
 
