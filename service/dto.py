@@ -59,7 +59,7 @@ class ProjectIn(In):
     format: SchemaFormat = "yaml"
 
 
-class ImportWarning(Out):
+class ImportWarning(Out, kw_only=True):
     """Something an imported schema said that the conversion skipped or could not keep."""
 
     line: int | None = None

@@ -122,19 +122,24 @@ def _quiet() -> Iterator[None]:
 
 
 def detect_dialect(text: str) -> str:
-    """The dialect a script is most likely written in, from tell-tale syntax."""
+    """The dialect a script is most likely written in, from tell-tale syntax (the surest
+    tells first)."""
     upper = text.upper()
     squeezed = upper.replace(" ", "")
-    if re.search(r"^\s*GO\s*$", text, re.I | re.M) or re.search(r"\bIDENTITY\b(?!\s*\()", upper):
+    if re.search(r"^\s*GO\s*$", text, re.I | re.M):
         return "tsql"
-    if re.search(r"\[\w+\]\.\[\w+\]|\bNVARCHAR\s*\(\s*MAX\b|\bGETDATE\s*\(", upper):
-        return "tsql"
+    if re.search(
+        r"::|\$\$|\bOWNER TO\b|\bAS ENUM\b|\bNEXTVAL\(|\bJSONB\b|\bCREATE DOMAIN\b|\bINHERITS\b"
+        r"|\bBIGSERIAL\b|\bSERIAL\b",
+        upper,
+    ):
+        return "postgres"
     if "`" in text or "AUTO_INCREMENT" in upper or "ENGINE=" in squeezed or "DELIMITER" in upper:
         return "mysql"
     if "AUTOINCREMENT" in upper or "WITHOUT ROWID" in upper or "SUB_TYPE" in upper:
         return "sqlite"
-    if re.search(r"::|\$\$|\bSERIAL\b|\bOWNER TO\b|\bAS ENUM\b|\bNEXTVAL\(|\bJSONB\b", upper):
-        return "postgres"
+    if re.search(r"\bIDENTITY\b(?!\s*\()|\[\w+\]\.\[\w+\]|\bNVARCHAR\s*\(\s*MAX\b|\bGETDATE\s*\(", upper):
+        return "tsql"
     return "ansi"
 
 
