@@ -55,7 +55,9 @@ class Result:
 
 
 def _capped(text: str) -> str:
-    return re.sub(r"^(    count: )(\d+)$", lambda m: f"{m[1]}{min(int(m[2]), ROWS)}", text, flags=re.M)
+    return re.sub(
+        r"^(    count: )(\d+)$", lambda m: f"{m[1]}{min(int(m[2]), ROWS)}", text, flags=re.M
+    )
 
 
 def _rows(schema: Schema, entity: str, count: int) -> list[dict[str, Any]]:
@@ -75,9 +77,10 @@ def _json_rows(schema: Schema, entity: str, count: int) -> list[Any]:
 
 
 def _sql_problems(text: str, yaml_text: str, dialect: str) -> list[str]:
+    from sqlglot import exp
+
     from pipeline.importers.sql import _Bounds, _params
     from pipeline.importers.sql_tables import parse_tables
-    from sqlglot import exp
 
     types = exp.DataType.Type
     ranges = {
@@ -165,6 +168,7 @@ def _json_schema_problems(text: str, yaml_text: str) -> list[str] | None:
     import jsonschema
     import referencing
     import referencing.jsonschema
+
     from pipeline.importers.json_schema import _pointer, entity_pointers
 
     doc = json.loads(text)
@@ -290,7 +294,9 @@ def check(path: pathlib.Path, fmt: str) -> Result:
     try:
         if fmt == "sql":
             dialect = re.search(r"Imported from SQL \((\w+)\)", yaml_text)
-            problems: list[str] | None = _sql_problems(text, capped, dialect[1] if dialect else "ansi")
+            problems: list[str] | None = _sql_problems(
+                text, capped, dialect[1] if dialect else "ansi"
+            )
         elif fmt == "json_schema":
             problems = _json_schema_problems(text, capped)
         else:

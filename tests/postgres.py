@@ -91,14 +91,20 @@ class Postgres:
              "-l", str(self.root / "server.log"), "start"]
         )  # fmt: skip
         if done.returncode:
-            log = (self.root / "server.log").read_text() if (self.root / "server.log").exists() else ""
+            log = (
+                (self.root / "server.log").read_text()
+                if (self.root / "server.log").exists()
+                else ""
+            )
             raise RuntimeError(f"pg_ctl start failed: {done.stderr}{log}")
         return self
 
     def stop(self) -> None:
         self._as_server([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"])
 
-    def psql(self, database: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    def psql(
+        self, database: str, *args: str, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """psql with ON_ERROR_STOP: a failing statement makes the return code non-zero."""
         return subprocess.run(
             [str(self.bin / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",

@@ -28,7 +28,10 @@ def test_put_and_post_with_a_format_report_warnings(client: Client, auth: dict[s
             "line": 1,
             "message": "skipped CREATE FUNCTION f(): not about tables, types, keys or constraints",
         },
-        {"line": 3, "message": "skipped CREATE VIEW v: not about tables, types, keys or constraints"},
+        {
+            "line": 3,
+            "message": "skipped CREATE VIEW v: not about tables, types, keys or constraints",
+        },
     ]
     assert created.json()["warnings"] == expected
     pid = created.json()["id"]

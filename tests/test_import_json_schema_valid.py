@@ -76,7 +76,12 @@ FEED = {
                 "required": ["id"],
                 "properties": {
                     "id": {"type": "string"},
-                    "score": {"type": "number", "minimum": 0, "maximum": 1, "exclusiveMaximum": True},
+                    "score": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 1,
+                        "exclusiveMaximum": True,
+                    },
                     "url": {"type": "string", "format": "uri"},
                     "latitude": {"type": "string"},
                 },

@@ -26,7 +26,9 @@ ROWS = 300  # rows per table at most: enough to hit every key and check, fast to
 
 
 def _small(text: str) -> str:
-    return re.sub(r"^(    count: )(\d+)$", lambda g: f"{g[1]}{min(int(g[2]), ROWS)}", text, flags=re.M)
+    return re.sub(
+        r"^(    count: )(\d+)$", lambda g: f"{g[1]}{min(int(g[2]), ROWS)}", text, flags=re.M
+    )
 
 
 def _parents_first(schema: m.Schema) -> list[str]:
@@ -49,7 +51,9 @@ def _csv(schema: m.Schema, entity: str) -> str:
     count = schema.entities[entity].count or ROWS
     out = io.BytesIO()
     batches = generate_batches(schema, entity, 0, count, seed=SEED, providers={})
-    write_csv(batches, out, schema=arrow_schema(schema, entity, seed=SEED, providers={}), with_header=True)
+    write_csv(
+        batches, out, schema=arrow_schema(schema, entity, seed=SEED, providers={}), with_header=True
+    )
     return out.getvalue().decode()
 
 
@@ -88,7 +92,10 @@ def test_pg_dump_script_loads_into_postgresql_with_every_constraint_on(postgres:
         "country": 300, "city": 300, "member": 300, "member_detail": 300, "membership": 300,
         "event": 300, "event_2024": 300,
     }  # fmt: skip
-    assert {"line": 58, "message": "member.doubled: generated column left out (the database computes it)"} in warnings
+    assert {
+        "line": 58,
+        "message": "member.doubled: generated column left out (the database computes it)",
+    } in warnings
 
 
 SQLITE_DDL = """
@@ -130,7 +137,9 @@ def _rows(schema: m.Schema, entity: str) -> Iterator[tuple[object, ...]]:
     count = schema.entities[entity].count or ROWS
     for batch in generate_batches(schema, entity, 0, count, seed=SEED, providers={}):
         for row in batch.to_pylist():
-            yield tuple(str(v) if not isinstance(v, int | float | str | None) else v for v in row.values())
+            yield tuple(
+                str(v) if not isinstance(v, int | float | str | None) else v for v in row.values()
+            )
 
 
 def test_sqlite_script_loads_with_foreign_keys_on(tmp_path: Path) -> None:
@@ -144,7 +153,9 @@ def test_sqlite_script_loads_with_foreign_keys_on(tmp_path: Path) -> None:
     for entity in _parents_first(schema):
         names = list(schema.entities[entity].fields)
         marks = ", ".join("?" for _ in names)
-        db.executemany(f"INSERT INTO {entity} ({', '.join(names)}) VALUES ({marks})", _rows(schema, entity))
+        db.executemany(
+            f"INSERT INTO {entity} ({', '.join(names)}) VALUES ({marks})", _rows(schema, entity)
+        )
     db.commit()
     counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in schema.entities}
     assert counts == {"language": 300, "film": 300, "film_text": 300, "film_actor": 300}

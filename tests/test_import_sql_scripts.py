@@ -49,12 +49,16 @@ def test_one_unreadable_statement_costs_only_that_statement() -> None:
     assert list(load_schema(text).entities) == ["a", "c"]
     assert len(warnings) == 1
     assert warnings[0]["line"] == 2
-    assert warnings[0]["message"].startswith("skipped CREATE TABLE b: cannot read it (line 2, column")
+    assert warnings[0]["message"].startswith(
+        "skipped CREATE TABLE b: cannot read it (line 2, column"
+    )
 
 
 def test_nothing_readable_is_an_error_with_the_line() -> None:
     with pytest.raises(SchemaError) as caught:
-        convert_with_warnings("SELECT 1;\nCREATE TABLE t (\n a INT,\n b VARCHAR(10 NOT NULL\n)", "sql")
+        convert_with_warnings(
+            "SELECT 1;\nCREATE TABLE t (\n a INT,\n b VARCHAR(10 NOT NULL\n)", "sql"
+        )
     problem = caught.value.problems[0]
     assert problem["line"] == 4
     assert "line 4, column" in problem["message"]
@@ -85,14 +89,18 @@ def test_dialect_can_be_given() -> None:
 def test_sql_server_script_with_go_identity_and_default_constraints() -> None:
     script = (
         "CREATE DATABASE shop;\nGO\nUSE shop;\n"
-        "CREATE TABLE store (\n  store_id INT NOT NULL IDENTITY ,\n  manager VARCHAR(20) NOT NULL,\n"
-        "  grade VARCHAR(2) CHECK (grade IN ('A','B')),\n  PRIMARY KEY NONCLUSTERED (store_id)\n)\nGO\n"
+        "CREATE TABLE store (\n  store_id INT NOT NULL IDENTITY ,\n"
+        "  manager VARCHAR(20) NOT NULL,\n"
+        "  grade VARCHAR(2) CHECK (grade IN ('A','B')),\n"
+        "  PRIMARY KEY NONCLUSTERED (store_id)\n)\nGO\n"
         " ALTER TABLE store ADD CONSTRAINT [DF_store_grade] DEFAULT ('A') FOR grade\nGO\n"
     )
     text, warnings = convert_with_warnings(script, "sql")
     fields = _fields(text, "store")
     assert fields["store_id"] == m.Sequence()
-    assert fields["grade"] == m.Choice(values=["A", "B"], null_rate=0.1, description="VARCHAR(2); DEFAULT ('A')")
+    assert fields["grade"] == m.Choice(
+        values=["A", "B"], null_rate=0.1, description="VARCHAR(2); DEFAULT ('A')"
+    )
     assert [w["line"] for w in warnings] == [1, 3]
 
 
@@ -109,19 +117,27 @@ def test_mysql_key_widths_and_declared_types_win_over_names() -> None:
     assert schema.entities["language"].count == 255
     meal = schema.entities["meal"]
     assert meal.count == 1000
-    assert meal.fields["t_meal_time"] == m.Pattern(pattern="?" * 20, null_rate=0.1, description="CHAR(20)")
-    assert meal.fields["email"] == m.Pattern(pattern="************", unique=True, description="VARCHAR(20)")
-    assert meal.fields["city"] == m.Pattern(pattern="?" * 12, null_rate=0.1, description="VARCHAR(12)")
+    assert meal.fields["t_meal_time"] == m.Pattern(
+        pattern="?" * 20, null_rate=0.1, description="CHAR(20)"
+    )
+    assert meal.fields["email"] == m.Pattern(
+        pattern="************", unique=True, description="VARCHAR(20)"
+    )
+    assert meal.fields["city"] == m.Pattern(
+        pattern="?" * 12, null_rate=0.1, description="VARCHAR(12)"
+    )
     assert meal.fields["level"] == m.Integer(max=127)
 
 
 def test_postgres_alter_table_keys_enums_domains_and_any_array() -> None:
     script = (
         "CREATE TYPE public.kind AS ENUM ('a', 'b');\n"
-        "CREATE DOMAIN public.year AS integer CONSTRAINT y CHECK (((VALUE >= 1901) AND (VALUE <= 2155)));\n"
+        "CREATE DOMAIN public.year AS integer\n"
+        "  CONSTRAINT y CHECK (((VALUE >= 1901) AND (VALUE <= 2155)));\n"
         "CREATE TABLE public.parent (parent_id integer NOT NULL, k public.kind NOT NULL);\n"
         "CREATE TABLE public.child (\n  parent_id integer NOT NULL,\n  y public.year NOT NULL,\n"
-        "  r text NOT NULL,\n  CONSTRAINT r_check CHECK ((r = ANY (ARRAY['x'::text, 'z'::text])))\n);\n"
+        "  r text NOT NULL,\n"
+        "  CONSTRAINT r_check CHECK ((r = ANY (ARRAY['x'::text, 'z'::text])))\n);\n"
         "ALTER TABLE ONLY public.parent ADD CONSTRAINT parent_pkey PRIMARY KEY (parent_id);\n"
         "ALTER TABLE ONLY public.child ADD CONSTRAINT child_pkey PRIMARY KEY (parent_id);\n"
         "ALTER TABLE ONLY public.child\n    ADD CONSTRAINT child_fk FOREIGN KEY (parent_id) "
@@ -135,7 +151,9 @@ def test_postgres_alter_table_keys_enums_domains_and_any_array() -> None:
         "k": m.Choice(values=["a", "b"]),
     }
     child = schema.entities["child"].fields
-    assert child["parent_id"] == m.Reference(entity="parent", unique=True)  # a key and a foreign key: 1:1
+    assert child["parent_id"] == m.Reference(
+        entity="parent", unique=True
+    )  # a key and a foreign key: 1:1
     assert child["y"] == m.Integer(min=1901, max=2155, description="DOMAIN year")
     assert child["r"] == m.Choice(values=["x", "z"])
 

@@ -47,7 +47,9 @@ def test_delta_commit_file_reads_the_schema_string() -> None:
         [
             json.dumps({"commitInfo": {"timestamp": 1, "operation": "WRITE"}}),
             json.dumps({"protocol": {"minReaderVersion": 1}}),
-            json.dumps({"metaData": {"id": "x", "name": "events", "schemaString": json.dumps(schema)}}),
+            json.dumps(
+                {"metaData": {"id": "x", "name": "events", "schemaString": json.dumps(schema)}}
+            ),
             json.dumps({"add": {"path": "part-0.parquet"}}),
         ]
     )
@@ -76,33 +78,35 @@ def test_avro_record_schema() -> None:
             {"name": "email", "type": ["null", "string"]},
             {"name": "born", "type": {"type": "int", "logicalType": "date"}},
             {"name": "scores", "type": {"type": "array", "items": "double"}},
-            {"name": "price", "type": {"type": "bytes", "logicalType": "decimal", "precision": 6, "scale": 2}},
+            {
+                "name": "price",
+                "type": {"type": "bytes", "logicalType": "decimal", "precision": 6, "scale": 2},
+            },
         ],
     }
     entity, _ = _entity(json.dumps(doc))
     assert entity.fields["plan"] == m.Choice(values=["FREE", "PRO"])
     assert entity.fields["email"] == m.Mimesis(method="person.email", null_rate=0.1)
     assert entity.fields["born"] == m.Date()
-    assert entity.fields["price"] == m.Float(min=1, max=1000, decimals=2, description="decimal(6,2)")
+    assert entity.fields["price"] == m.Float(
+        min=1, max=1000, decimals=2, description="decimal(6,2)"
+    )
     assert isinstance(entity.fields["scores"], m.Array)
 
 
 def test_arrow_view_and_run_end_types() -> None:
-    doc = {
-        "schema": {
-            "fields": [
-                {"name": "s", "type": {"name": "utf8view"}, "nullable": False, "children": []},
-                {"name": "b", "type": {"name": "binaryview"}, "nullable": False, "children": []},
-                {"name": "l", "type": {"name": "largelistview"}, "nullable": False,
-                 "children": [{"name": "item", "type": {"name": "int", "bitWidth": 16, "isSigned": True},
-                               "nullable": True, "children": []}]},
-                {"name": "r", "type": {"name": "runendencoded"}, "nullable": False,
-                 "children": [{"name": "run_ends", "type": {"name": "int", "bitWidth": 32, "isSigned": True},
-                               "nullable": False, "children": []},
-                              {"name": "values", "type": {"name": "bool"}, "nullable": True, "children": []}]},
-            ]
-        }
-    }  # fmt: skip
+    def leaf(name: str, kind: dict[str, object], nullable: bool = False) -> dict[str, object]:
+        return {"name": name, "type": kind, "nullable": nullable, "children": []}
+
+    int16 = {"name": "int", "bitWidth": 16, "isSigned": True}
+    int32 = {"name": "int", "bitWidth": 32, "isSigned": True}
+    listed = {**leaf("l", {"name": "largelistview"}), "children": [leaf("item", int16, True)]}
+    run_end = {
+        **leaf("r", {"name": "runendencoded"}),
+        "children": [leaf("run_ends", int32), leaf("values", {"name": "bool"}, True)],
+    }
+    fields = [leaf("s", {"name": "utf8view"}), leaf("b", {"name": "binaryview"}), listed, run_end]
+    doc = {"schema": {"fields": fields}}
     entity, _ = _entity(json.dumps(doc))
     assert entity.fields["s"] == m.Mimesis(method="text.word")
     assert entity.fields["l"] == m.Array(of=m.Integer(max=32767))
@@ -110,6 +114,9 @@ def test_arrow_view_and_run_end_types() -> None:
 
 
 def test_a_date_named_string_stays_a_string() -> None:
-    doc = {"type": "struct", "fields": [{"name": "start_date", "type": "string", "nullable": False}]}
+    doc = {
+        "type": "struct",
+        "fields": [{"name": "start_date", "type": "string", "nullable": False}],
+    }
     entity, _ = _entity(json.dumps(doc))
     assert entity.fields["start_date"] == m.Mimesis(method="text.word")

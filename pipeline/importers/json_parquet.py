@@ -268,7 +268,10 @@ def _fields(columns: list[Column], entity: str) -> dict[str, FieldDraft]:
 def _bigquery_type(f: dict[str, Any], path: str) -> ArrowType:
     kind = str(f.get("type", "")).lower()
     if kind in ("record", "struct"):
-        typ: ArrowType = ("struct", [(c[0], c[1], c[2]) for c in _bigquery_fields(f.get("fields"), path)])
+        typ: ArrowType = (
+            "struct",
+            [(c[0], c[1], c[2]) for c in _bigquery_fields(f.get("fields"), path)],
+        )
     elif kind in _BIGQUERY:
         typ = _BIGQUERY[kind]
     else:
@@ -285,7 +288,9 @@ def _bigquery_fields(fields: Any, path: str) -> list[Column]:
         if not isinstance(f, dict) or "name" not in f or "type" not in f:
             raise refuse(where, "each field needs `name` and `type`")
         mode = str(f.get("mode", "nullable")).lower()
-        out.append((str(f["name"]), _bigquery_type(f, where), mode == "nullable", f.get("description")))
+        out.append(
+            (str(f["name"]), _bigquery_type(f, where), mode == "nullable", f.get("description"))
+        )
     return out
 
 
@@ -380,7 +385,11 @@ def _columns(doc: Any) -> tuple[str, list[Column], str]:
     if _is_bigquery(doc.get("fields")):
         return name, _bigquery_fields(doc["fields"], "fields"), "BigQuery table schema"
     if isinstance(doc.get("schema"), dict) and _is_bigquery(doc["schema"].get("fields")):
-        return name, _bigquery_fields(doc["schema"]["fields"], "schema.fields"), "BigQuery table schema"
+        return (
+            name,
+            _bigquery_fields(doc["schema"]["fields"], "schema.fields"),
+            "BigQuery table schema",
+        )
     schema = doc.get("schema")
     if isinstance(schema, dict) and "fields" in schema:
         meta = schema.get("metadata")

@@ -72,8 +72,10 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
             props = dict(out[k])
             for name, sub in v.items():
                 old = props.get(name)
-                both = isinstance(old, dict) and isinstance(sub, dict)
-                props[name] = _merge(old, sub) if both else sub
+                if isinstance(old, dict) and isinstance(sub, dict):
+                    props[name] = _merge(old, sub)
+                else:
+                    props[name] = sub
             out[k] = props
         elif k == "required" and isinstance(v, list):
             out[k] = list(dict.fromkeys([*(out.get(k) or []), *v]))
@@ -93,7 +95,9 @@ class _Converter:
         self.warnings: list[dict[str, Any]] = []
 
     def warn(self, path: str, message: str) -> None:
-        self.warnings.append({"line": None, "path": path, "message": f"{path or '(root)'}: {message}"})
+        self.warnings.append(
+            {"line": None, "path": path, "message": f"{path or '(root)'}: {message}"}
+        )
 
     def flatten(
         self, sub: dict[str, Any], path: str, seen: tuple[str, ...]
@@ -183,10 +187,10 @@ class _Converter:
         flat, nullable, seen = self.flatten(sub, path, seen)
         if flat is None:
             target = _pointer(self.doc, str(sub.get("$ref", "")))
-            if isinstance(target, dict) and target.get("type") == "array":
-                if not target.get("minItems"):  # recursion ends in an empty list
-                    of = FieldDraft({"type": "constant", "value": None})
-                    return FieldDraft({"type": "array", "of": of, "max_items": 0})
+            array = isinstance(target, dict) and target.get("type") == "array"
+            if array and not target.get("minItems"):  # recursion ends in an empty list
+                of = FieldDraft({"type": "constant", "value": None})
+                return FieldDraft({"type": "array", "of": of, "max_items": 0})
             return None
         kind = flat.get("type")
         if isinstance(kind, list):
@@ -196,7 +200,10 @@ class _Converter:
         draft = self.typed(flat, kind, path, name, entity, seen)
         if nullable and draft.spec["type"] not in ("sequence", "uuid"):
             draft.spec["null_rate"] = NULL_RATE
-        add_description(draft.spec, flat.get("description") if isinstance(flat.get("description"), str) else None)
+        add_description(
+            draft.spec,
+            flat.get("description") if isinstance(flat.get("description"), str) else None,
+        )
         return draft
 
     def typed(
@@ -245,13 +252,14 @@ class _Converter:
         extra = sub.get("additionalProperties", True)
         if extra is False or sub.get("patternProperties") or sub.get("propertyNames"):
             self.warn(path, "an object without properties cannot be generated; null written")
-            spec = {"type": "constant", "value": None, "description": "object without properties"}
-            return FieldDraft(spec)
+            empty = {"type": "constant", "value": None, "description": "object without properties"}
+            return FieldDraft(empty)
         value = self.field(extra if isinstance(extra, dict) else True, path, "key", entity, seen)
         if value is None:
             value = FieldDraft({"type": "text.word"})
         value.spec.pop("null_rate", None)
-        spec = {"type": "object", "fields": {"key": value}, "description": "free-form object"}
+        spec: dict[str, Any] = {"type": "object", "fields": {"key": value}}
+        add_description(spec, "free-form object")
         return FieldDraft(spec)
 
     def constant(self, value: Any, path: str) -> FieldDraft:
@@ -419,7 +427,9 @@ def _entities(
             assert flat is not None
             name = safe_name(def_name, taken)
             fields = conv.fields(flat, f"{key}.{def_name}", name, (ref,))
-            description = sub.get("description") if isinstance(sub.get("description"), str) else None
+            description = (
+                sub.get("description") if isinstance(sub.get("description"), str) else None
+            )
             entity = EntityDraft(fields=fields, description=description or renamed(def_name, name))
             entities[name] = (entity, ref)
     if not entities:

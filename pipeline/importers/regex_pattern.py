@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 # One character class of a regex and the pattern symbol that draws from exactly that class.
 _CLASSES = {
@@ -101,12 +102,9 @@ def regex_sample_pattern(regex: str) -> str | None:
         return None
 
 
-try:  # the regex parser moved in Python 3.11
-    import re._parser as _sre  # type: ignore[import-not-found]
-    import re._constants as _const  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover
-    import sre_constants as _const  # type: ignore[no-redef]
-    import sre_parse as _sre  # type: ignore[no-redef]
+# The standard library's own regex parser: the tree it gives is what ``re`` matches.
+import re._constants as _const  # noqa: E402
+import re._parser as _sre  # noqa: E402
 
 
 class _NoSample(Exception):
@@ -129,7 +127,7 @@ def _class_members(items: list[tuple[object, object]]) -> tuple[set[str], bool]:
         elif op == _const.LITERAL:
             chars.add(chr(arg))  # type: ignore[arg-type]
         elif op == _const.RANGE:
-            lo, hi = arg  # type: ignore[misc]
+            lo, hi = cast(tuple[int, int], arg)
             chars.update(chr(c) for c in range(lo, min(hi, 0x7E) + 1))
         elif op == _const.CATEGORY:
             chars.update(_category(arg))
@@ -161,9 +159,9 @@ def _one_of(chars: set[str], negate: bool) -> str:
             if c not in chars:
                 return _literal(c)
         raise _NoSample
-    if _DIGITS <= chars:
+    if chars >= _DIGITS:
         return "#"
-    if _UPPER <= chars:
+    if chars >= _UPPER:
         return "?"
     if not chars:
         raise _NoSample
@@ -181,8 +179,12 @@ def _sample(items: list[tuple[object, object]]) -> str:
             out.append("*")
         elif op == _const.IN:
             out.append(_one_of(*_class_members(list(arg))))  # type: ignore[call-overload]
-        elif op in (_const.MAX_REPEAT, _const.MIN_REPEAT, getattr(_const, "POSSESSIVE_REPEAT", None)):
-            lo, hi, sub = arg  # type: ignore[misc]
+        elif op in (
+            _const.MAX_REPEAT,
+            _const.MIN_REPEAT,
+            getattr(_const, "POSSESSIVE_REPEAT", None),
+        ):
+            lo, hi, sub = cast(tuple[int, int, Any], arg)
             count = lo if lo > 0 else min(hi, _OPEN_REPEAT if hi == _const.MAXREPEAT else hi)
             count = max(count, lo)
             if count > _MAX_REPEAT:

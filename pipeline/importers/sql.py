@@ -87,7 +87,7 @@ def _column_name(node: Any) -> str | None:
     return node.name if isinstance(node, exp.Column) else None
 
 
-def _parts(check: exp.Expression) -> list[exp.Expression]:
+def _parts(check: Any) -> list[Any]:
     node = _strip(check)
     if isinstance(node, exp.And):
         return [p for part in node.flatten() for p in _parts(part)]
@@ -232,13 +232,14 @@ def _float(col: Column, bounds: _Bounds, params: list[int]) -> tuple[dict[str, A
 def _string(
     col: Column, params: list[int], dtype: Any, siblings: set[str], entity: str
 ) -> tuple[dict[str, Any], bool]:
-    length = params[0] if params else None
     fixed = dtype in (T.CHAR, T.NCHAR)
+    length = params[0] if params else 1 if fixed else None  # CHAR alone is CHAR(1)
     if col.primary_key or col.unique:
         return _unique_string(col.name, length, fixed, siblings)
     guessed = naming.guess(col.name, "string", entity)
     # The declared type wins over the name: a picked generator must fit the declared length.
-    if guessed is not None and naming.fits(guessed, length) and not (fixed and length < 4):
+    tiny = fixed and length is not None and length < 4
+    if guessed is not None and naming.fits(guessed, length) and not tiny:
         return guessed, True
     if length is not None and (fixed or length < 12):
         return {"type": "pattern", "pattern": "?" * length}, False
@@ -365,7 +366,9 @@ def _field_of(table: Table, fields: dict[str, FieldDraft], column: str) -> str |
     return list(fields)[names.index(column)] if column in names else None
 
 
-def _unique_alone(table: Table, columns: list[str], fields: dict[str, FieldDraft], what: str) -> bool:
+def _unique_alone(
+    table: Table, columns: list[str], fields: dict[str, FieldDraft], what: str
+) -> bool:
     """Make one column of a composite key unique on its own, which keeps the key unique.
 
     The language has no uniqueness over several fields; one unique member is the closest it
@@ -430,9 +433,9 @@ def _fit_counts(entities: dict[str, EntityDraft]) -> None:
                 spec = draft.spec
                 if spec["type"] == "reference" and spec.get("unique"):
                     parent = entities[spec["entity"]]
-                    if parent.count is not None and entity.count is not None:
-                        if entity.count > parent.count:
-                            entity.count, changed = parent.count, True
+                    known = parent.count is not None and entity.count is not None
+                    if known and entity.count > parent.count:  # type: ignore[operator]
+                        entity.count, changed = parent.count, True
         if not changed:
             break
 
@@ -451,7 +454,11 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
         count = PARENT_COUNT
         for col in table.columns.values():
             draft = _column_draft(col, table, entity_of)
-            if col.kind is not None and col.kind.this in _SERIALS and draft.spec["type"] == "integer":
+            if (
+                col.kind is not None
+                and col.kind.this in _SERIALS
+                and draft.spec["type"] == "integer"
+            ):
                 draft = FieldDraft({"type": "sequence"})
             type_max = _INTS.get(col.kind.this) if col.kind is not None else None
             if draft.spec["type"] == "sequence" and type_max:
@@ -459,7 +466,10 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             name = safe_name(col.name, names)
             add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
-        for what, columns in [("PRIMARY KEY", table.primary_key), *(("UNIQUE", u) for u in table.uniques)]:
+        for what, columns in [
+            ("PRIMARY KEY", table.primary_key),
+            *(("UNIQUE", u) for u in table.uniques),
+        ]:
             if len(columns) > 1 and not _unique_alone(table, columns, fields, what):
                 warnings.append(
                     {

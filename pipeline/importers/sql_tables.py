@@ -29,7 +29,13 @@ from pipeline.importers.sql_statements import (
 from pipeline.schema.errors import SchemaError
 
 # Our names for dialects and sqlglot's.
-DIALECTS = {"postgres": "postgres", "mysql": "mysql", "sqlite": "sqlite", "tsql": "tsql", "ansi": ""}
+DIALECTS = {
+    "postgres": "postgres",
+    "mysql": "mysql",
+    "sqlite": "sqlite",
+    "tsql": "tsql",
+    "ansi": "",
+}
 
 _TABLE_OPTIONS = re.compile(
     r"\)\s*(WITHOUT\s+ROWID|STRICT)(\s*,\s*(WITHOUT\s+ROWID|STRICT))*\s*$", re.I
@@ -138,7 +144,9 @@ def detect_dialect(text: str) -> str:
         return "mysql"
     if "AUTOINCREMENT" in upper or "WITHOUT ROWID" in upper or "SUB_TYPE" in upper:
         return "sqlite"
-    if re.search(r"\bIDENTITY\b(?!\s*\()|\[\w+\]\.\[\w+\]|\bNVARCHAR\s*\(\s*MAX\b|\bGETDATE\s*\(", upper):
+    if re.search(
+        r"\bIDENTITY\b(?!\s*\()|\[\w+\]\.\[\w+\]|\bNVARCHAR\s*\(\s*MAX\b|\bGETDATE\s*\(", upper
+    ):
         return "tsql"
     return "ansi"
 
@@ -155,7 +163,7 @@ class Unreadable(ValueError):
         self.line, self.column = line, column
 
 
-def _parse(text: str, dialects: list[str]) -> tuple[exp.Expression, str]:
+def _parse(text: str, dialects: list[str]) -> tuple[Any, str]:
     """The first reading of one statement that is not a bare command, and its dialect."""
     first: Exception | None = None
     for dialect in dialects:
@@ -204,8 +212,7 @@ class _Reader:
             else:
                 self.warn(
                     statement.line,
-                    f"skipped {head(statement.text)}: not about tables, types, keys or "
-                    "constraints",
+                    f"skipped {head(statement.text)}: not about tables, types, keys or constraints",
                 )
         except Unreadable as exc:
             line = statement.line + (exc.line or 1) - 1
@@ -214,7 +221,7 @@ class _Reader:
         except ValueError as exc:
             self.warn(statement.line, f"skipped {head(statement.text)}: cannot read it ({exc})")
 
-    def parse(self, text: str) -> exp.Expression:
+    def parse(self, text: str) -> Any:
         node, dialect = _parse(text, self.order)
         self.used[dialect] = self.used.get(dialect, 0) + 1
         return node
@@ -225,7 +232,9 @@ class _Reader:
         text = statement.text
         partition = _PARTITION_OF.match(text)
         if partition:
-            self.warn(statement.line, f"skipped partition {partition.group(1)}: rows go to its parent")
+            self.warn(
+                statement.line, f"skipped partition {partition.group(1)}: rows go to its parent"
+            )
             return
         for pattern, replacement in _MULTI_WORD_TYPES:
             text = pattern.sub(replacement, text)
@@ -318,12 +327,13 @@ class _Reader:
                 re.I | re.S,
             )
             if default:
-                col = table.columns.get(key(default.group(2)))
-                col = col or _find(table, default.group(2))
+                col = _find(table, default.group(2))
                 if col is not None:
                     col.notes.append(f"DEFAULT {default.group(1).strip()}")
                 return col is not None
-            if not re.match(rf"(CONSTRAINT\s+{_IDENT}\s+)?(PRIMARY|FOREIGN|UNIQUE|CHECK)\b", rest, re.I):
+            if not re.match(
+                rf"(CONSTRAINT\s+{_IDENT}\s+)?(PRIMARY|FOREIGN|UNIQUE|CHECK)\b", rest, re.I
+            ):
                 return False
             for pattern, replacement in _MULTI_WORD_TYPES:
                 rest = pattern.sub(replacement, rest)
@@ -539,9 +549,9 @@ def table_constraint(item: exp.Expression, table: Table) -> None:
         _mark_unique(table, names)
     elif isinstance(item, exp.CheckColumnConstraint):
         for column in item.this.find_all(exp.Column):
-            col = _find(table, column.name)
-            if col is not None:
-                col.checks.append(item.this)
+            found = _find(table, column.name)
+            if found is not None:
+                found.checks.append(item.this)
                 break
 
 
@@ -569,6 +579,12 @@ def parse_tables(text: str, dialect: str | None = None) -> Parsed:
         unread = [w for w in reader.warnings if "cannot read" in w["message"]]
         first = unread[0] if unread else {"line": 1, "message": "no CREATE TABLE statement found"}
         raise SchemaError(
-            [{"path": "", "line": first["line"], "message": f"SQL ({reader.dialect}): {first['message']}"}]
+            [
+                {
+                    "path": "",
+                    "line": first["line"],
+                    "message": f"SQL ({reader.dialect}): {first['message']}",
+                }
+            ]
         )
     return Parsed(reader.dialect, tables, reader.warnings)
