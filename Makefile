@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench fuzz install clean
+.PHONY: run test lint bench realworld fuzz install clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,23 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check service pipeline storage tests bench
 	$(BIN)/mypy
 
-test: lint
+# The import load tests start a throwaway PostgreSQL server (tests/postgres.py): install the
+# server from the system's packages where it is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q && \
+	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql)
+
+test: lint postgres
 	$(BIN)/python -m pytest -x -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# Every real-world schema of ../shared/realworld imported and its rows checked (docs/importers.md).
+realworld: $(STAMP)
+	$(BIN)/python bench/realworld.py
 
 # The API fuzz test of `make test`, with many more examples per operation.
 fuzz: $(STAMP)
