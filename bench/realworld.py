@@ -8,7 +8,9 @@ how many warnings, and are the generated rows valid under the source's own rules
 - SQL: every table is generated (counts capped at ROWS) and each row checked against what the
   script declares: NOT NULL, VARCHAR/CHAR lengths, integer widths, DECIMAL(p,s), IN lists,
   enums and domains, CHECK bounds, primary keys and UNIQUE (composite ones too), and foreign
-  keys (composite ones too) against the generated parent rows.
+  keys (composite ones too) against the generated parent rows. PostgreSQL scripts are also
+  applied to a throwaway PostgreSQL server and every table loaded with COPY, SQLite scripts to
+  SQLite with foreign keys on (``bench/realworld_db.py``; ``--no-db`` skips this).
 - JSON Schema: ROWS rows of each entity, written as JSON by the service's own writer, validated
   with ``jsonschema`` against the schema they come from (formats not asserted). A ``$ref`` to
   another file is not at hand: that part accepts anything.
@@ -21,14 +23,17 @@ One line per file, then a summary.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import io
 import json
 import pathlib
 import re
+import shutil
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -52,6 +57,7 @@ class Result:
     warnings: int = 0
     valid: bool | None = None  # None: not checked
     detail: str = ""
+    database: str = ""  # the real database the rows were loaded into, if any
 
 
 def _capped(text: str) -> str:
@@ -281,7 +287,22 @@ def _parquet_problems(text: str, yaml_text: str) -> list[str]:
     return []
 
 
-def check(path: pathlib.Path, fmt: str, converted: pathlib.Path | None = None) -> Result:
+def _database_problems(
+    server: Any, text: str, yaml_text: str, dialect: str, database: str
+) -> tuple[str, tuple[list[str], list[str]]] | None:
+    from bench.realworld_db import postgres_problems, sqlite_problems
+
+    schema = load_schema(yaml_text)
+    if dialect in ("postgres", "ansi") and server is not None:  # ANSI DDL runs on PostgreSQL
+        return "postgresql", postgres_problems(server, database, text, schema)
+    if dialect == "sqlite":
+        return "sqlite", sqlite_problems(text, schema)
+    return None
+
+
+def check(
+    path: pathlib.Path, fmt: str, converted: pathlib.Path | None = None, server: Any = None
+) -> Result:
     text = path.read_text()
     name = f"{path.parent.name}/{path.name}"
     if converted is not None:  # YAML converted elsewhere, e.g. by another version
@@ -300,10 +321,17 @@ def check(path: pathlib.Path, fmt: str, converted: pathlib.Path | None = None) -
     capped = _capped(yaml_text)
     try:
         if fmt == "sql":
-            dialect = re.search(r"Imported from SQL \((\w+)\)", yaml_text)
-            problems: list[str] | None = _sql_problems(
-                text, capped, dialect[1] if dialect else "ansi"
-            )
+            found = re.search(r"Imported from SQL \((\w+)\)", yaml_text)
+            dialect = found[1] if found else "ansi"
+            problems: list[str] | None = _sql_problems(text, capped, dialect)
+            database = re.sub(r"\W+", "_", path.stem.lower())
+            loaded = _database_problems(server, text, capped, dialect, database)
+            if loaded is not None and problems is not None:
+                result.database = loaded[0]
+                rejected, missing = loaded[1]
+                problems = [*problems, *(f"{loaded[0]}: {p}" for p in rejected)]
+                if missing:
+                    result.database += f", not created by this server: {', '.join(missing)}"
         elif fmt == "json_schema":
             problems = _json_schema_problems(text, capped)
         else:
@@ -332,27 +360,55 @@ def main() -> int:
         help="check DIR/<sub>/<file>.yaml, converted elsewhere, instead of converting here "
         "(to compare versions of the importers; a missing file counts as not imported)",
     )
+    parser.add_argument("--no-db", action="store_true", help="do not load rows into databases")
     args = parser.parse_args()
     folder = pathlib.Path(args.folder)
     converted = pathlib.Path(args.converted) if args.converted else None
+    with _postgres(not args.no_db) as server:
+        return _run(folder, converted, server, not args.no_db)
+
+
+@contextlib.contextmanager
+def _postgres(wanted: bool) -> Iterator[Any]:
+    from tests.postgres import Postgres, binaries
+
+    bin_dir = binaries() if wanted else None
+    if bin_dir is None:
+        yield None
+        return
+    root = pathlib.Path(tempfile.mkdtemp(prefix="drafta-pg-"))
+    server = Postgres(root, bin_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _run(folder: pathlib.Path, converted: pathlib.Path | None, server: Any, db: bool) -> int:
     results: list[Result] = []
     for sub, fmt in FORMATS.items():
         for path in sorted((folder / sub).glob("*")):
             if path.is_file():
-                r = check(path, fmt, converted)
+                r = check(path, fmt, converted, server)
                 results.append(r)
                 state = "valid" if r.valid else "INVALID" if r.valid is False else "unchecked"
                 if not r.imported:
                     state = "NO IMPORT"
-                print(f"{state:9} {r.file:62} warnings={r.warnings:<4} {r.detail}", flush=True)
+                where = f"[{r.database}] " if r.database else ""
+                print(
+                    f"{state:9} {r.file:62} warnings={r.warnings:<4} {where}{r.detail}", flush=True
+                )
     imported = sum(r.imported for r in results)
     valid = sum(r.valid is True for r in results)
     invalid = sum(r.valid is False for r in results)
     unchecked = sum(r.imported and r.valid is None for r in results)
+    in_db = [r for r in results if r.database]
     print(
         f"summary: {len(results)} files, {imported} import, {valid} give valid rows, "
         f"{invalid} give invalid rows, {unchecked} not checkable, "
-        f"{len(results) - imported} do not import"
+        f"{len(results) - imported} do not import; loaded into a real database: {len(in_db)}, "
+        f"all rows accepted: {sum(r.valid is True for r in in_db)}"
     )
     return 0
 

@@ -103,12 +103,13 @@ class Postgres:
         self._as_server([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"])
 
     def psql(
-        self, database: str, *args: str, stdin: str | None = None
+        self, database: str, *args: str, stdin: str | None = None, stop_on_error: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        """psql with ON_ERROR_STOP: a failing statement makes the return code non-zero."""
+        """psql; with ``stop_on_error`` a failing statement stops it with a non-zero code."""
+        stop = ["-v", "ON_ERROR_STOP=1"] if stop_on_error else []
         return subprocess.run(
-            [str(self.bin / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
-             "-p", str(self.port), "-U", "postgres", "-d", database, *args],
+            [str(self.bin / "psql"), "-X", "-q", *stop, "-h", "127.0.0.1", "-p", str(self.port),
+             "-U", "postgres", "-d", database, *args],
             input=stdin, capture_output=True, text=True, check=False,
         )  # fmt: skip
 

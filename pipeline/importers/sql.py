@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import graphlib
 from typing import Any
@@ -94,12 +95,35 @@ def _parts(check: Any) -> list[Any]:
     return [node]
 
 
+def _temporal(node: Any) -> dt.datetime | dt.date | None:
+    """A date or timestamp literal of a CHECK (``'2007-01-01 00:00:00'::timestamp``)."""
+    node = _strip(node)
+    if not (isinstance(node, exp.Literal) and node.is_string):
+        return None
+    text = node.this.strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # With an offset: the same instant in UTC, as the language writes datetimes.
+    return value.astimezone(dt.UTC) if value.tzinfo is not None else value
+
+
+def _like_sample(pattern: str) -> str:
+    """A value a LIKE pattern matches: ``%`` matches nothing, ``_`` one letter."""
+    return pattern.replace("%", "").replace("_", "x")
+
+
 class _Bounds:
-    """min/max and IN-lists that CHECK constraints put on one column."""
+    """min/max, date ranges and value lists that CHECK constraints put on one column."""
 
     def __init__(self, col: Column) -> None:
         self.min: float | None = None
         self.max: float | None = None
+        self.start: dt.datetime | dt.date | None = None
+        self.end: dt.datetime | dt.date | None = None
         self.values: list[Any] | None = None
         self.other: list[str] = []
         for check in col.checks:
@@ -124,6 +148,8 @@ class _Bounds:
             lo, hi = _number(node.args["low"]), _number(node.args["high"])
             self.min, self.max = lo, hi
             return lo is not None and hi is not None
+        if isinstance(node, exp.Or | exp.Like):
+            return self._alternatives(node, name)
         ops = {exp.GTE: "min", exp.GT: "min", exp.LTE: "max", exp.LT: "max"}
         for cls, side in ops.items():
             if isinstance(node, cls) and _column_name(node.this) is not None:
@@ -131,12 +157,45 @@ class _Bounds:
                     return False
                 value = _number(_strip(node.expression))
                 if value is None:
-                    return False
+                    return self._temporal_bound(node, cls, side)
                 if cls in (exp.GT, exp.LT) and isinstance(value, int):
                     value = value + 1 if cls is exp.GT else value - 1
                 setattr(self, side, value)
                 return True
         return False
+
+    def _temporal_bound(self, node: Any, cls: type, side: str) -> bool:
+        value = _temporal(node.expression)
+        if value is None:
+            return False
+        if cls in (exp.GT, exp.LT):  # strict: one step inside
+            step = (
+                dt.timedelta(microseconds=1)
+                if isinstance(value, dt.datetime)
+                else dt.timedelta(days=1)
+            )
+            value = value + step if cls is exp.GT else value - step
+        setattr(self, "start" if side == "min" else "end", value)
+        return True
+
+    def _alternatives(self, node: Any, name: str) -> bool:
+        """``col IS NULL OR col LIKE '%a%' OR col = 'b'``: values each alternative accepts."""
+        parts = node.flatten() if isinstance(node, exp.Or) else [node]
+        values: list[Any] = []
+        for part in (_strip(p) for p in parts):
+            if isinstance(part, exp.Is) and _column_name(part.this) == name:
+                continue  # null is allowed: the column's own nullability decides
+            if isinstance(part, exp.Like | exp.EQ) and _column_name(part.this) == name:
+                literal = _strip(part.expression)
+                if isinstance(literal, exp.Literal) and literal.is_string:
+                    text = literal.this
+                    values.append(_like_sample(text) if isinstance(part, exp.Like) else text)
+                    continue
+            return False
+        if not values:
+            return False
+        self.values = list(dict.fromkeys(values))
+        return True
 
 
 def _type_text(kind: exp.DataType | None) -> str:
@@ -161,9 +220,10 @@ def _base_spec(
     if dtype == T.BOOLEAN or dtype == T.BIT:
         return {"type": "boolean"}, False
     if dtype == T.DATE:
-        return naming.guess(col.name, "date") or {"type": "date"}, False
+        spec = naming.guess(col.name, "date") or {"type": "date"}
+        return _dated(spec, bounds, dt.date), False
     if dtype in _DATETIMES:
-        return {"type": "datetime"}, False
+        return _dated({"type": "datetime"}, bounds, dt.datetime), False
     if dtype in _TIMES:
         return {"type": "datetime.time"}, False
     if dtype == T.UUID:
@@ -180,6 +240,26 @@ def _base_spec(
         spec, picked = _base_spec(item, _Bounds(item), siblings, entity)
         return {"type": "array", "of": FieldDraft(spec)}, picked
     return _string(col, params, dtype, siblings, entity)
+
+
+def _dated(spec: dict[str, Any], bounds: _Bounds, kind: type) -> dict[str, Any]:
+    """A date or datetime spec within the CHECK's range (a partition's, say)."""
+    if bounds.start is None and bounds.end is None:
+        return spec
+
+    def as_kind(value: dt.datetime | dt.date) -> dt.datetime | dt.date:
+        if kind is dt.date and isinstance(value, dt.datetime):
+            return value.date()
+        if kind is dt.datetime and not isinstance(value, dt.datetime):
+            return dt.datetime.combine(value, dt.time())
+        return value
+
+    spec = {k: v for k, v in spec.items() if k not in ("start", "end")}
+    if bounds.start is not None:
+        spec["start"] = as_kind(bounds.start)
+    if bounds.end is not None:
+        spec["end"] = as_kind(bounds.end)
+    return spec
 
 
 def _integer(col: Column, bounds: _Bounds, type_max: int | None) -> tuple[dict[str, Any], bool]:

@@ -66,7 +66,7 @@ class Column:
     unique: bool = False
     autoincrement: bool = False
     references: tuple[str, str | None] | None = None
-    checks: list[exp.Expression] = dataclasses.field(default_factory=list)
+    checks: list[Any] = dataclasses.field(default_factory=list)  # sqlglot expressions
     enum: list[str] | None = None
     comment: str | None = None
     notes: list[str] = dataclasses.field(default_factory=list)
@@ -89,6 +89,7 @@ class Table:
     foreign_keys: list[ForeignKey] = dataclasses.field(default_factory=list)
     parents: list[str] = dataclasses.field(default_factory=list)
     line: int = 0
+    partition_key: str | None = None  # PARTITION BY RANGE (one column)
 
 
 @dataclasses.dataclass
@@ -134,14 +135,15 @@ def detect_dialect(text: str) -> str:
     squeezed = upper.replace(" ", "")
     if re.search(r"^\s*GO\s*$", text, re.I | re.M):
         return "tsql"
+    mysql = re.search(r"^\s*DELIMITER\s", text, re.I | re.M)
+    if mysql or "`" in text or "AUTO_INCREMENT" in upper or "ENGINE=" in squeezed:
+        return "mysql"
     if re.search(
         r"::|\$\$|\bOWNER TO\b|\bAS ENUM\b|\bNEXTVAL\(|\bJSONB\b|\bCREATE DOMAIN\b|\bINHERITS\b"
         r"|\bBIGSERIAL\b|\bSERIAL\b",
         upper,
     ):
         return "postgres"
-    if "`" in text or "AUTO_INCREMENT" in upper or "ENGINE=" in squeezed or "DELIMITER" in upper:
-        return "mysql"
     if "AUTOINCREMENT" in upper or "WITHOUT ROWID" in upper or "SUB_TYPE" in upper:
         return "sqlite"
     if re.search(
@@ -191,6 +193,7 @@ class _Reader:
         self.domains: dict[str, Domain] = {}
         self.warnings: list[dict[str, Any]] = []
         self.partitions: dict[str, str] = {}
+        self.ranges: dict[str, list[tuple[str, str]]] = {}  # parent -> partitions' FROM, TO
         self.used: dict[str, int] = {}
 
     def warn(self, line: int, message: str) -> None:
@@ -243,17 +246,15 @@ class _Reader:
         node = self.parse(text)
         if not isinstance(node, exp.Create) or not isinstance(node.this, exp.Schema):
             raise ValueError("no column list (CREATE TABLE ... AS is not read)")
-        table = self.table(node)
-        table.line = statement.line
+        table = self.table(node, statement.line)
         for name in generated:
             self.warn(
                 statement.line,
                 f"{table.name}.{name}: generated column left out (the database computes it)",
             )
-        self.inherit(table)
         self.tables[key(table.name)] = table
 
-    def table(self, create: exp.Create) -> Table:
+    def table(self, create: exp.Create, line: int) -> Table:
         schema = create.this
         table_node = schema.this
         columns: dict[str, Column] = {}
@@ -264,16 +265,21 @@ class _Reader:
                 columns[col.name] = col
             else:
                 constraints.append(item)
-        out = Table(name=_ident(table_node), columns=columns)
+        out = Table(name=_ident(table_node), columns=columns, line=line)
         for col in columns.values():
             if col.primary_key:
                 out.primary_key = [col.name]
-        for item in constraints:
-            table_constraint(item, out)
         props = create.args.get("properties")
         for prop in props.expressions if props is not None else []:
             if isinstance(prop, exp.InheritsProperty):
                 out.parents = [key(_ident(t)) for t in prop.expressions]
+            if isinstance(prop, exp.PartitionedByProperty):
+                keys = list(prop.this.find_all(exp.Column))
+                if str(prop.this.sql()).upper().startswith("RANGE") and len(keys) == 1:
+                    out.partition_key = keys[0].name
+        self.inherit(out)  # before the constraints: they may name inherited columns
+        for item in constraints:
+            table_constraint(item, out)
         return out
 
     def column(self, node: exp.ColumnDef) -> Column:
@@ -318,6 +324,11 @@ class _Reader:
         upper = [w.upper() for w in words]
         if upper[:2] == ["ATTACH", "PARTITION"] and len(words) > 2:
             self.partitions[key(words[2])] = table.name
+            bounds = re.search(
+                r"FROM\s*\(\s*'([^']*)'\s*\)\s*TO\s*\(\s*'([^']*)'\s*\)", action, re.I
+            )
+            if bounds:
+                self.ranges.setdefault(key(table.name), []).append((bounds[1], bounds[2]))
             return True
         if upper[0] == "ADD":
             rest = action[3:].strip()
@@ -412,7 +423,12 @@ class _Reader:
                 continue
             inherited = {
                 n: dataclasses.replace(
-                    c, primary_key=False, unique=False, references=None, notes=list(c.notes)
+                    c,
+                    primary_key=False,
+                    unique=False,
+                    references=None,
+                    notes=list(c.notes),
+                    checks=list(c.checks),
                 )
                 for n, c in parent.columns.items()
                 if n not in table.columns
@@ -420,11 +436,50 @@ class _Reader:
             table.columns = {**inherited, **table.columns}
 
     def finish(self) -> list[Table]:
-        for child, parent in self.partitions.items():
-            if child in self.tables:
-                line = self.tables.pop(child).line
-                self.warn(line, f"skipped partition {child}: rows go to its parent {parent}")
+        for child, parent_name in self.partitions.items():
+            if child not in self.tables:
+                continue
+            partition = self.tables.pop(child)
+            self.warn(
+                partition.line, f"skipped partition {child}: rows go to its parent {parent_name}"
+            )
+            parent = self.tables.get(key(parent_name))
+            if parent is not None:
+                _hoist_foreign_keys(partition, parent)
+        for name, ranges in self.ranges.items():
+            table = self.tables.get(name)
+            if table is not None and table.partition_key is not None:
+                _bound_partition_key(table, ranges)
         return list(self.tables.values())
+
+
+def _hoist_foreign_keys(partition: Table, parent: Table) -> None:
+    """A partition's foreign keys hold for every row of its parent (pg_dump puts them on the
+    partitions of a partitioned table)."""
+    for fk in partition.foreign_keys:
+        if any(f.columns == fk.columns for f in parent.foreign_keys):
+            continue
+        parent.foreign_keys.append(fk)
+        if len(fk.columns) == 1 and (col := _find(parent, fk.columns[0])) is not None:
+            col.references = (fk.table, fk.ref_columns[0] if fk.ref_columns else None)
+
+
+def _bound_partition_key(table: Table, ranges: list[tuple[str, str]]) -> None:
+    """Rows of a range-partitioned table must fall in a partition: the key is bounded by the
+    longest run of adjacent partitions."""
+    col = _find(table, table.partition_key or "")
+    if col is None:
+        return
+    runs: list[tuple[str, str]] = []
+    for lo, hi in sorted(ranges):
+        if runs and runs[-1][1] == lo:
+            runs[-1] = (runs[-1][0], hi)
+        else:
+            runs.append((lo, hi))
+    lo, hi = max(runs, key=lambda r: len([x for x in ranges if r[0] <= x[0] < r[1]]))
+    name = col.name.replace('"', '""')
+    col.checks.append(sqlglot.parse_one(f"\"{name}\" >= '{lo}' AND \"{name}\" < '{hi}'"))
+    col.notes.append(f"partitions from {lo} to {hi}")
 
 
 def _find(table: Table, name: str) -> Column | None:
