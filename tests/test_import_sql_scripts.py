@@ -3,6 +3,8 @@ the unreadable skipped with warnings naming their line, the dialect recognised o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.importers import convert_with_warnings
@@ -10,6 +12,8 @@ from pipeline.importers.sql_statements import split_statements
 from pipeline.importers.sql_tables import detect_dialect
 from pipeline.schema import SchemaError, load_schema
 from pipeline.schema import model as m
+
+LOAD = Path(__file__).parent / "corpus" / "load"
 
 
 def _fields(yaml_text: str, entity: str) -> dict[str, m.Field]:
@@ -185,3 +189,22 @@ def test_composite_key_members_that_cannot_be_made_unique_are_reported() -> None
             "language has no reference over several fields",
         },
     ]
+
+
+def test_partitions_date_checks_and_like_lists() -> None:
+    script = (LOAD / "club_pg_dump.sql").read_text()
+    schema = load_schema(convert_with_warnings(script, "sql").text)
+    assert "payment_2024_01" not in schema.entities
+    payment = schema.entities["payment"].fields
+    # The partitions' foreign key holds for the parent's rows.
+    assert payment["member_id"] == m.Reference(entity="member")
+    paid_at = payment["paid_at"]
+    assert isinstance(paid_at, m.Datetime)
+    assert (paid_at.start.isoformat(), paid_at.end.isoformat()) == (
+        "2024-01-01T00:00:00+00:00",
+        "2024-02-29T23:59:59.999999+00:00",
+    )
+    event = schema.entities["event_2024"].fields
+    assert event["note"] == m.Choice(
+        values=["fair", "Cup x"], null_rate=0.1, description="VARCHAR(40)"
+    )

@@ -91,9 +91,37 @@ CREATE TABLE public.event (
 );
 
 CREATE TABLE public.event_2024 (
-    note character varying(40)
+    note character varying(40),
+    CONSTRAINT event_2024_check CHECK (((happened_at >= '2024-01-01 00:00:00+00'::timestamp with time zone) AND (happened_at < '2025-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT event_2024_note_check CHECK (((note IS NULL) OR ((note)::text ~~ '%fair'::text) OR ((note)::text ~~ 'Cup _'::text)))
 )
 INHERITS (public.event);
+
+CREATE TABLE public.payment (
+    payment_id integer NOT NULL,
+    member_id integer NOT NULL,
+    amount numeric(5,2) NOT NULL,
+    paid_at timestamp with time zone NOT NULL
+)
+PARTITION BY RANGE (paid_at);
+
+CREATE TABLE public.payment_2024_01 (
+    payment_id integer NOT NULL,
+    member_id integer NOT NULL,
+    amount numeric(5,2) NOT NULL,
+    paid_at timestamp with time zone NOT NULL
+);
+
+CREATE TABLE public.payment_2024_02 (
+    payment_id integer NOT NULL,
+    member_id integer NOT NULL,
+    amount numeric(5,2) NOT NULL,
+    paid_at timestamp with time zone NOT NULL
+);
+
+ALTER TABLE ONLY public.payment ATTACH PARTITION public.payment_2024_01 FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2024-02-01 00:00:00+00');
+
+ALTER TABLE ONLY public.payment ATTACH PARTITION public.payment_2024_02 FOR VALUES FROM ('2024-02-01 00:00:00+00') TO ('2024-03-01 00:00:00+00');
 
 CREATE VIEW public.member_list AS
  SELECT m.member_id, m.email FROM public.member m;
@@ -142,5 +170,11 @@ ALTER TABLE ONLY public.membership
 
 ALTER TABLE ONLY public.membership
     ADD CONSTRAINT membership_city_id_fkey FOREIGN KEY (city_id) REFERENCES public.city(city_id);
+
+ALTER TABLE ONLY public.payment_2024_01
+    ADD CONSTRAINT payment_2024_01_member_id_fkey FOREIGN KEY (member_id) REFERENCES public.member(member_id);
+
+ALTER TABLE ONLY public.payment_2024_02
+    ADD CONSTRAINT payment_2024_02_member_id_fkey FOREIGN KEY (member_id) REFERENCES public.member(member_id);
 
 GRANT ALL ON SCHEMA public TO PUBLIC;
