@@ -135,6 +135,12 @@ def _sql_problems(text: str, yaml_text: str, dialect: str) -> list[str]:
                     p, s = params[0], params[1] if len(params) > 1 else 0
                     if abs(float(v)) >= 10 ** (p - s) or abs(round(float(v), s) - float(v)) > 1e-9:
                         bad(table.name, name, f"not a DECIMAL({p},{s})", v)
+                if type_name == "YEAR" and not 1901 <= int(v) <= 2155:
+                    bad(table.name, name, "outside YEAR", v)
+                if type_name == "SET" and kind is not None:
+                    members = {e.name for e in kind.expressions}
+                    if not set(str(v).split(",")) <= members:
+                        bad(table.name, name, "not a subset of its SET", v)
                 if allowed and str(v) not in {str(a) for a in allowed}:
                     bad(table.name, name, "not in its IN list or enum", v)
                 if isinstance(v, int | float) and not isinstance(v, bool):

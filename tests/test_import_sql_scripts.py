@@ -115,7 +115,8 @@ def test_mysql_key_widths_and_declared_types_win_over_names() -> None:
         "  `name` CHAR(20) NOT NULL,\n  PRIMARY KEY (`language_id`)\n) ENGINE=InnoDB;\n"
         "CREATE TABLE `meal` (\n  `id` SMALLINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
         "  `t_meal_time` CHAR(20),\n  `email` VARCHAR(20) NOT NULL UNIQUE,\n"
-        "  `city` VARCHAR(12),\n  `level` TINYINT NOT NULL\n);\n"
+        "  `city` VARCHAR(12),\n  `level` TINYINT NOT NULL,\n  `released` YEAR NOT NULL,\n"
+        "  `extras` SET('Trailers','Commentaries') NOT NULL\n);\n"
     )
     schema = load_schema(convert_with_warnings(script, "sql").text)
     assert schema.entities["language"].count == 255
@@ -131,6 +132,8 @@ def test_mysql_key_widths_and_declared_types_win_over_names() -> None:
         pattern="?" * 12, null_rate=0.1, description="VARCHAR(12)"
     )
     assert meal.fields["level"] == m.Integer(max=127)
+    assert meal.fields["released"] == m.Integer(min=1901, max=2155)
+    assert meal.fields["extras"] == m.Choice(values=["Trailers", "Commentaries"])
 
 
 def test_postgres_alter_table_keys_enums_domains_and_any_array() -> None:

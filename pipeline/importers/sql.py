@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import graphlib
+import re
 from typing import Any
 
 from sqlglot import exp
@@ -46,7 +47,8 @@ _LONG_TEXT = _types("TEXT", "MEDIUMTEXT", "LONGTEXT")
 _DATETIMES = _types("TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ", "DATETIME", "DATETIME64",
                     "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPNTZ")  # fmt: skip
 _TIMES = _types("TIME", "TIMETZ")
-_BINARY = _types("BINARY", "VARBINARY", "BLOB", "MEDIUMBLOB", "LONGBLOB", "TINYBLOB")
+_BINARY = _types("BINARY", "VARBINARY", "BLOB", "MEDIUMBLOB", "LONGBLOB", "TINYBLOB", "IMAGE")
+_VECTOR = re.compile(r"\bvector\s*\(\s*(\d+)\s*\)", re.I)  # pgvector's type
 _JSON = _types("JSON", "JSONB")
 
 
@@ -211,6 +213,16 @@ def _base_spec(
     params = _params(kind) if kind is not None else []
     if col.enum or bounds.values:
         return {"type": "choice", "values": col.enum or bounds.values}, False
+    if dtype == getattr(T, "YEAR", None):
+        return {"type": "integer", "min": 1901, "max": 2155}, False  # MySQL's YEAR range
+    if dtype == getattr(T, "SET", None) and kind is not None and kind.expressions:
+        # A SET value is any subset of its members: one member is always one.
+        return {"type": "choice", "values": [e.name for e in kind.expressions]}, False
+    vector = _VECTOR.search(kind.sql()) if dtype == T.USERDEFINED and kind is not None else None
+    if vector:
+        size = int(vector.group(1))
+        unit = FieldDraft({"type": "float", "min": -1, "max": 1, "decimals": 6})
+        return {"type": "array", "of": unit, "min_items": size, "max_items": size}, False
     if dtype in _INTS:
         if dtype == T.TINYINT and params == [1] and bounds.min is None and bounds.max is None:
             return {"type": "boolean"}, False
