@@ -152,7 +152,11 @@ def _rows(schema: m.Schema, entity: str) -> Iterator[tuple[object, ...]]:
 def test_sqlite_script_loads_with_foreign_keys_on(tmp_path: Path) -> None:
     yaml_text, warnings = convert_with_warnings(SQLITE_DDL, "sql")
     assert yaml_text.startswith("# Imported from SQL (sqlite)")
-    assert [w["line"] for w in warnings] == [2, 28, 32]  # PRAGMA, the trigger, the view
+    # PRAGMA, the three length CHECKs (VARCHAR lengths keep them), the trigger, the view.
+    assert [w["line"] for w in warnings] == [2, 3, 7, 22, 28, 32]
+    assert warnings[1]["message"] == (
+        "language.name: CHECK (LENGTH(name) <= 20) is kept as text, not enforced"
+    )
     schema = load_schema(_small(yaml_text))
     db = sqlite3.connect(tmp_path / "films.db")
     db.executescript(SQLITE_DDL)

@@ -45,6 +45,11 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "time": {"type": "datetime.time"},
 }
 _DEFS = ("$defs", "definitions")
+# Keywords read nowhere: the rows may break them, so each one found is reported.
+_NOT_ENFORCED = (
+    "not", "if", "dependentRequired", "dependentSchemas", "dependencies", "minProperties",
+    "maxProperties", "propertyNames", "contains", "unevaluatedProperties",
+)  # fmt: skip
 _COMBINED = ("allOf", "oneOf", "anyOf")
 REF_DEPTH = 2  # how many times one $ref may repeat along a path before recursion stops
 
@@ -106,6 +111,9 @@ class _Converter:
         null, and the refs followed; None when recursion stops here."""
         out = {k: v for k, v in sub.items() if k not in ("$ref", *_COMBINED)}
         nullable = False
+        for keyword in _NOT_ENFORCED:
+            if keyword in sub:
+                self.warn(path, f"{keyword} is not enforced")
         ref = sub.get("$ref")
         if isinstance(ref, str):
             if not ref.startswith("#"):

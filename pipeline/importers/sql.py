@@ -558,6 +558,14 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             name = safe_name(col.name, names)
             add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
+            for other in _Bounds(col).other:
+                warnings.append(
+                    {
+                        "line": table.line,
+                        "message": f"{table.name}.{col.name}: CHECK ({other}) is kept as text, "
+                        "not enforced",
+                    }
+                )
         for what, columns in [
             ("PRIMARY KEY", table.primary_key),
             *(("UNIQUE", u) for u in table.uniques),
@@ -587,6 +595,7 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
         )
     _fix_references(entities)
     _fit_counts(entities)
+    warnings.sort(key=lambda w: w.get("line") or 0)  # in the order of the script
     header = (
         f"Imported from SQL ({parsed.dialect}). Nullable columns get null_rate {NULL_RATE}; "
         f"every table gets count {PARENT_COUNT} (fewer where a key's type or a 1:1 reference "
