@@ -307,7 +307,11 @@ def _database_problems(
 
 
 def check(
-    path: pathlib.Path, fmt: str, converted: pathlib.Path | None = None, server: Any = None
+    path: pathlib.Path,
+    fmt: str,
+    converted: pathlib.Path | None = None,
+    server: Any = None,
+    databases: bool = True,
 ) -> Result:
     text = path.read_text()
     name = f"{path.parent.name}/{path.name}"
@@ -331,7 +335,9 @@ def check(
             dialect = found[1] if found else "ansi"
             problems: list[str] | None = _sql_problems(text, capped, dialect)
             database = re.sub(r"\W+", "_", path.stem.lower())
-            loaded = _database_problems(server, text, capped, dialect, database)
+            loaded = (
+                _database_problems(server, text, capped, dialect, database) if databases else None
+            )
             if loaded is not None and problems is not None:
                 result.database = loaded[0]
                 rejected, missing = loaded[1]
@@ -396,7 +402,7 @@ def _run(folder: pathlib.Path, converted: pathlib.Path | None, server: Any, db: 
     for sub, fmt in FORMATS.items():
         for path in sorted((folder / sub).glob("*")):
             if path.is_file():
-                r = check(path, fmt, converted, server)
+                r = check(path, fmt, converted, server, db)
                 results.append(r)
                 state = "valid" if r.valid else "INVALID" if r.valid is False else "unchecked"
                 if not r.imported:
