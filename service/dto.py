@@ -60,20 +60,29 @@ class ProjectIn(In):
     format: SchemaFormat = "yaml"
 
 
-class ProjectCreated(Out):
+class ImportWarning(Out, kw_only=True):
+    """Something an imported schema said that the conversion skipped or could not keep."""
+
+    line: int | None = None
+    message: str
+
+
+class ProjectCreated(Out, omit_defaults=True):
     id: str
     name: str
     project_group_id: str
     created_at: str
+    warnings: list[ImportWarning] | None = None  # only when `data` was imported (not YAML)
 
 
-class Project(Out):
+class Project(Out, omit_defaults=True):
     id: str
     name: str
     project_group_id: str
     data: str | None
     created_at: str
     updated_at: str
+    warnings: list[ImportWarning] | None = None  # only in the answer to an import (PUT)
 
 
 class ProjectUpdate(In):

@@ -8,12 +8,12 @@ from typing import Any, NamedTuple
 import msgspec
 from litestar import Response
 
-from pipeline.importers import convert
+from pipeline.importers import convert_with_warnings
 from pipeline.schema import load_schema, resolve, used_providers
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError
 from pipeline.schema.problems import path_text
-from service.dto import Project, ProjectCreated, SchemaExport
+from service.dto import ImportWarning, Project, ProjectCreated, SchemaExport
 from service.errors import Invalid
 from service.exports import export_project
 from service.settings import Settings
@@ -23,10 +23,15 @@ from storage.projects import ProjectRow
 from storage.providers import provider_names, provider_values
 
 
-def prepare_schema(
-    db: Database, settings: Settings, ws: str, data: str, fmt: str
-) -> tuple[str, set[str]]:
-    """The YAML to store and the providers it uses; raises SchemaError listing every problem.
+class Prepared(NamedTuple):
+    text: str  # the YAML to store
+    used: set[str]  # the providers it uses
+    warnings: list[dict[str, Any]] | None  # what an import skipped; None for YAML
+
+
+def prepare_schema(db: Database, settings: Settings, ws: str, data: str, fmt: str) -> Prepared:
+    """The YAML to store, the providers it uses and the import's warnings; raises SchemaError
+    listing every problem.
 
     YAML is stored exactly as sent (comments and order kept); other formats are converted.
     """
@@ -34,12 +39,15 @@ def prepare_schema(
         raise SchemaError(
             [{"path": "data", "message": f"the schema exceeds {settings.max_schema_bytes} bytes"}]
         )
-    text = data if fmt == "yaml" else convert(data, fmt)  # type: ignore[arg-type]
+    warnings = None
+    text = data
+    if fmt != "yaml":
+        text, warnings = convert_with_warnings(data, fmt)  # type: ignore[arg-type]
     schema = load_schema(
         text, providers=provider_names(db, ws), max_bytes=settings.max_schema_bytes
     )
     check_size(schema, settings)
-    return text, used_providers(schema)
+    return Prepared(text, used_providers(schema), warnings)
 
 
 def check_size(schema: Schema, settings: Settings) -> None:
@@ -83,10 +91,19 @@ def create_project(
     db: Database, settings: Settings, ws: str, group_ref: str, name: str, data: str | None, fmt: str
 ) -> ProjectCreated:
     group = groups.get_group(db, ws, group_ref)
-    text, used = (None, set[str]()) if data is None else prepare_schema(db, settings, ws, data, fmt)
-    row = projects.create_project(db, ws, group.id, name, text, used)
+    if data is None:
+        row = projects.create_project(db, ws, group.id, name, None, set())
+        warnings = None
+    else:
+        prepared = prepare_schema(db, settings, ws, data, fmt)
+        row = projects.create_project(db, ws, group.id, name, prepared.text, prepared.used)
+        warnings = prepared.warnings
     return ProjectCreated(
-        id=row.id, name=row.name, project_group_id=row.project_group_id, created_at=row.created_at
+        id=row.id,
+        name=row.name,
+        project_group_id=row.project_group_id,
+        created_at=row.created_at,
+        warnings=_warnings(warnings),
     )
 
 
@@ -104,14 +121,22 @@ def update_project(
     db: Database, settings: Settings, ws: str, ref: str, group: str | None, data: str, fmt: str
 ) -> Project:
     current = projects.get_project(db, ws, ref, group)
-    text, used = prepare_schema(db, settings, ws, data, fmt)
-    row = projects.update_project(db, ws, current.id, text, used)
-    return msgspec.convert(row, Project, from_attributes=True)
+    prepared = prepare_schema(db, settings, ws, data, fmt)
+    row = projects.update_project(db, ws, current.id, prepared.text, prepared.used)
+    project = msgspec.convert(row, Project, from_attributes=True)
+    return msgspec.structs.replace(project, warnings=_warnings(prepared.warnings))
 
 
 def delete_project(db: Database, ws: str, ref: str, group: str | None) -> None:
     current = projects.get_project(db, ws, ref, group)
     projects.delete_project(db, ws, current.id)
+
+
+def _warnings(found: list[dict[str, Any]] | None) -> list[ImportWarning] | None:
+    """An import's warnings (line and message each); None for YAML, stored as sent."""
+    if found is None:
+        return None
+    return [ImportWarning(line=w.get("line"), message=w["message"]) for w in found]
 
 
 class ProjectSchema(NamedTuple):
