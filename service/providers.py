@@ -1,10 +1,13 @@
-"""Use cases of providers: named value lists that schemas draw from (``type: provider``)."""
+"""Use cases of providers: named lists of values or records that schemas draw from
+(``type: provider``)."""
 
 from __future__ import annotations
 
 import msgspec
 
-from service.dto import Provider, ProviderIn, ProviderRef, ProviderSummary, ProviderUpdate, Value
+from pipeline.schema.problems import path_text
+from pipeline.schema.providers import data_problems
+from service.dto import Item, Provider, ProviderIn, ProviderRef, ProviderSummary, ProviderUpdate
 from service.errors import ConflictError, Invalid
 from service.settings import Settings
 from storage import providers
@@ -12,13 +15,24 @@ from storage.db import Database
 from storage.projects import projects_using_provider
 
 
-def check_items(values: list[Value], settings: Settings, field: str) -> None:
+def check_items(values: list[Item], settings: Settings, field: str) -> None:
+    """At most the allowed number of items: all plain values, or all records with the same keys.
+
+    Every problem is listed; the first one is the detail and its path the field.
+    """
     if len(values) > settings.max_provider_items:
         raise Invalid(
             f"a provider may hold at most {settings.max_provider_items} values "
             f"(DRAFTA_MAX_PROVIDER_ITEMS); this one has {len(values)}",
             field=field,
         )
+    errors = [
+        {"path": path_text((field, *where)), "message": message}
+        for where, message in data_problems(values)
+    ]
+    if errors:
+        first = errors[0]
+        raise Invalid(f"{first['path']}: {first['message']}", field=first["path"], errors=errors)
 
 
 def list_providers(db: Database, ws: str, limit: int, offset: int) -> list[ProviderSummary]:

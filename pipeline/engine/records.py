@@ -68,7 +68,8 @@ def _record_index(
 
 def gen_record_column(frame: Frame, path: str, spec: Provider) -> pa.Array:
     data = _records(frame.job, path, spec)
-    values = [r.get(spec.column) for r in data]
+    column = spec.column or ""
+    values = [r.get(column) for r in data]
     if spec.unique:
         return pick(frame, path, to_arrow(distinct_values(values)), True)
     return take(to_arrow(values), _record_index(frame, path, spec, data))

@@ -59,6 +59,11 @@ def shape_of(data: Sequence[Any]) -> ProviderShape:
     return ProviderShape(columns, weights)
 
 
+def shapes_of(providers: Mapping[str, Sequence[Any]]) -> dict[str, ProviderShape]:
+    """The shape of each provider's data, by name (what validation checks columns against)."""
+    return {name: shape_of(data) for name, data in providers.items()}
+
+
 def data_problems(data: Sequence[Any]) -> Iterator[DataProblem]:
     """Every problem of a provider's data: all plain values, or all records with the same keys
     and scalar values."""

@@ -32,6 +32,7 @@ def _generate(args: argparse.Namespace) -> int:
     from pipeline.engine import EngineError
     from pipeline.local import generate
     from pipeline.schema import SchemaError, load_schema
+    from pipeline.schema.providers import shapes_of
     from service.settings import load_settings
 
     if args.count < 0 or args.workers < 1:
@@ -41,7 +42,7 @@ def _generate(args: argparse.Namespace) -> int:
     text = read_text(args.schema)
     providers = load_providers(args.providers)
     try:
-        schema = load_schema(text, providers=set(providers))
+        schema = load_schema(text, providers=shapes_of(providers))
         if args.entity not in schema.entities:
             known = ", ".join(schema.entities)
             print(f"drafta: no entity {args.entity!r}; the entities are: {known}", file=sys.stderr)

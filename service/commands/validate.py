@@ -27,11 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     from pipeline.schema import SchemaError, load_schema
+    from pipeline.schema.providers import shapes_of
 
     text = read_text(args.schema)
     providers = load_providers(args.providers) if args.providers else None
     try:
-        schema = load_schema(text, providers=None if providers is None else set(providers))
+        schema = load_schema(text, providers=None if providers is None else shapes_of(providers))
     except SchemaError as exc:
         for problem in exc.problems:
             print(describe(problem), file=sys.stderr)
