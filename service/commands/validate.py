@@ -68,6 +68,17 @@ def load_providers(path: str | None) -> dict[str, list[Any]]:
     if not isinstance(data, dict) or not all(isinstance(v, list) and v for v in data.values()):
         print(f"drafta: {path} must map provider names to non-empty lists", file=sys.stderr)
         raise SystemExit(1)
+    from pipeline.schema.problems import path_text
+    from pipeline.schema.providers import data_problems
+
+    wrong = [
+        f"drafta: {path}: {path_text((name, *where))}: {message}"
+        for name, values in data.items()
+        for where, message in data_problems(values)
+    ]
+    if wrong:
+        print("\n".join(wrong), file=sys.stderr)
+        raise SystemExit(1)
     return data
 
 
