@@ -29,6 +29,8 @@ class Job:
     entity: str
     seed: int
     providers: Mapping[str, Sequence[Any]]  # plain values, or records (mappings of scalars)
+    # What every block would work out again from the providers' data (columns of records).
+    memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @functools.cached_property
     def resolved(self) -> ResolvedEntity:

@@ -19,7 +19,7 @@ from pipeline.engine.frame import Frame, Job
 from pipeline.engine.picks import draw_index, pick, take
 from pipeline.engine.values import to_arrow
 from pipeline.schema.model import Provider
-from pipeline.schema.providers import is_records, shape_of
+from pipeline.schema.providers import is_records, is_weight_column
 from pipeline.schema.space import distinct_values
 
 
@@ -38,22 +38,47 @@ def _records(job: Job, path: str, spec: Provider) -> Sequence[Mapping[str, Any]]
     return data
 
 
-def _weights(data: Sequence[Mapping[str, Any]], path: str, spec: Provider) -> np.ndarray | None:
+def _column(job: Job, name: str, column: str, data: Sequence[Mapping[str, Any]]) -> list[Any]:
+    key = ("column", name, column)
+    if key not in job.memo:
+        job.memo[key] = [r.get(column) for r in data]
+    values: list[Any] = job.memo[key]
+    return values
+
+
+def _pool(job: Job, name: str, column: str, data: Sequence[Mapping[str, Any]]) -> pa.Array:
+    key = ("pool", name, column)
+    if key not in job.memo:
+        job.memo[key] = to_arrow(_column(job, name, column, data))
+    pool: pa.Array = job.memo[key]
+    return pool
+
+
+def _weights(
+    job: Job, path: str, spec: Provider, data: Sequence[Mapping[str, Any]]
+) -> np.ndarray | None:
     if spec.weight_column is None:
         return None
-    if spec.weight_column not in shape_of(data).weights:
-        raise EngineError(
-            f"{path}: column {spec.weight_column!r} of provider {spec.name} cannot weigh "
-            "records (a number >= 0 in every record, not 0 in all)"
-        )
-    return np.array([r[spec.weight_column] for r in data], dtype=np.float64)
+    key = ("weights", spec.name, spec.weight_column)
+    if key not in job.memo:
+        values = _column(job, spec.name, spec.weight_column, data)
+        if not is_weight_column(values):
+            raise EngineError(
+                f"{path}: column {spec.weight_column!r} of provider {spec.name} cannot weigh "
+                "records (a number >= 0 in every record, not 0 in all)"
+            )
+        job.memo[key] = np.array(values, dtype=np.float64)
+    weights: np.ndarray = job.memo[key]
+    return weights
 
 
 def _record_index(
     frame: Frame, path: str, spec: Provider, data: Sequence[Mapping[str, Any]]
 ) -> np.ndarray:
     if spec.draw is None:
-        return draw_index(frame.rng(path), frame.n, len(data), _weights(data, path, spec))
+        return draw_index(
+            frame.rng(path), frame.n, len(data), _weights(frame.job, path, spec, data)
+        )
     known = frame.draws.get(spec.draw)
     if known is not None:
         if known[0] != spec.weight_column:
@@ -61,7 +86,7 @@ def _record_index(
         return known[1]
     # Labels of fields are names; "#" keeps the draw's stream apart from every field's.
     stream = frame.rng(f"#draw:{spec.draw}")
-    index = draw_index(stream, frame.n, len(data), _weights(data, path, spec))
+    index = draw_index(stream, frame.n, len(data), _weights(frame.job, path, spec, data))
     frame.draws[spec.draw] = (spec.weight_column, index)
     return index
 
@@ -69,7 +94,8 @@ def _record_index(
 def gen_record_column(frame: Frame, path: str, spec: Provider) -> pa.Array:
     data = _records(frame.job, path, spec)
     column = spec.column or ""
-    values = [r.get(column) for r in data]
     if spec.unique:
-        return pick(frame, path, to_arrow(distinct_values(values)), True)
-    return take(to_arrow(values), _record_index(frame, path, spec, data))
+        distinct = distinct_values(_column(frame.job, spec.name, column, data))
+        return pick(frame, path, to_arrow(distinct), True)
+    pool = _pool(frame.job, spec.name, column, data)
+    return take(pool, _record_index(frame, path, spec, data))

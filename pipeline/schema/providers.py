@@ -51,12 +51,13 @@ def shape_of(data: Sequence[Any]) -> ProviderShape:
     if not is_records(data):
         return PLAIN
     columns = tuple(data[0])
-    weights = frozenset(
-        c
-        for c in columns
-        if all(_is_weight(r.get(c)) for r in data) and any(r.get(c) for r in data)
-    )
+    weights = frozenset(c for c in columns if is_weight_column([r.get(c) for r in data]))
     return ProviderShape(columns, weights)
+
+
+def is_weight_column(values: Sequence[Any]) -> bool:
+    """Numbers >= 0, finite, not all 0: weights records can be drawn by."""
+    return all(_is_weight(v) for v in values) and any(values)
 
 
 def shapes_of(providers: Mapping[str, Sequence[Any]]) -> dict[str, ProviderShape]:
