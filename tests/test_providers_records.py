@@ -15,9 +15,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from pipeline.capacity import uniqueness_problems
 from pipeline.local import generate
-from pipeline.schema import SchemaError, load_schema
+from pipeline.schema import SchemaError, catalogue, load_schema
 from pipeline.schema.providers import shapes_of
+from service.cli import main
 from tests.jobhelpers import make_project, wait_for
 
 Client = TestClient[Litestar]
@@ -296,3 +298,39 @@ def test_csv_upload(client: Client, auth: dict[str, str]) -> None:
     )
     unnamed = client.post("/provider/csv?name=bad%20name", content=b"a\n1\n", headers=auth)
     assert (unnamed.status_code, unnamed.json()["field"]) == (422, "name")
+
+
+def test_uniqueness_counts_the_distinct_values_of_the_column() -> None:
+    text = CUSTOMERS.replace("column: state, draw: place}", "column: state, unique: true}")
+    assert uniqueness_problems(load_schema(text), "Customer", 5, PROVIDERS) == []
+    assert uniqueness_problems(load_schema(text), "Customer", 6, PROVIDERS) == [
+        {
+            "path": "entities.Customer.fields.state.unique",
+            "message": "cannot be unique: state has 5 possible value(s) but the entity's "
+            "count is 6",
+        }
+    ]
+
+
+def test_the_catalogue_lists_the_record_options() -> None:
+    options = catalogue()["types"]["provider"]["options"]
+    assert {k: options[k] for k in ("column", "draw", "weight_column")} == {
+        "column": {"type": "string | null", "required": False, "default": None},
+        "draw": {"type": "string | null", "required": False, "default": None},
+        "weight_column": {"type": "string | null", "required": False, "default": None},
+    }
+
+
+def test_the_cli_checks_columns_against_a_providers_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "s.yaml").write_text(CUSTOMERS.replace("column: zip", "column: zipp"))
+    (tmp_path / "p.json").write_text(json.dumps(PROVIDERS))
+    assert (
+        main(["validate", str(tmp_path / "s.yaml"), "--providers", str(tmp_path / "p.json")]) == 1
+    )
+    assert "entities.Customer.fields.zip.column" in capsys.readouterr().err
+    (tmp_path / "p.json").write_text(json.dumps({"USPlaces": [{"a": 1}, {"b": 2}]}))
+    with pytest.raises(SystemExit):
+        main(["validate", str(tmp_path / "s.yaml"), "--providers", str(tmp_path / "p.json")])
+    assert "USPlaces[1]: every record needs the keys of data[0]" in capsys.readouterr().err
