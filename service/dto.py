@@ -16,6 +16,8 @@ Name = Annotated[
     ),
 ]
 Value = str | int | float | bool
+# A provider's item: a plain value, or a record (the same keys in every item of one provider).
+Item = Value | dict[str, Value]
 SchemaFormat = Literal["yaml", "json_schema", "json_parquet", "sql"]
 SchemaExport = Literal["yaml", "json_schema", "sql"]
 
@@ -92,7 +94,7 @@ class ProjectUpdate(In):
 
 class ProviderIn(In):
     name: Name
-    data: Annotated[list[Value], msgspec.Meta(min_length=1)]
+    data: Annotated[list[Item], msgspec.Meta(min_length=1)]
 
 
 class ProviderRef(Out):
@@ -110,13 +112,13 @@ class ProviderSummary(Out):
 class Provider(Out):
     id: str
     name: str
-    data: list[Value]
+    data: list[Item]
     created_at: str
     updated_at: str
 
 
 class ProviderUpdate(In):
-    data: Annotated[list[Value], msgspec.Meta(min_length=1)]
+    data: Annotated[list[Item], msgspec.Meta(min_length=1)]
     name: Name | None = None
 
 

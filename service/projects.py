@@ -10,9 +10,10 @@ from litestar import Response
 
 from pipeline.importers import convert_with_warnings
 from pipeline.schema import load_schema, resolve, used_providers
-from pipeline.schema.model import Schema
+from pipeline.schema.model import Provider, Schema
 from pipeline.schema.parse import SchemaError
 from pipeline.schema.problems import path_text
+from pipeline.schema.providers import ProviderShape, ProviderShapes, shape_of
 from service.dto import ImportWarning, Project, ProjectCreated, SchemaExport
 from service.errors import Invalid
 from service.exports import export_project
@@ -44,10 +45,18 @@ def prepare_schema(db: Database, settings: Settings, ws: str, data: str, fmt: st
     if fmt != "yaml":
         text, warnings = convert_with_warnings(data, fmt)  # type: ignore[arg-type]
     schema = load_schema(
-        text, providers=provider_names(db, ws), max_bytes=settings.max_schema_bytes
+        text, providers=workspace_shapes(db, ws), max_bytes=settings.max_schema_bytes
     )
     check_size(schema, settings)
     return Prepared(text, used_providers(schema), warnings)
+
+
+def workspace_shapes(db: Database, ws: str) -> ProviderShapes:
+    """The workspace's providers by name; a provider's data is read only when a schema names it
+    (to check its columns)."""
+    return ProviderShapes(
+        provider_names(db, ws), lambda name: provider_values(db, ws, [name]).get(name, [])
+    )
 
 
 def check_size(schema: Schema, settings: Settings) -> None:
@@ -153,6 +162,13 @@ def _validated(text: str, providers: frozenset[str]) -> Schema:
     return load_schema(text, providers=providers)
 
 
+@functools.lru_cache(maxsize=256)
+def _fits(text: str, shapes: tuple[tuple[str, ProviderShape], ...]) -> Schema:
+    # The providers' data may have changed since the schema was saved: their columns are
+    # checked again against the data this job or preview takes.
+    return load_schema(text, providers=dict(shapes))
+
+
 def load_project_schema(
     db: Database, ws: str, project_ref: str, group: str | None = None
 ) -> ProjectSchema:
@@ -162,7 +178,18 @@ def load_project_schema(
         raise Invalid("the project has no schema yet: PUT one first", field="project_id")
     schema = _validated(project.data, frozenset(provider_names(db, ws)))
     values = provider_values(db, ws, sorted(used_providers(schema)))
+    shapes = tuple(sorted((name, shape_of(data)) for name, data in values.items()))
+    if any(shape.records for _, shape in shapes) or _reads_columns(schema):
+        schema = _fits(project.data, shapes)
     return ProjectSchema(project, schema, values)
+
+
+def _reads_columns(schema: Schema) -> bool:
+    return any(
+        isinstance(at.spec, Provider) and at.spec.column is not None
+        for entity in resolve(schema).entities.values()
+        for at in entity.fields
+    )
 
 
 def check_entity(schema: Schema, entity: str, field: str = "entity_name") -> None:
