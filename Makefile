@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench fuzz install clean postgres
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench realworld fuzz install browser clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,17 +27,30 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check service pipeline storage tests bench
 	$(BIN)/mypy
 
-test: lint postgres
-	$(BIN)/python -m pytest -x -q
+# The web app's tests drive a real Chromium: Debian's package (a browser download of
+# Playwright's own needs the internet). Installed here when missing.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-# The sql format's tests load their output into a PostgreSQL server they start and stop: its
-# binaries are installed (as root, through apt) when no initdb is found.
+browser: $(CHROMIUM)
+
+# The load tests start a throwaway PostgreSQL server (tests/postgres.py): install the server
+# from the system's packages where it is missing.
 postgres:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q && \
+	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql)
+
+test: lint browser postgres
+	DRAFTA_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -x -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# Every real-world schema of ../shared/realworld imported and its rows checked (docs/importers.md).
+realworld: $(STAMP)
+	$(BIN)/python bench/realworld.py
 
 # The API fuzz test of `make test`, with many more examples per operation.
 fuzz: $(STAMP)

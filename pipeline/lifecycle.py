@@ -83,8 +83,9 @@ class ShardDone(Event, frozen=True):
 
 
 class MergeDone(Event, frozen=True):
-    path: str
-    size: int
+    """Every entity's file is written: ``outputs`` maps each entity to its file and size."""
+
+    outputs: dict[str, tuple[str, int]]
 
 
 class ClusterLost(Event, frozen=True):
@@ -151,8 +152,7 @@ class Finish(Instruction, frozen=True):
 
     status: JobStatus
     error: str | None = None
-    output_path: str | None = None
-    output_bytes: int | None = None
+    outputs: dict[str, tuple[str, int]] | None = None
 
 
 class SendWebhook(Instruction, frozen=True):
@@ -209,7 +209,7 @@ def _shard_done(state: JobState, event: Event, now: float, rules: Rules) -> Step
 def _merge_done(state: JobState, event: Event, now: float, rules: Rules) -> Step:
     assert isinstance(event, MergeDone)
     done = msgspec.structs.replace(state, status=JobStatus.COMPLETED, notice=None)
-    finish = Finish(JobStatus.COMPLETED, output_path=event.path, output_bytes=event.size)
+    finish = Finish(JobStatus.COMPLETED, outputs=event.outputs)
     return done, [finish, *_webhook(state)]
 
 

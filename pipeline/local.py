@@ -21,7 +21,14 @@ from pipeline.executor import Executor
 from pipeline.executor.dask import DaskExecutor
 from pipeline.executor.inprocess import InProcessExecutor
 from pipeline.lifecycle import Event, ShardDone
-from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, check_format, choose_seed, plan_shards
+from pipeline.plan import (
+    DEFAULT_SHARD_ROWS,
+    JobSpec,
+    check_format,
+    choose_seed,
+    dependency_order,
+    plan_shards,
+)
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 from pipeline.tasks import MergeResult
@@ -48,64 +55,144 @@ def generate(
     """Write ``count`` rows of ``entity`` to ``out`` (a path or fsspec URL); returns
     ``{"path", "rows", "bytes", "seed", "format", "shards"}``. ``dialect`` is the sql format's
     (postgres, its default, mysql or sqlite) and refused with any other format."""
-    dialect = check_format(format, dialect)
-    text = schema if isinstance(schema, str) else _schema_text(schema)
-    model = parse_schema(text) if isinstance(schema, str) else schema
-    if entity not in model.entities:
-        raise EngineError(f"unknown entity {entity}")
-    chosen = choose_seed(seed, model.seed)
-    data = {k: list(v) for k, v in (providers or {}).items()}
-    problems = uniqueness_problems(model, entity, count, data)
-    if problems:
-        raise SchemaError(problems)
-    options = storage_options or {}
-    fs, target = fsspec.core.url_to_fs(out, **options)
-    folder, _, name = target.rpartition("/")
-    root = f"{folder}/.{name}.parts-{uuid.uuid4().hex[:8]}" if folder else f".{name}.parts"
-    job = JobSpec(
-        job_id=uuid.uuid4().hex,
-        schema_text=text,
-        entity=entity,
-        count=count,
-        seed=chosen,
+    (written,) = generate_files(
+        schema,
+        [(entity, count, out)],
+        seed=seed,
         format=format,
         dialect=dialect,
-        root_url=fs.unstrip_protocol(root),
-        storage_options=options,
-        providers=data,
+        workers=workers,
         shard_rows=shard_rows,
+        progress=progress,
+        providers=providers,
+        storage_options=storage_options,
     )
-    shards = len(plan_shards(job))
+    return written
+
+
+def generate_dataset(
+    schema: Schema | str,
+    entities: Sequence[str] | None,
+    out: str,
+    *,
+    scale: float = 1.0,
+    **options: Any,
+) -> list[dict[str, Any]]:
+    """Every entity named (None: all of them) into the folder ``out``, as ``{entity}.{format}``,
+    each with its schema ``count`` times ``scale``, parents before children: each file equals a
+    one-entity job of it with the same seed. Takes ``generate``'s keyword options."""
+    model = _model(schema)
+    names = list(model.entities) if entities is None else list(entities)
+    for name in names:
+        if name not in model.entities:
+            raise EngineError(f"unknown entity {name}")
+        if model.entities[name].count is None:
+            raise EngineError(f"entity {name} has no count in the schema")
+    fmt = options.get("format", "json")
+    folder = out.rstrip("/")
+    wanted = [
+        (n, max(1, round((model.entities[n].count or 0) * scale)), f"{folder}/{n}.{fmt}")
+        for n in dependency_order(model, names)
+    ]
+    return generate_files(schema, wanted, **options)
+
+
+def generate_files(
+    schema: Schema | str,
+    wanted: Sequence[tuple[str, int, str]],
+    *,
+    seed: int | None = None,
+    format: str = "json",
+    dialect: str | None = None,
+    workers: int = 1,
+    shard_rows: int = DEFAULT_SHARD_ROWS,
+    progress: bool = False,
+    providers: Mapping[str, Sequence[Any]] | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Each (entity, count, output path or URL) of ``wanted``, as one job."""
+    dialect = check_format(format, dialect)
+    text = schema if isinstance(schema, str) else _schema_text(schema)
+    model = _model(schema)
+    chosen = choose_seed(seed, model.seed)
+    data = {k: list(v) for k, v in (providers or {}).items()}
+    for entity, count, _ in wanted:
+        if entity not in model.entities:
+            raise EngineError(f"unknown entity {entity}")
+        problems = uniqueness_problems(model, entity, count, data)
+        if problems:
+            raise SchemaError(problems)
+    options = storage_options or {}
+    job_id = uuid.uuid4().hex
+    parts, places = [], []
+    for entity, count, out in wanted:
+        fs, target = fsspec.core.url_to_fs(out, **options)
+        folder, _, name = target.rpartition("/")
+        root = f"{folder}/.{name}.parts-{job_id[:8]}" if folder else f".{name}.parts"
+        places.append((fs, target, root))
+        parts.append(
+            JobSpec(
+                job_id=job_id,
+                schema_text=text,
+                entity=entity,
+                count=count,
+                seed=chosen,
+                format=format,
+                dialect=dialect,
+                root_url=fs.unstrip_protocol(root),
+                storage_options=options,
+                providers=data,
+                shard_rows=shard_rows,
+            )
+        )
+    shards = [len(plan_shards(part)) for part in parts]
+    rows = sum(count for _, count, _ in wanted)
     # A cluster's worker processes cannot see this process's memory:// files.
-    here = (workers <= 1 and count <= IN_PROCESS_ROWS) or fs.protocol in ("memory", ("memory",))
+    in_memory = any(fs.protocol in ("memory", ("memory",)) for fs, _, _ in places)
+    here = (workers <= 1 and rows <= IN_PROCESS_ROWS) or in_memory
     try:
-        result = _wait(_run(job, shards, workers, here, progress))
-        produced = fsspec.core.url_to_fs(result.path, **options)[1]
-        if fs.exists(target):
-            fs.rm(target)
-        fs.mv(produced, target)
+        results = _wait(_run(parts, sum(shards), workers, here, progress))
+        for (fs, target, _), result in zip(places, results, strict=True):
+            produced = fsspec.core.url_to_fs(result.path, **options)[1]
+            if fs.exists(target):
+                fs.rm(target)
+            fs.mv(produced, target)
     finally:
-        if fs.exists(root):
-            fs.rm(root, recursive=True)
-    return {
-        "path": out,
-        "rows": result.rows,
-        "bytes": int(fs.size(target)),
-        "seed": chosen,
-        "format": format,
-        "shards": shards,
-    }
+        for fs, _, root in places:
+            if fs.exists(root):
+                fs.rm(root, recursive=True)
+    return [
+        {
+            "path": out,
+            "entity": entity,
+            "rows": result.rows,
+            "bytes": int(fs.size(target)),
+            "seed": chosen,
+            "format": format,
+            "shards": count,
+        }
+        for (entity, _, out), (fs, target, _), result, count in zip(
+            wanted, places, results, shards, strict=True
+        )
+    ]
 
 
-async def _run(job: JobSpec, shards: int, workers: int, here: bool, progress: bool) -> MergeResult:
+def _model(schema: Schema | str) -> Schema:
+    return parse_schema(schema) if isinstance(schema, str) else schema
+
+
+async def _run(
+    parts: list[JobSpec], shards: int, workers: int, here: bool, progress: bool
+) -> list[MergeResult]:
     executor: Executor = (
         InProcessExecutor() if here else DaskExecutor(await LocalSource.start(workers))
     )
     try:
         if progress and isinstance(executor, DaskExecutor):
             print(f"Dask dashboard: {executor.dashboard_link}", flush=True)
-        with _progress_bar(f"{job.entity} ({job.count} rows)", shards, progress) as advance:
-            return await executor.run(job, advance)
+        title = ", ".join(f"{p.entity} ({p.count} rows)" for p in parts)
+        with _progress_bar(title, shards, progress) as advance:
+            return await executor.run(parts, advance)
     finally:
         await executor.close()
 
@@ -178,7 +265,7 @@ class LocalSource:
         await self._cluster.close()
 
 
-def _wait(work: Coroutine[Any, Any, MergeResult]) -> MergeResult:
+def _wait(work: Coroutine[Any, Any, list[MergeResult]]) -> list[MergeResult]:
     """Run ``work`` to its end from synchronous code, also where an event loop already runs
     in this thread (a notebook's kernel)."""
     try:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
+import yaml
 
+from pipeline.schema.model import Schema
+from pipeline.schema.resolved import resolve
 from storage.formats import FormatError, extension
 from storage.formats.sql import DEFAULT_DIALECT, check_dialect
 
@@ -78,3 +82,37 @@ def choose_seed(requested: int | None, default: int | None) -> int:
     if requested is not None:
         return requested
     return default if default is not None else secrets.randbelow(2**31)
+
+
+def dependency_order(schema: Schema, names: Sequence[str]) -> list[str]:
+    """``names`` with every entity after the entities it references (the schema's order among
+    equals), so files loaded in this order satisfy foreign keys. Self-references do not count;
+    cycles are refused when the schema is validated."""
+    resolved = resolve(schema)
+    wanted = [n for n in schema.entities if n in set(names)]
+    parents = {
+        name: {
+            f.reference.entity
+            for f in resolved.entities[name].fields
+            if f.reference is not None and f.reference.entity != name
+        }
+        for name in wanted
+    }
+    ordered: list[str] = []
+    placed: set[str] = set()
+    while len(ordered) < len(wanted):
+        ready = [n for n in wanted if n not in placed and parents[n] & set(wanted) <= placed]
+        if not ready:  # a cycle: validation refuses it, so keep the schema's order
+            ready = [n for n in wanted if n not in placed]
+        ordered.append(ready[0])
+        placed.add(ready[0])
+    return ordered
+
+
+def scaled_schema(text: str, counts: dict[str, int]) -> str:
+    """The schema with these entities' counts: a job made at a ``scale`` generates from it, so
+    references draw among the parent rows the job really makes."""
+    document = yaml.safe_load(text)
+    for name, count in counts.items():
+        document["entities"][name]["count"] = count
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)

@@ -12,7 +12,6 @@ from importlib.metadata import version
 
 from litestar import Litestar, get
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from pipeline import freeze_startup_objects
@@ -34,6 +33,7 @@ from service.public_paths import DOCS, HEALTH
 from service.ratelimit import rate_limit_middleware
 from service.runner import JobRunner
 from service.settings import Settings, load_settings
+from service.web import docs_render_plugins, web_routers
 from service.webhooks.sender import WebhookSender
 
 VERSION = version("drafta")
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WebhookSettingsController,
             PreviewController,
             TypesController,
+            *web_routers(),
         ],
         lifespan=[lifespan],
         middleware=[
@@ -102,7 +103,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=VERSION,
             description="Realistic, related synthetic data from a schema, at any size.",
             path=DOCS,
-            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
+            # Served from this service: the docs render without internet access.
+            render_plugins=docs_render_plugins(),
             components=Components(
                 security_schemes={
                     "apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")

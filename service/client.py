@@ -253,18 +253,30 @@ class DraftaClient:
     def submit(
         self,
         project_id: str,
-        entity: str,
-        count: int,
+        entity: str | None = None,
+        count: int | None = None,
         *,
+        entities: list[str] | str | None = None,
+        scale: float | None = None,
         format: str = "json",
         dialect: str | None = None,
         seed: int | None = None,
         webhook_url: str | None = None,
     ) -> JobAccepted:
-        """Start a job; ``dialect`` (postgres, mysql, sqlite) is the sql format's."""
-        body: dict[str, Any] = {"entity_name": entity, "count": count, "format": format}
+        """Start a job: ``entity`` and ``count``, or ``entities`` (names, or "*" for all) each
+        with its schema count (times ``scale``). ``dialect`` (postgres, mysql, sqlite) is the
+        sql format's."""
+        body: dict[str, Any] = {"format": format}
         if dialect is not None:
             body["dialect"] = dialect
+        if entity is not None:
+            body["entity_name"] = entity
+        if count is not None:
+            body["count"] = count
+        if entities is not None:
+            body["entities"] = entities
+        if scale is not None:
+            body["scale"] = scale
         if seed is not None:
             body["seed"] = seed
         if webhook_url is not None:
@@ -324,11 +336,19 @@ class DraftaClient:
             interval = min(interval * 2, max_interval)
 
     def download(
-        self, job_id: str, dest: str, *, storage_options: dict[str, Any] | None = None
+        self,
+        job_id: str,
+        dest: str,
+        *,
+        entity: str | None = None,
+        storage_options: dict[str, Any] | None = None,
     ) -> int:
-        """Stream the job's file to ``dest`` (a local path or any fsspec URL); returns bytes."""
+        """Stream the job's file (``entity``'s, for a job of several) to ``dest`` (a local path
+        or any fsspec URL); returns bytes."""
         written = 0
         path = f"/data/{quote(job_id, safe='')}/download"
+        if entity is not None:
+            path += f"/{quote(entity, safe='')}"
         with self._http.stream("GET", path) as response:
             if response.status_code >= 400:
                 response.read()

@@ -61,22 +61,32 @@ def serve_file(
     settings: Settings,
     ws: str,
     job_id: str,
+    entity: str | None,
     range_header: str | None,
     if_none_match: str | None,
 ) -> Response | Stream | Redirect:
-    """A job's file: streamed (whole or one range), 304 for a matching ETag, or a redirect to
-    a signed URL."""
+    """A job's file (``entity``'s, for a job of several entities): streamed (whole or one
+    range), 304 for a matching ETag, or a redirect to a signed URL."""
     row = jobs.get_job(db, ws, job_id)
-    if row.status != JobStatus.COMPLETED or not row.output_path:
+    if row.status != JobStatus.COMPLETED or not row.outputs:
         raise ResourceNotFound(f"job {row.id} has no file yet (status {row.status})")
-    url = row.output_path
+    if entity is None and len(row.outputs) > 1:
+        names = ", ".join(row.outputs)
+        raise ResourceNotFound(
+            f"job {row.id} made a file per entity ({names}): download each at "
+            f"/data/{row.id}/download/{{entity}}"
+        )
+    name = entity if entity is not None else next(iter(row.outputs))
+    if name not in row.outputs:
+        raise ResourceNotFound(f"job {row.id} made no file of entity {name!r}")
+    url, size = row.outputs[name]
     if settings.signed_urls:
         signed = files.signed_url(url, settings.signed_url_ttl, settings.storage_options)
         if signed:
             return Redirect(signed, status_code=307)
-    size = row.output_bytes or 0
-    etag = f'"{row.id}-{size}"'
-    filename = f"{row.entity_name}.{row.format}"
+    # One file's ETag stays what it was before jobs made several.
+    etag = f'"{row.id}-{size}"' if len(row.outputs) == 1 else f'"{row.id}-{name}-{size}"'
+    filename = f"{name}.{row.format}"
     base_headers = {
         "ETag": etag,
         "Accept-Ranges": "bytes",

@@ -16,6 +16,8 @@ Name = Annotated[
     ),
 ]
 Value = str | int | float | bool
+# A provider's item: a plain value, or a record (the same keys in every item of one provider).
+Item = Value | dict[str, Value]
 SchemaFormat = Literal["yaml", "json_schema", "json_parquet", "sql"]
 SchemaExport = Literal["yaml", "json_schema", "sql"]
 DataFormat = Literal["json", "ndjson", "csv", "parquet", "sql"]
@@ -62,20 +64,29 @@ class ProjectIn(In):
     format: SchemaFormat = "yaml"
 
 
-class ProjectCreated(Out):
+class ImportWarning(Out, kw_only=True):
+    """Something an imported schema said that the conversion skipped or could not keep."""
+
+    line: int | None = None
+    message: str
+
+
+class ProjectCreated(Out, omit_defaults=True):
     id: str
     name: str
     project_group_id: str
     created_at: str
+    warnings: list[ImportWarning] | None = None  # only when `data` was imported (not YAML)
 
 
-class Project(Out):
+class Project(Out, omit_defaults=True):
     id: str
     name: str
     project_group_id: str
     data: str | None
     created_at: str
     updated_at: str
+    warnings: list[ImportWarning] | None = None  # only in the answer to an import (PUT)
 
 
 class ProjectUpdate(In):
@@ -85,7 +96,7 @@ class ProjectUpdate(In):
 
 class ProviderIn(In):
     name: Name
-    data: Annotated[list[Value], msgspec.Meta(min_length=1)]
+    data: Annotated[list[Item], msgspec.Meta(min_length=1)]
 
 
 class ProviderRef(Out):
@@ -103,13 +114,13 @@ class ProviderSummary(Out):
 class Provider(Out):
     id: str
     name: str
-    data: list[Value]
+    data: list[Item]
     created_at: str
     updated_at: str
 
 
 class ProviderUpdate(In):
-    data: Annotated[list[Value], msgspec.Meta(min_length=1)]
+    data: Annotated[list[Item], msgspec.Meta(min_length=1)]
     name: Name | None = None
 
 
@@ -119,8 +130,13 @@ class Health(Out):
 
 
 class DataRequest(In):
-    entity_name: str
-    count: Annotated[int, msgspec.Meta(ge=1)]
+    """One entity (``entity_name`` and ``count``), or several (``entities``: names or "*" for
+    all, each with its schema ``count`` times ``scale``)."""
+
+    entity_name: str | None = None
+    count: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    entities: list[str] | Literal["*"] | None = None
+    scale: Annotated[float, msgspec.Meta(gt=0)] | None = None
     format: DataFormat = "json"
     dialect: Dialect | None = None  # the sql format's; postgres when not given
     webhook_url: str | None = None
@@ -143,7 +159,8 @@ class JobStatusBody(Out):
     id: str
     status: Literal["pending", "processing", "completed", "failed"]
     project_id: str
-    entity_name: str
+    entity_name: str | None  # the entity of a one-entity job
+    entities: list[str]  # every entity of the job, parents before children
     format: str
     dialect: str | None  # the sql format's; None for the other formats
     count: int

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import msgspec
 
 from pipeline.capacity import uniqueness_problems
 from pipeline.lifecycle import UNFINISHED, JobStatus
-from pipeline.plan import check_format, choose_seed
-from pipeline.schema.parse import SchemaError
-from service.dto import JobAccepted, JobStatusBody, Progress
+from pipeline.plan import check_format, choose_seed, dependency_order, scaled_schema
+from pipeline.schema.model import Schema
+from pipeline.schema.parse import SchemaError, parse_schema
+from service.dto import DataRequest, JobAccepted, JobStatusBody, Progress
 from service.errors import Invalid, TooMany
 from service.projects import check_entity, load_project_schema
 from service.settings import Settings
@@ -23,7 +25,7 @@ from service.webhooks.guard import UnsafeUrl, check_url
 from storage import files, jobs
 from storage.db import Database
 from storage.formats import FormatError
-from storage.jobs import JobRow, NewJob
+from storage.jobs import JobPart, JobRow, NewJob
 
 if TYPE_CHECKING:
     from service.runner import JobRunner
@@ -42,42 +44,54 @@ def submit_job(
     settings: Settings,
     ws: str,
     project_id: str,
-    *,
-    entity_name: str,
-    count: int,
-    fmt: str,
-    dialect: str | None = None,
-    webhook_url: str | None,
-    seed: int | None,
+    request: DataRequest,
     base_url: str,
 ) -> JobRow:
     """Validate a request, snapshot schema and provider values, and store a pending job."""
     try:
-        dialect = check_format(fmt, dialect)
+        dialect = check_format(request.format, request.dialect)
     except FormatError as exc:
         raise Invalid(str(exc), field="dialect") from exc
     project, schema, values = load_project_schema(db, ws, project_id)
-    check_entity(schema, entity_name)
+    parts = job_parts(schema, request)
+    text = project.data or ""
+    if request.scale not in (None, 1):
+        # Every entity of the schema is scaled, named or not, so a reference to a parent left
+        # out of the job still draws among the rows a job of that parent would make.
+        scale = request.scale or 1.0
+        counts = {n: scaled(e.count, scale) for n, e in schema.entities.items() if e.count}
+        text = scaled_schema(text, counts)
+        schema = parse_schema(text)
+    count = sum(p.count for p in parts)
     if count > settings.max_rows:
-        raise Invalid(f"count must be at most {settings.max_rows}", field="count")
-    if webhook_url is not None:
+        if request.entities is None:
+            raise Invalid(f"count must be at most {settings.max_rows}", field="count")
+        raise Invalid(
+            f"a job may make at most {settings.max_rows} rows in all; these entities at this "
+            f"scale make {count}",
+            field="scale",
+        )
+    if request.webhook_url is not None:
         try:
-            check_url(webhook_url, settings.webhook_allow)
+            check_url(request.webhook_url, settings.webhook_allow)
         except UnsafeUrl as exc:
             raise Invalid(str(exc), field="webhook_url") from exc
-    problems = uniqueness_problems(schema, entity_name, count, values)
+    problems = [
+        p for part in parts for p in uniqueness_problems(schema, part.entity, part.count, values)
+    ]
     if problems:
         raise SchemaError(problems)
     job = NewJob(
         project_id=project.id,
-        entity_name=entity_name,
-        format=fmt,
+        entity_name=request.entity_name or "",
+        parts=parts,
+        format=request.format,
         dialect=dialect,
         count=count,
-        seed=choose_seed(seed, schema.seed),
-        schema_text=project.data or "",
+        seed=choose_seed(request.seed, schema.seed),
+        schema_text=text,
         providers=values,
-        webhook_url=webhook_url,
+        webhook_url=request.webhook_url,
         base_url=base_url,
         shard_rows=settings.shard_rows,
     )
@@ -92,12 +106,60 @@ def submit_job(
     return row
 
 
+def job_parts(schema: Schema, request: DataRequest) -> list[JobPart]:
+    """The entities a request asks for, each with its rows, parents before children."""
+    if request.entities is None:
+        if request.entity_name is None:
+            raise Invalid("give entity_name and count, or entities", field="entity_name")
+        if request.count is None:
+            raise Invalid("count is required with entity_name", field="count")
+        if request.scale is not None:
+            raise Invalid("scale goes with entities, not with entity_name", field="scale")
+        check_entity(schema, request.entity_name)
+        return [JobPart(request.entity_name, request.count)]
+    if request.entity_name is not None:
+        raise Invalid("give entity_name or entities, not both", field="entities")
+    if request.count is not None:
+        raise Invalid(
+            "count goes with entity_name; with entities, each entity makes its schema count "
+            "(times scale)",
+            field="count",
+        )
+    names = list(schema.entities) if request.entities == "*" else request.entities
+    if not names:
+        raise Invalid('entities must name at least one entity, or be "*"', field="entities")
+    for name in names:
+        check_entity(schema, name, field="entities")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise Invalid(f"entities repeat: {', '.join(repeated)}", field="entities")
+    uncounted = [n for n in names if schema.entities[n].count is None]
+    if uncounted:
+        raise Invalid(
+            f"entities without a count in the schema cannot be made by name: "
+            f"{', '.join(uncounted)}; give each a count, or ask for it with entity_name",
+            field="entities",
+        )
+    scale = request.scale or 1.0
+    return [
+        JobPart(n, scaled(schema.entities[n].count or 0, scale))
+        for n in dependency_order(schema, names)
+    ]
+
+
+def scaled(count: int, scale: float) -> int:
+    return max(1, round(count * scale))
+
+
 def accepted(row: JobRow) -> JobAccepted:
     return JobAccepted(id=row.id, status=row.status)  # type: ignore[arg-type]
 
 
-def download_url(base_url: str, job_id: str) -> str:
-    return f"{base_url.rstrip('/')}/data/{job_id}/download"
+def download_url(base_url: str, job_id: str, entity: str | None = None) -> str:
+    """A job's file: ``/data/{id}/download``, or ``.../download/{entity}`` for one of the files
+    of a job of several entities."""
+    url = f"{base_url.rstrip('/')}/data/{job_id}/download"
+    return url if entity is None else f"{url}/{quote(entity, safe='')}"
 
 
 def status_body(
@@ -110,7 +172,8 @@ def status_body(
         id=row.id,
         status=row.status,  # type: ignore[arg-type]
         project_id=row.project_id,
-        entity_name=row.entity_name,
+        entity_name=row.entity_name or None,
+        entities=[p.entity for p in row.parts],
         format=row.format,
         dialect=row.dialect,
         count=row.count,
@@ -125,11 +188,18 @@ def status_body(
         started_at=row.started_at,
         finished_at=row.finished_at,
         error=row.error,
-        data={row.entity_name: download_url(base_url, row.id)} if completed else None,
+        data=files_of(row, base_url) if completed else None,
         size_bytes=row.output_bytes if completed else None,
         dashboard_link=dashboard_link if running else None,
         notice=notice if running else None,
     )
+
+
+def files_of(row: JobRow, base_url: str) -> dict[str, str]:
+    """Each entity's download URL, in the job's order (parents before children)."""
+    if row.entity_name:
+        return {row.entity_name: download_url(base_url, row.id)}
+    return {p.entity: download_url(base_url, row.id, p.entity) for p in row.parts}
 
 
 def webhook_event(row: JobRow, timestamp: str) -> str:

@@ -59,9 +59,10 @@ log = logging.getLogger("drafta.runner")
 class Drive:
     """One job being driven: its lifecycle state and the tasks acting for it."""
 
-    def __init__(self, row: JobRow, spec: JobSpec) -> None:
+    def __init__(self, row: JobRow, parts: list[JobSpec], root: str) -> None:
         self.row = row
-        self.spec = spec
+        self.parts = parts  # one spec per entity, parents before children
+        self.root = root  # the folder of all the job's files
         self.state = JobState(status=JobStatus(row.status), webhook=bool(row.webhook_url))
         self.events: asyncio.Queue[Event] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None  # the driver
@@ -96,7 +97,7 @@ class JobRunner:
         if job_id in self._drives:
             return
         drive = self._drive_for(job_id)
-        total = len(plan_shards(drive.spec))
+        total = sum(len(plan_shards(part)) for part in drive.parts)
         first = Start(total) if drive.state.status is JobStatus.PENDING else Restart(total)
         drive.events.put_nowait(first)
         self._start(drive)
@@ -129,20 +130,26 @@ class JobRunner:
     def _drive_for(self, job_id: str) -> Drive:
         row = jobs.get_job(self.db, None, job_id)
         snapshot = jobs.get_job_input(self.db, job_id)
-        spec = JobSpec(
-            job_id=row.id,
-            schema_text=snapshot.schema_text,
-            entity=row.entity_name,
-            count=row.count,
-            seed=row.seed,
-            format=row.format,
-            dialect=row.dialect,
-            root_url=files.job_root(self.settings.storage, row.workspace_id, row.id),
-            storage_options=dict(self.settings.storage_options),
-            providers=snapshot.providers,
-            shard_rows=row.shard_rows,
-        )
-        return Drive(row, spec)
+        root = files.job_root(self.settings.storage, row.workspace_id, row.id)
+        several = len(row.parts) > 1
+        parts = [
+            JobSpec(
+                job_id=row.id,
+                schema_text=snapshot.schema_text,
+                entity=part.entity,
+                count=part.count,
+                seed=row.seed,
+                format=row.format,
+                dialect=row.dialect,
+                # Each entity of a job of several has a folder of its own for its shards.
+                root_url=f"{root}/{part.entity}" if several else root,
+                storage_options=dict(self.settings.storage_options),
+                providers=snapshot.providers,
+                shard_rows=row.shard_rows,
+            )
+            for part in row.parts
+        ]
+        return Drive(row, parts, root)
 
     def _start(self, drive: Drive) -> None:
         job_id = drive.row.id
@@ -199,7 +206,7 @@ class JobRunner:
             case RemoveFiles():
                 try:
                     await asyncio.to_thread(
-                        files.remove_tree, drive.spec.root_url, drive.spec.storage_options
+                        files.remove_tree, drive.root, self.settings.storage_options
                     )
                 except Exception as exc:  # the job has ended; its leftovers are only logged
                     log.warning("job %s: could not remove its files: %s", job_id, exc)
@@ -213,7 +220,7 @@ class JobRunner:
     async def _run(self, drive: Drive) -> None:
         put = drive.events.put_nowait
         try:
-            result = await self.executor.run(drive.spec, put)
+            results = await self.executor.run(drive.parts, put)
         except ClusterLost as exc:
             put(ClusterLostEvent(exc.reason, exc.address))
         except TaskFailed as exc:
@@ -222,7 +229,8 @@ class JobRunner:
             log.exception("job %s: unexpected error", drive.row.id)
             put(TaskFailedEvent(describe_failure(exc)))
         else:
-            put(MergeDone(result.path, result.bytes))
+            files = zip(drive.parts, results, strict=True)
+            put(MergeDone({part.entity: (r.path, r.bytes) for part, r in files}))
 
     async def _retry_after(self, drive: Drive, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -247,8 +255,7 @@ class JobRunner:
                 status=finish.status,
                 expected=UNFINISHED,
                 error=finish.error,
-                output_path=finish.output_path,
-                output_bytes=finish.output_bytes,
+                outputs=finish.outputs,
                 complete=finish.status is JobStatus.COMPLETED,
             )
             if row is not None and row.webhook_url:

@@ -18,14 +18,22 @@ from storage.db import Database, new_id, now
 from storage.errors import NotFound
 
 
+class JobPart(msgspec.Struct, frozen=True, array_like=True):
+    """One entity of a job and its rows."""
+
+    entity: str
+    count: int
+
+
 class NewJob(msgspec.Struct, frozen=True, kw_only=True):
     """What a submission stores: the request and a snapshot of what it generates from."""
 
     project_id: str
-    entity_name: str
+    entity_name: str  # the entity of a one-entity job; "" for a job of several
+    parts: list[JobPart]  # every entity with its rows, parents before children
     format: str
     dialect: str | None = None  # the sql format's
-    count: int
+    count: int  # rows in all
     seed: int
     schema_text: str
     providers: dict[str, list[Any]] = {}
@@ -41,6 +49,7 @@ class JobRow(msgspec.Struct, frozen=True, kw_only=True):
     workspace_id: str
     project_id: str
     entity_name: str
+    parts: list[JobPart]
     format: str
     dialect: str | None
     count: int
@@ -52,6 +61,7 @@ class JobRow(msgspec.Struct, frozen=True, kw_only=True):
     shards_total: int
     shard_rows: int
     output_path: str | None
+    outputs: dict[str, tuple[str, int]]  # each entity's file and its size, when completed
     output_bytes: int | None
     webhook_url: str | None
     base_url: str
@@ -81,7 +91,22 @@ COLUMNS = ", ".join(JobRow.__struct_fields__)
 
 
 def _row(found: dict[str, Any]) -> JobRow:
-    return msgspec.convert(found, JobRow)
+    parts, outputs = found["parts"], found["outputs"]
+    return msgspec.convert(
+        {
+            **found,
+            # Jobs stored before jobs had several entities have one, by its old columns.
+            "parts": json.loads(parts) if parts else [[found["entity_name"], found["count"]]],
+            "outputs": json.loads(outputs) if outputs else _old_outputs(found),
+        },
+        JobRow,
+    )
+
+
+def _old_outputs(found: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    if not found["output_path"]:
+        return {}
+    return {found["entity_name"]: (found["output_path"], found["output_bytes"] or 0)}
 
 
 def _marks(values: Sequence[object] | dict[str, object]) -> str:
@@ -106,6 +131,7 @@ def insert_job(
         "status": status,
         "created_at": now(),
         **fields,
+        "parts": msgspec.json.encode(job.parts).decode(),
         "providers": json.dumps(fields["providers"]),
     }
     columns = ", ".join(row)
@@ -213,8 +239,7 @@ def finish(
     status: str,
     expected: Sequence[str],
     error: str | None = None,
-    output_path: str | None = None,
-    output_bytes: int | None = None,
+    outputs: dict[str, tuple[str, int]] | None = None,
     complete: bool = False,
 ) -> JobRow | None:
     """Move a job to its end state, returning the row as stored (None if it had already left
@@ -223,10 +248,20 @@ def finish(
     progress = ", shards_done = shards_total, rows_done = count" if complete else ""
     with db.write() as tx:
         found = tx.execute(
-            f"UPDATE jobs SET status = ?, error = ?, output_path = ?, output_bytes = ?, "
-            f"finished_at = ?{progress} WHERE id = ? AND status IN ({_marks(expected)}) "
-            f"RETURNING {COLUMNS}",
-            [status, error, output_path, output_bytes, now(), job_id, *expected],
+            f"UPDATE jobs SET status = ?, error = ?, output_path = ?, outputs = ?, "
+            f"output_bytes = ?, finished_at = ?{progress} WHERE id = ? AND status IN "
+            f"({_marks(expected)}) RETURNING {COLUMNS}",
+            [
+                status,
+                error,
+                # The first file also where jobs of one entity always kept it.
+                next(iter(outputs.values()))[0] if outputs else None,
+                json.dumps(outputs) if outputs is not None else None,
+                sum(size for _, size in outputs.values()) if outputs else None,
+                now(),
+                job_id,
+                *expected,
+            ],
         ).fetchone()
     if found is None:
         return None

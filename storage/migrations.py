@@ -132,6 +132,15 @@ def m003_index_jobs_by_status(db: SqliteUtilsDatabase) -> None:
 
 
 @migrations()
-def m004_jobs_dialect(db: SqliteUtilsDatabase) -> None:
+def m004_jobs_of_several_entities(db: SqliteUtilsDatabase) -> None:
+    # A job makes one or several entities: [[name, rows], ...] and {name: file} as JSON. Rows
+    # of older jobs keep NULL here and are read as their one entity_name and output_path.
+    db.executescript(
+        "ALTER TABLE jobs ADD COLUMN parts TEXT; ALTER TABLE jobs ADD COLUMN outputs TEXT;"
+    )
+
+
+@migrations()
+def m005_jobs_dialect(db: SqliteUtilsDatabase) -> None:
     # The sql format's dialect; NULL for the other formats and for jobs stored before it.
     db.executescript("ALTER TABLE jobs ADD COLUMN dialect TEXT;")

@@ -10,7 +10,7 @@ from service.settings import load_settings
 from storage import jobs, migrations
 from storage.db import Database, new_id
 from storage.groups import create_group, list_groups
-from storage.jobs import JobRow, NewJob
+from storage.jobs import JobPart, JobRow, NewJob
 from storage.keys import ensure_workspace
 from storage.projects import create_project
 
@@ -102,6 +102,7 @@ def _stored_job(tmp_path: Path) -> tuple[Database, str, JobRow]:
     new = NewJob(
         project_id=project.id,
         entity_name="E",
+        parts=[JobPart("E", 10)],
         format="csv",
         count=10,
         seed=1,
@@ -135,8 +136,7 @@ def test_finishing_returns_the_stored_row_once(tmp_path: Path) -> None:
         job.id,
         status=JobStatus.COMPLETED,
         expected=UNFINISHED,
-        output_path="x/E.csv",
-        output_bytes=7,
+        outputs={"E": ("x/E.csv", 7)},
         complete=True,
     )
     assert done == jobs.get_job(db, ws, job.id)

@@ -16,7 +16,9 @@ from litestar.testing import TestClient
 
 from tests.jobhelpers import make_project, wait_for
 
-PUBLIC = re.compile(r"^/(health$|schema)")
+# The web app's pages (/, /app, /static) sign in with a session cookie, not a key:
+# tests/test_web_isolation.py checks them.
+PUBLIC = re.compile(r"^/(health$|schema|$|app/|static/)")
 # Lists and workspace-wide routes: B gets an answer, but none of A's data in it.
 COLLECTIONS = {
     ("GET", "/project-group"),

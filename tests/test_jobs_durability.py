@@ -90,3 +90,48 @@ def test_unwritable_storage_fails_the_job_with_a_reason(
             assert http.get("/health").status_code == 200
     finally:
         server.stop()
+
+
+DATASET = """\
+entities:
+  Customer:
+    count: 1000
+    fields:
+      id: {type: sequence}
+      name: person.first_name
+  Order:
+    count: 3000
+    fields:
+      id: {type: uuid}
+      customer_id: {type: reference, entity: Customer}
+      amount: {type: float, min: 1, max: 500, decimals: 2}
+"""
+
+
+def test_api_killed_mid_job_of_several_entities_resumes_with_same_files(
+    live: LiveServer, server_env: dict[str, str]
+) -> None:
+    assert live.key
+    auth = {"Authorization": f"Bearer {live.key}"}
+    with httpx.Client(base_url=live.url, headers=auth, timeout=30) as http:
+        project = make_project(http, {}, DATASET)
+        body = {"entities": ["Order", "Customer"], "scale": 150, "format": "csv", "seed": 8}
+        job = http.post(f"/data/{project}", json=body).json()["id"]
+        wait_for_shards(http, job, 3)
+    live.kill()
+    restarted = LiveServer(live.home, env=server_env).start()
+    try:
+        with httpx.Client(base_url=restarted.url, headers=auth, timeout=60) as http:
+            status = wait_for(http, auth, job, timeout=180)
+            assert status["status"] == "completed", status
+            assert list(status["data"]) == ["Customer", "Order"]
+            again = http.post(f"/data/{project}", json=body).json()["id"]
+            reference = wait_for(http, auth, again, timeout=180)
+            for entity in ("Customer", "Order"):
+                resumed = http.get(f"/data/{job}/download/{entity}").content
+                fresh = http.get(f"/data/{again}/download/{entity}").content
+                assert resumed.count(b"\n") == {"Customer": 150_001, "Order": 450_001}[entity]
+                assert resumed == fresh
+            assert reference["status"] == "completed"
+    finally:
+        restarted.stop()

@@ -91,7 +91,7 @@ def test_generate_writes_sql_in_a_dialect(
 def test_a_job_stored_before_dialects_reads_back_without_one(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = Database(path)
-    migrations.apply(old.db, stop_before="m004_jobs_dialect")
+    migrations.apply(old.db, stop_before="m005_jobs_dialect")
     with old.write() as tx:
         tx.execute("INSERT INTO workspaces VALUES ('w', 'w', 's', '')")
         tx.execute(

@@ -67,17 +67,17 @@ def test_progress_is_written_at_most_every_quarter_second_and_at_the_last_shard(
 
 
 def test_merge_done_completes_the_job_and_sends_its_webhook() -> None:
-    state, todo = step(running(webhook=True), MergeDone("s3://b/j/T.csv", 99), 1.0, RULES)
+    state, todo = step(running(webhook=True), MergeDone({"T": ("s3://b/j/T.csv", 99)}), 1.0, RULES)
     assert state.status is JobStatus.COMPLETED
     assert todo == [
-        Finish(JobStatus.COMPLETED, output_path="s3://b/j/T.csv", output_bytes=99),
+        Finish(JobStatus.COMPLETED, outputs={"T": ("s3://b/j/T.csv", 99)}),
         SendWebhook(),
     ]
 
 
 def test_a_job_without_webhook_sends_none() -> None:
-    _, todo = step(running(), MergeDone("x", 1), 1.0, RULES)
-    assert todo == [Finish(JobStatus.COMPLETED, output_path="x", output_bytes=1)]
+    _, todo = step(running(), MergeDone({"T": ("x", 1)}), 1.0, RULES)
+    assert todo == [Finish(JobStatus.COMPLETED, outputs={"T": ("x", 1)})]
 
 
 def test_a_lost_cluster_sets_a_notice_and_retries_within_the_grace() -> None:
@@ -149,7 +149,7 @@ def test_a_pending_job_can_be_cancelled() -> None:
     ("state", "event"),
     [
         (PENDING, ShardDone(0, 1)),
-        (PENDING, MergeDone("x", 1)),
+        (PENDING, MergeDone({"T": ("x", 1)})),
         (PENDING, Restart(2)),
         (running(), Start(3)),
         (JobState(status=JobStatus.COMPLETED), CancelRequested()),

@@ -181,3 +181,20 @@ def test_providers_file(files: Path) -> None:
     assert [r["s"] for r in json.loads(shown.stdout)["rows"]] == ["retail", "retail"]
     without = drafta("preview", "p.yaml", "--entity", "A", cwd=files)
     assert without.returncode == 1 and "Segments" in without.stderr
+
+
+def test_generate_several_entities_into_a_folder(files: Path) -> None:
+    done = drafta("generate", "people.yaml", "--all", "--scale", "0.5", "--format", "csv",
+                  "--out", "shop", "--seed", "3", cwd=files)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split(" rows of ")[1].split(" ")[0] for line in lines] == ["Customer", "Order"]
+    customers = (files / "shop" / "Customer.csv").read_text().splitlines()
+    orders = (files / "shop" / "Order.csv").read_text().splitlines()
+    assert (len(customers), len(orders)) == (501, 1501)
+    one = drafta("generate", "people.yaml", "--entity", "Customer", "--count", "500",
+                 "--format", "csv", "--out", "c.csv", "--seed", "3", cwd=files)  # fmt: skip
+    assert one.returncode == 0, one.stderr
+    assert (files / "c.csv").read_text().splitlines() == customers
+    usage = drafta("generate", "people.yaml", "--entity", "Customer", "--out", "x", cwd=files)
+    assert usage.returncode == 2

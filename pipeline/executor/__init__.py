@@ -1,7 +1,8 @@
 """Where a job's tasks run: one seam, two implementations.
 
-``Executor.run`` runs a job's shards then its merge and reports ``Connected`` and ``ShardDone``
-events as they happen; it returns the merged file, or raises ``ClusterLost`` (the cluster went
+``Executor.run`` runs a job's shards then its merges (one ``JobSpec`` per entity of the job)
+and reports ``Connected`` and ``ShardDone`` events as they happen; it returns each entity's
+merged file, or raises ``ClusterLost`` (the cluster went
 away: the job may wait for it) or ``TaskFailed`` (the job itself failed, after retries).
 ``stop`` returns once none of a job's tasks runs or will run. ``DaskExecutor`` runs on a Dask
 cluster; ``InProcessExecutor`` runs in the calling process, for small jobs, the command line and
@@ -10,7 +11,7 @@ tests that need no cluster.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from pipeline.errors import PipelineError
@@ -50,7 +51,7 @@ class Executor(Protocol):
     @property
     def dashboard_link(self) -> str | None: ...
 
-    async def run(self, job: JobSpec, report: Report) -> MergeResult: ...
+    async def run(self, parts: Sequence[JobSpec], report: Report) -> list[MergeResult]: ...
 
     async def stop(self, job_id: str) -> None: ...
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import time
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from distributed import Client, KilledWorker, as_completed
@@ -72,18 +73,26 @@ class DaskExecutor:
     def dashboard_link(self) -> str | None:
         return self.source.dashboard_link
 
-    async def run(self, job: JobSpec, report: Report) -> MergeResult:
-        futures = self._futures.setdefault(job.job_id, [])
+    async def run(self, parts: Sequence[JobSpec], report: Report) -> list[MergeResult]:
+        job_id = parts[0].job_id
+        futures = self._futures.setdefault(job_id, [])
         try:
             client = await self.source.client()
             report(Connected())
-            return await self._attempt(client, job, futures, report)
+            merges = []
+            for number, part in enumerate(parts):
+                # Keys name the entity's place in the job when it has several.
+                prefix = task_prefix(job_id) + (f"{number}-" if len(parts) > 1 else "")
+                merges.append(await self._submit(client, part, prefix, futures, report))
+            results: list[MergeResult] = [await m for m in merges]
+            self._futures.pop(job_id, None)
+            return results
         except asyncio.CancelledError:
             await _release(futures)
             raise
         except (Exception, FutureCancelledError) as exc:
             await _release(futures)
-            self._futures.pop(job.job_id, None)
+            self._futures.pop(job_id, None)
             reason = describe_failure(exc, self.source.address)
             if self._cluster_lost(exc):
                 raise ClusterLost(reason, self.source.address) from exc
@@ -95,31 +104,31 @@ class DaskExecutor:
             return True
         return "scheduler-connection-lost" in str(exc) or not self.source.running
 
-    async def _attempt(
-        self, client: Client, job: JobSpec, futures: list[Any], report: Report
-    ) -> MergeResult:
+    async def _submit(
+        self, client: Client, job: JobSpec, prefix: str, futures: list[Any], report: Report
+    ) -> Any:
+        """Run one entity's shards and submit its merge; returns the merge's future (the next
+        entity's shards need not wait for it)."""
         shards = plan_shards(job)
-        prefix = task_prefix(job.job_id)
         if len(shards) == 1:
             # Small jobs are most jobs; one task instead of two halves their scheduling cost.
             merged = client.submit(
                 write_whole, job, key=f"{prefix}whole", retries=TASK_RETRIES, pure=False
             )
         else:
-            results = await self._run_shards(client, job, shards, futures, report)
+            results = await self._run_shards(client, job, shards, prefix, futures, report)
             merged = client.submit(
                 merge, job, results, key=f"{prefix}merge", retries=TASK_RETRIES, pure=False
             )
         futures.append(merged)
-        result: MergeResult = await merged
-        self._futures.pop(job.job_id, None)
-        return result
+        return merged
 
     async def _run_shards(
         self,
         client: Client,
         job: JobSpec,
         shards: list[ShardSpec],
+        prefix: str,
         futures: list[Any],
         report: Report,
     ) -> list[ShardResult]:
@@ -133,7 +142,6 @@ class DaskExecutor:
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         window = max(WINDOW_PER_THREAD * threads, MIN_WINDOW)
         todo = iter(shards)
-        prefix = task_prefix(job.job_id)
 
         def submit(shard: ShardSpec) -> Any:
             future = client.submit(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pipeline.executor import Report, TaskFailed, describe_failure
 from pipeline.lifecycle import Connected, ShardDone
@@ -21,22 +21,25 @@ class InProcessExecutor:
         # The thread step each job is in: a cancelled run's thread still finishes its step.
         self._steps: dict[str, asyncio.Future[object]] = {}
 
-    async def run(self, job: JobSpec, report: Report) -> MergeResult:
+    async def run(self, parts: Sequence[JobSpec], report: Report) -> list[MergeResult]:
         report(Connected())
         try:
-            results: list[ShardResult] = []
-            for shard in plan_shards(job):
-                result = await self._step(job.job_id, write_shard, shard)
-                assert isinstance(result, ShardResult)
-                results.append(result)
-                report(ShardDone(result.index, result.rows))
-            merged = await self._step(job.job_id, merge, job, results)
-            assert isinstance(merged, MergeResult)
-            return merged
+            return [await self._run_part(part, report) for part in parts]
         except (asyncio.CancelledError, TaskFailed):
             raise
         except Exception as exc:
             raise TaskFailed(describe_failure(exc)) from exc
+
+    async def _run_part(self, job: JobSpec, report: Report) -> MergeResult:
+        results: list[ShardResult] = []
+        for shard in plan_shards(job):
+            result = await self._step(job.job_id, write_shard, shard)
+            assert isinstance(result, ShardResult)
+            results.append(result)
+            report(ShardDone(result.index, result.rows))
+        merged = await self._step(job.job_id, merge, job, results)
+        assert isinstance(merged, MergeResult)
+        return merged
 
     async def _step(self, job_id: str, task: Callable[..., object], *args: object) -> object:
         future: asyncio.Future[object] = asyncio.ensure_future(asyncio.to_thread(task, *args))

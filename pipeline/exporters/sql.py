@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from pipeline.schema import model as m
-from pipeline.schema.resolved import ResolvedEntity, ResolvedField, ResolvedSchema, resolve
+from pipeline.schema.resolved import (
+    ResolvedEntity,
+    ResolvedField,
+    ResolvedSchema,
+    Target,
+    resolve,
+)
 from storage.formats.sql import check_dialect, literal, quote_ident
 
 
@@ -154,7 +160,7 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
             parts.append("UNIQUE")
         parts.extend(_checks(at.path, spec, style))
         notes = [spec.description or _note(at)]
-        if at.reference is not None:
+        if at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
             parent = f"{style.ident(target.entity)} ({style.ident(target.field or '')})"
             if style.references:
@@ -165,6 +171,13 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
         note = "; ".join(_one_line(n) for n in notes if n)
         lines.append(f"  {line}" + (f"  -- {note}" if note else ""))
     return lines
+
+
+def _is_column(schema: ResolvedSchema, target: Target) -> bool:
+    """A foreign key can only name a column: a hidden key field is generated, never written."""
+    parent = schema.entity(target.entity)
+    copied = parent.field(target.field) if parent is not None and target.field else None
+    return copied is None or not copied.hidden
 
 
 def _note(at: ResolvedField) -> str | None:

@@ -72,15 +72,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     run = actions.add_parser("run", help="start a job (and wait for it, download it)")
     run.add_argument("--project-id", required=True)
-    run.add_argument("--entity", required=True)
-    run.add_argument("--count", type=int, required=True)
+    run.add_argument(
+        "--entity",
+        action="append",
+        help="the entity (with --count); repeat it for a job of several entities",
+    )
+    run.add_argument("--all", action="store_true", help="every entity of the schema")
+    run.add_argument("--count", type=int, help="rows, for a job of one entity")
+    run.add_argument("--scale", type=float, help="times each schema count (several entities)")
     run.add_argument("--format", default="json", choices=DATA_FORMATS)
     run.add_argument(
         "--dialect", choices=DIALECTS, help="the sql format's SQL dialect (default postgres)"
     )
     run.add_argument("--seed", type=int)
     run.add_argument("--wait", action="store_true", help="wait until the job ends")
-    run.add_argument("--out", metavar="FILE", help="download the file here (implies --wait)")
+    run.add_argument(
+        "--out",
+        metavar="PATH",
+        help="download the file here, or each entity's into this folder (implies --wait)",
+    )
     run.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait at most")
     run.set_defaults(handler=_run(_job_run))
 
@@ -91,6 +101,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     download = actions.add_parser("download", help="download a completed job's file")
     download.add_argument("job_id", metavar="JOB")
     download.add_argument("--out", required=True, metavar="FILE", help="a path or fsspec URL")
+    download.add_argument("--entity", help="which entity's file, for a job of several")
     download.set_defaults(handler=_run(_job_download))
 
 
@@ -200,14 +211,27 @@ def _push(client: DraftaClient, args: argparse.Namespace) -> int:
 
 
 def _job_run(client: DraftaClient, args: argparse.Namespace) -> int:
-    job = client.submit(
-        args.project_id,
-        args.entity,
-        args.count,
-        format=args.format,
-        dialect=args.dialect,
-        seed=args.seed,
-    )
+    several = args.all or len(args.entity or []) > 1
+    if several:
+        entities = "*" if args.all else args.entity
+        job = client.submit(
+            args.project_id,
+            entities=entities,
+            scale=args.scale,
+            format=args.format,
+            dialect=args.dialect,
+            seed=args.seed,
+        )
+    else:
+        entity = args.entity[0] if args.entity else None
+        job = client.submit(
+            args.project_id,
+            entity,
+            args.count,
+            format=args.format,
+            dialect=args.dialect,
+            seed=args.seed,
+        )
     print(f"job {job.id} {job.status}", flush=True)
     if not (args.wait or args.out):
         return 0
@@ -216,7 +240,12 @@ def _job_run(client: DraftaClient, args: argparse.Namespace) -> int:
     if final.status != "completed":
         print(f"drafta: {final.error}", file=sys.stderr)
         return 1
-    if args.out:
+    if args.out and several:
+        for entity in final.entities:
+            dest = f"{args.out.rstrip('/')}/{entity}.{final.format}"
+            size = client.download(job.id, dest, entity=entity)
+            print(f"downloaded {size} bytes to {dest}")
+    elif args.out:
         size = client.download(job.id, args.out)
         print(f"downloaded {size} bytes to {args.out}")
     return 0
@@ -241,6 +270,6 @@ def _job_status(client: DraftaClient, args: argparse.Namespace) -> int:
 
 
 def _job_download(client: DraftaClient, args: argparse.Namespace) -> int:
-    size = client.download(args.job_id, args.out)
+    size = client.download(args.job_id, args.out, entity=args.entity)
     print(f"downloaded {size} bytes to {args.out}")
     return 0

@@ -46,6 +46,9 @@ def _serve(args: argparse.Namespace) -> int:
         print("Make more with `drafta keys create [--workspace NAME]`.")
         print_new_key(keys.create_key(db, "default"))
     db.close()
-    print(f"Drafta listening on http://{args.host}:{args.port} (API docs at /schema)", flush=True)
+    print(
+        f"Drafta listening on http://{args.host}:{args.port} (web app at /, API docs at /schema)",
+        flush=True,
+    )
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     return 0

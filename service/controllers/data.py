@@ -25,6 +25,14 @@ from storage.keys import Workspace
 StatusFilter = Literal["pending", "processing", "completed", "failed"]
 
 
+DOWNLOAD_RESPONSES = {
+    206: ResponseSpec(None, description="The byte range asked for (Content-Range)"),
+    304: ResponseSpec(None, description="Unchanged since the ETag in If-None-Match"),
+    307: ResponseSpec(None, description="Redirect to a signed URL (DRAFTA_SIGNED_URLS)"),
+    416: problem("The range is outside the file, or more than one range was asked"),
+}
+
+
 class DataController(Controller):
     path = "/data"
     tags = ["data"]
@@ -43,18 +51,7 @@ class DataController(Controller):
         # In a thread: resolving the webhook's host may take seconds, and a burst of
         # submissions (each a few ms of schema checks) would otherwise hold up status polls.
         row = await asyncio.to_thread(
-            usecases.submit_job,
-            db,
-            settings,
-            workspace.id,
-            project_id,
-            entity_name=data.entity_name,
-            count=data.count,
-            fmt=data.format,
-            dialect=data.dialect,
-            webhook_url=data.webhook_url,
-            seed=data.seed,
-            base_url=base_url,
+            usecases.submit_job, db, settings, workspace.id, project_id, data, base_url
         )
         state.runner.launch(row.id)
         return usecases.accepted(row)
@@ -97,12 +94,7 @@ class DataController(Controller):
     @get(
         "/{job_id:str}/download",
         summary="The job's file (streamed; single ranges supported)",
-        responses={
-            206: ResponseSpec(None, description="The byte range asked for (Content-Range)"),
-            304: ResponseSpec(None, description="Unchanged since the ETag in If-None-Match"),
-            307: ResponseSpec(None, description="Redirect to a signed URL (DRAFTA_SIGNED_URLS)"),
-            416: problem("The range is outside the file, or more than one range was asked"),
-        },
+        responses=DOWNLOAD_RESPONSES,
     )
     async def download(
         self,
@@ -113,7 +105,24 @@ class DataController(Controller):
         range_header: str | None = Parameter(header="range", default=None),
         if_none_match: str | None = Parameter(header="if-none-match", default=None),
     ) -> Response[bytes] | Stream | Redirect:
-        return serve_file(db, settings, workspace.id, job_id, range_header, if_none_match)
+        return serve_file(db, settings, workspace.id, job_id, None, range_header, if_none_match)
+
+    @get(
+        "/{job_id:str}/download/{entity:str}",
+        summary="One entity's file of a job (streamed; single ranges supported)",
+        responses=DOWNLOAD_RESPONSES,
+    )
+    async def download_entity(
+        self,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        job_id: str,
+        entity: str,
+        range_header: str | None = Parameter(header="range", default=None),
+        if_none_match: str | None = Parameter(header="if-none-match", default=None),
+    ) -> Response[bytes] | Stream | Redirect:
+        return serve_file(db, settings, workspace.id, job_id, entity, range_header, if_none_match)
 
     @delete(
         "/{job_id:str}",
