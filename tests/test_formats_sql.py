@@ -17,7 +17,7 @@ import sqlglot
 
 from pipeline.local import generate
 from storage.formats.sql import STATEMENT_ROWS, SqlFormatError, text_literals
-from tests.pg import PostgresServer, bin_dir
+from tests.postgres import Postgres, throwaway
 from tests.test_formats_types import EVERY_TYPE, PROVIDERS
 
 TRICKY = [
@@ -100,13 +100,22 @@ def as_loaded(row: dict[str, Any], nested: tuple[str, ...], flags: tuple[str, ..
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    found = bin_dir()
-    if found is None:
-        pytest.fail("PostgreSQL is not installed: `make test` installs it")
-    server = PostgresServer(found).start()
-    yield server
-    server.stop()
+def postgres() -> Iterator[Postgres]:
+    with throwaway() as server:
+        yield server
+
+
+def load(server: Postgres, database: str, path: Path) -> None:
+    server.create_database(database)
+    done = server.psql(database, "-f", str(path))
+    assert done.returncode == 0, done.stderr
+
+
+def query_json(server: Postgres, database: str, sql: str) -> Any:
+    """The one JSON value a query returns, decoded."""
+    done = server.psql(database, "-A", "-t", "-c", sql)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def test_sqlite_dialect_loads_with_foreign_keys_on_and_keeps_every_value(tmp_path: Path) -> None:
@@ -134,29 +143,28 @@ def test_sqlite_dialect_keeps_quotes_backslashes_and_control_characters(tmp_path
     ]
 
 
-def test_postgres_dialect_loads_into_postgresql(tmp_path: Path, postgres: PostgresServer) -> None:
-    database = postgres.create_database("every_type")
-    postgres.run_file(make(tmp_path, "sql", "postgres"), database)
-    loaded = postgres.query_json('SELECT json_agg(t ORDER BY seq) FROM "T" t', database)
+def test_postgres_dialect_loads_into_postgresql(tmp_path: Path, postgres: Postgres) -> None:
+    load(postgres, "every_type", make(tmp_path, "sql", "postgres"))
+    loaded = query_json(postgres, "every_type", 'SELECT json_agg(t ORDER BY seq) FROM "T" t')
     expected = json_rows(tmp_path)
     assert len(loaded) == ROWS
     assert [as_loaded(r, (), ()) for r in loaded] == [as_loaded(r, (), ()) for r in expected]
-    key = postgres.query_json(
+    key = query_json(
+        postgres,
+        "every_type",
         "SELECT json_agg(a.attname) FROM pg_index i JOIN pg_attribute a "
         "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
         """WHERE i.indrelid = '"T"'::regclass AND i.indisprimary""",
-        database,
     )
     assert key == ["seq"]
 
 
 def test_postgres_dialect_keeps_quotes_backslashes_and_control_characters(
-    tmp_path: Path, postgres: PostgresServer
+    tmp_path: Path, postgres: Postgres
 ) -> None:
     kw = {"schema": TRICKY_SCHEMA, "entity": "Order", "providers": {"words": TRICKY}}
-    database = postgres.create_database("tricky")
-    postgres.run_file(make(tmp_path, "sql", "postgres", **kw), database)
-    loaded = postgres.query_json('SELECT json_agg(t ORDER BY id) FROM "Order" t', database)
+    load(postgres, "tricky", make(tmp_path, "sql", "postgres", **kw))
+    loaded = query_json(postgres, "tricky", 'SELECT json_agg(t ORDER BY id) FROM "Order" t')
     expected = json_rows(tmp_path, **kw)
     assert {r["order"] for r in loaded} == set(TRICKY)
     assert [as_loaded(r, (), ()) for r in loaded] == [as_loaded(r, (), ()) for r in expected]
