@@ -261,3 +261,21 @@ entities:
         '  "word" TEXT NOT NULL  -- provider words\n'
         ");\n\n"
     )
+
+
+def test_a_dataset_of_several_entities_loads_file_by_file_in_one_database(tmp_path: Path) -> None:
+    from pipeline.local import generate_dataset
+    from tests.jobhelpers import PEOPLE
+
+    written = generate_dataset(
+        PEOPLE, None, str(tmp_path), scale=0.1, format="sql", dialect="sqlite", shard_rows=64
+    )
+    db = sqlite3.connect(":memory:")
+    db.execute("PRAGMA foreign_keys=ON")
+    for file in written:
+        db.executescript(Path(file["path"]).read_text())
+    counts = [db.execute(f'SELECT count(*) FROM "{f["entity"]}"').fetchone()[0] for f in written]
+    assert [(f["entity"], n) for f, n in zip(written, counts, strict=True)] == [
+        ("Customer", 100),
+        ("Order", 300),
+    ]
