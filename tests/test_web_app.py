@@ -309,6 +309,28 @@ def test_generate_follows_the_job_and_downloads_its_file(page: Page, server: Liv
         assert all(not j["id"].startswith(job_id) for j in client.get("/data").json())
 
 
+def test_a_job_of_several_entities_has_a_download_per_entity(
+    page: Page, server: LiveServer
+) -> None:
+    sign_in(page, str(server.key))
+    project_id = new_project(page, "both", "shop-all")
+    save_schema(page, SHOP.replace("  Order:\n", "  Order:\n    count: 120\n"))
+    with api(server) as client:
+        answer = client.post(f"/data/{project_id}", json={"entities": "*", "format": "csv"})
+    assert answer.status_code == 202, answer.text
+    page.goto(f"/app/jobs/{answer.json()['id']}")
+    expect(page.get_by_role("heading", name="Customer, Order: 170 rows as csv")).to_be_visible()
+    expect(page.locator("#job-status")).to_have_text("completed", timeout=60_000)
+    expect(page.get_by_role("link", name="Download", exact=True)).to_have_count(0)
+    for entity, header, rows in (("Customer", "id,name,tier", 50), ("Order", "id,", 120)):
+        link = page.get_by_role("link", name=f"Download {entity}")
+        expect(link).to_have_attribute("href", f"/app/jobs/{answer.json()['id']}/download/{entity}")
+        with page.expect_download() as download:
+            link.click()
+        lines = Path(download.value.path()).read_text().splitlines()
+        assert lines[0].startswith(header) and len(lines) == rows + 1, (entity, lines[0])
+
+
 def test_a_project_is_exported_and_deleted_and_then_its_group(
     page: Page, server: LiveServer
 ) -> None:
