@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench fuzz install browser clean
+.PHONY: run test lint bench realworld fuzz install browser clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,22 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
-test: lint browser
+# The load tests start a throwaway PostgreSQL server (tests/postgres.py): install the server
+# from the system's packages where it is missing.
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q && \
+	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql)
+
+test: lint browser postgres
 	DRAFTA_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -x -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# Every real-world schema of ../shared/realworld imported and its rows checked (docs/importers.md).
+realworld: $(STAMP)
+	$(BIN)/python bench/realworld.py
 
 # The API fuzz test of `make test`, with many more examples per operation.
 fuzz: $(STAMP)

@@ -16,6 +16,8 @@ Name = Annotated[
     ),
 ]
 Value = str | int | float | bool
+# A provider's item: a plain value, or a record (the same keys in every item of one provider).
+Item = Value | dict[str, Value]
 SchemaFormat = Literal["yaml", "json_schema", "json_parquet", "sql"]
 SchemaExport = Literal["yaml", "json_schema", "sql"]
 
@@ -60,20 +62,29 @@ class ProjectIn(In):
     format: SchemaFormat = "yaml"
 
 
-class ProjectCreated(Out):
+class ImportWarning(Out, kw_only=True):
+    """Something an imported schema said that the conversion skipped or could not keep."""
+
+    line: int | None = None
+    message: str
+
+
+class ProjectCreated(Out, omit_defaults=True):
     id: str
     name: str
     project_group_id: str
     created_at: str
+    warnings: list[ImportWarning] | None = None  # only when `data` was imported (not YAML)
 
 
-class Project(Out):
+class Project(Out, omit_defaults=True):
     id: str
     name: str
     project_group_id: str
     data: str | None
     created_at: str
     updated_at: str
+    warnings: list[ImportWarning] | None = None  # only in the answer to an import (PUT)
 
 
 class ProjectUpdate(In):
@@ -83,7 +94,7 @@ class ProjectUpdate(In):
 
 class ProviderIn(In):
     name: Name
-    data: Annotated[list[Value], msgspec.Meta(min_length=1)]
+    data: Annotated[list[Item], msgspec.Meta(min_length=1)]
 
 
 class ProviderRef(Out):
@@ -101,13 +112,13 @@ class ProviderSummary(Out):
 class Provider(Out):
     id: str
     name: str
-    data: list[Value]
+    data: list[Item]
     created_at: str
     updated_at: str
 
 
 class ProviderUpdate(In):
-    data: Annotated[list[Value], msgspec.Meta(min_length=1)]
+    data: Annotated[list[Item], msgspec.Meta(min_length=1)]
     name: Name | None = None
 
 

@@ -1,24 +1,39 @@
-"""Use cases of providers: named value lists that schemas draw from (``type: provider``)."""
+"""Use cases of providers: named lists of values or records that schemas draw from
+(``type: provider``)."""
 
 from __future__ import annotations
 
 import msgspec
 
-from service.dto import Provider, ProviderIn, ProviderRef, ProviderSummary, ProviderUpdate, Value
+from pipeline.schema.problems import path_text
+from pipeline.schema.providers import data_problems
+from service.dto import Item, Provider, ProviderIn, ProviderRef, ProviderSummary, ProviderUpdate
 from service.errors import ConflictError, Invalid
+from service.provider_csv import items_from_csv
 from service.settings import Settings
 from storage import providers
 from storage.db import Database
 from storage.projects import projects_using_provider
 
 
-def check_items(values: list[Value], settings: Settings, field: str) -> None:
+def check_items(values: list[Item], settings: Settings, field: str) -> None:
+    """At most the allowed number of items: all plain values, or all records with the same keys.
+
+    Every problem is listed; the first one is the detail and its path the field.
+    """
     if len(values) > settings.max_provider_items:
         raise Invalid(
             f"a provider may hold at most {settings.max_provider_items} values "
             f"(DRAFTA_MAX_PROVIDER_ITEMS); this one has {len(values)}",
             field=field,
         )
+    errors = [
+        {"path": path_text((field, *where)), "message": message}
+        for where, message in data_problems(values)
+    ]
+    if errors:
+        first = errors[0]
+        raise Invalid(f"{first['path']}: {first['message']}", field=first["path"], errors=errors)
 
 
 def list_providers(db: Database, ws: str, limit: int, offset: int) -> list[ProviderSummary]:
@@ -73,3 +88,28 @@ def delete_provider(db: Database, ws: str, provider_id: str) -> None:
             f"provider {current.name!r} is used by {', '.join(users)}", field="name"
         )
     providers.delete_provider(db, ws, provider_id)
+
+
+def _from_csv(body: bytes, name: str | None) -> ProviderUpdate:
+    """A provider's data from CSV, with the name checked as the JSON body's would be."""
+    items = items_from_csv(body)
+    try:
+        return msgspec.convert({"name": name, "data": items}, ProviderUpdate)
+    except msgspec.ValidationError as exc:
+        field = "name" if "$.name" in str(exc) else "data"
+        raise Invalid(str(exc).split(" - at ", 1)[0], field=field) from exc
+
+
+def create_provider_from_csv(
+    db: Database, settings: Settings, ws: str, name: str, body: bytes
+) -> list[ProviderRef]:
+    """``POST /provider/csv?name=...``: one provider from CSV (a header row, a row per record)."""
+    parsed = _from_csv(body, name)
+    return create_providers(db, settings, ws, ProviderIn(name=name, data=parsed.data))
+
+
+def update_provider_from_csv(
+    db: Database, settings: Settings, ws: str, provider_id: str, name: str | None, body: bytes
+) -> Provider:
+    """``PUT /provider/{id}/csv``: new data from CSV, as ``PUT /provider/{id}`` with JSON."""
+    return update_provider(db, settings, ws, provider_id, _from_csv(body, name))

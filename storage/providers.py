@@ -1,4 +1,4 @@
-"""Providers: named lists of values a schema can draw from (``type: provider``)."""
+"""Providers: named lists of values or records a schema can draw from (``type: provider``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from storage.db import Database, new_id, now
 from storage.errors import Conflict, NotFound
 
 Value = str | int | float | bool
+Item = Value | dict[str, Value]  # a plain value, or a record of a record provider
 
 
 class ProviderBrief(msgspec.Struct, frozen=True, kw_only=True):
@@ -26,7 +27,7 @@ class ProviderBrief(msgspec.Struct, frozen=True, kw_only=True):
 class ProviderRow(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     name: str
-    data: list[Value]
+    data: list[Item]
     created_at: str
     updated_at: str
 
@@ -45,7 +46,7 @@ def list_providers(db: Database, ws: str, *, limit: int, offset: int) -> list[Pr
 
 
 def create_providers(
-    db: Database, ws: str, items: Sequence[tuple[str, list[Value]]]
+    db: Database, ws: str, items: Sequence[tuple[str, list[Item]]]
 ) -> list[ProviderBrief]:
     """Create every provider or none."""
     stamp = now()
@@ -79,7 +80,7 @@ def get_provider(db: Database, ws: str, provider_id: str) -> ProviderRow:
 
 
 def update_provider(
-    db: Database, ws: str, provider_id: str, name: str | None, data: list[Value]
+    db: Database, ws: str, provider_id: str, name: str | None, data: list[Item]
 ) -> ProviderRow:
     current = get_provider(db, ws, provider_id)
     try:
@@ -104,7 +105,7 @@ def provider_names(db: Database, ws: str, names: Sequence[str] | None = None) ->
     return found if names is None else found & set(names)
 
 
-def provider_values(db: Database, ws: str, names: Sequence[str]) -> dict[str, list[Value]]:
+def provider_values(db: Database, ws: str, names: Sequence[str]) -> dict[str, list[Item]]:
     """The data of the named providers (the snapshot a job takes)."""
     if not names:
         return {}

@@ -55,7 +55,11 @@ def test_shop_ddl_keeps_keys_constraints_and_nullability(name: str) -> None:
     assert orders["customer_id"] == m.Reference(entity="customers")
     assert orders["status"].values == ["pending", "paid", "shipped", "cancelled"]  # type: ignore[union-attr]
     items = schema.entities["order_items"].fields
-    assert items["order_id"].description == "part of PRIMARY KEY (order_id, product_id)"
+    assert items["order_id"].description == (
+        "part of PRIMARY KEY (order_id, product_id); "
+        "unique on its own so that PRIMARY KEY (order_id, product_id) holds"
+    )
+    assert isinstance(items["order_id"], m.Reference) and items["order_id"].unique
     quantity = items["quantity"]
     assert isinstance(quantity, m.Integer) and (quantity.min, quantity.max) == (1, 20)
     products = schema.entities["products"].fields
@@ -82,7 +86,8 @@ def test_json_schema_specifics() -> None:
     assert list(schema.entities) == ["Order", "Customer", "Address"]
     order = schema.entities["Order"].fields
     assert order["id"] == m.Uuid()
-    assert order["reference"] == m.Pattern(pattern="ORD-######", null_rate=0.1)
+    # Optional, but not nullable: written with a value, never null.
+    assert order["reference"] == m.Pattern(pattern="ORD-######")
     assert order["status"] == m.Choice(values=["pending", "paid", "shipped", "cancelled"])
     customer = order["customer"]
     assert isinstance(customer, m.Object)
@@ -96,8 +101,8 @@ def test_json_schema_specifics() -> None:
         pattern="??????", null_rate=0.1, description="minLength: 6; maxLength: 6"
     )
     server = load_schema((GOLDEN / "server_draft07.yaml").read_text()).entities["Server"]
-    assert server.fields["load"] == m.Float(min=0, max=1, null_rate=0.1)
-    assert server.fields["ipv6"] == m.Mimesis(method="internet.ip_v6", null_rate=0.1)
+    assert server.fields["load"] == m.Float(min=0, max=0.999999)
+    assert server.fields["ipv6"] == m.Mimesis(method="internet.ip_v6")
 
 
 def test_parquet_specifics() -> None:

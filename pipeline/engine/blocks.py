@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -10,7 +11,7 @@ import pyarrow as pa
 from pipeline.engine.frame import Frame, Job
 from pipeline.engine.generators import generate
 from pipeline.engine.rng import BLOCK_ROWS
-from pipeline.schema.model import Scalar, Schema
+from pipeline.schema.model import Schema
 
 
 def generate_batches(
@@ -20,7 +21,7 @@ def generate_batches(
     stop: int,
     *,
     seed: int,
-    providers: Mapping[str, Sequence[Scalar]],
+    providers: Mapping[str, Sequence[Any]],
 ) -> Iterator[pa.RecordBatch]:
     """Batches (at most one block each) for rows [start, stop) in order, fields as columns.
 
@@ -28,6 +29,7 @@ def generate_batches(
     every draw is a prefix of the block's stream, so values never depend on the range asked.
     """
     job = Job(schema, entity, seed, providers)
+    # Hidden fields are generated when another field reads them, and never become a column.
     names = [column.path for column in job.resolved.columns()]
     for block in range(start // BLOCK_ROWS, (max(stop, start + 1) - 1) // BLOCK_ROWS + 1):
         first = block * BLOCK_ROWS
@@ -41,7 +43,7 @@ def generate_batches(
 
 
 def arrow_schema(
-    schema: Schema, entity: str, *, seed: int, providers: Mapping[str, Sequence[Scalar]]
+    schema: Schema, entity: str, *, seed: int, providers: Mapping[str, Sequence[Any]]
 ) -> pa.Schema:
     """The Arrow schema of an entity's batches (from its first row)."""
     return next(generate_batches(schema, entity, 0, 1, seed=seed, providers=providers)).schema

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -14,7 +15,7 @@ import pyarrow.compute as pc
 
 from pipeline.engine.errors import EngineError
 from pipeline.engine.rng import BLOCK_ROWS, block_stream, stream_keys
-from pipeline.schema.model import Field, Scalar, Schema
+from pipeline.schema.model import Field, Schema
 from pipeline.schema.resolved import ResolvedEntity, ResolvedField, resolve
 
 Generator = Callable[["Frame", str, Field], pa.Array]
@@ -27,7 +28,9 @@ class Job:
     schema: Schema
     entity: str
     seed: int
-    providers: Mapping[str, Sequence[Scalar]]
+    providers: Mapping[str, Sequence[Any]]  # plain values, or records (mappings of scalars)
+    # What every block would work out again from the providers' data (columns of records).
+    memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @functools.cached_property
     def resolved(self) -> ResolvedEntity:
@@ -63,6 +66,8 @@ class Frame:
     parent_rows: np.ndarray | None = None  # which parent row each item belongs to
     cache: dict[str, pa.Array] = field(default_factory=dict)
     busy: set[str] = field(default_factory=set)
+    # draw name -> (weight column, record index per row): the record a draw group reads
+    draws: dict[str, tuple[str | None, np.ndarray]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:

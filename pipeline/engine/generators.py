@@ -14,11 +14,11 @@ import msgspec
 import numpy as np
 import pyarrow as pa
 
-from pipeline.engine import patterns, templates
-from pipeline.engine.bijection import Permutation
+from pipeline.engine import patterns, records, templates
 from pipeline.engine.distributions import draw_floats, draw_integers, zipf_ranks
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, Job
+from pipeline.engine.picks import permuted, pick, value_space
 from pipeline.engine.pools import PoolError, mimesis_pool
 from pipeline.engine.uuids import format_uuids, uuid_words
 from pipeline.engine.values import to_arrow
@@ -45,16 +45,6 @@ from pipeline.schema.space import distinct_values
 
 _EPOCH_DAY = np.datetime64("1970-01-01", "D")
 _TS = pa.timestamp("us", tz="UTC")
-
-
-def permuted(frame: Frame, path: str, domain: int | None = None) -> np.ndarray:
-    """perm(row) over a domain that depends only on the field's value space (by default the
-    one the schema gives it)."""
-    if domain is None:
-        domain = _space(frame, path)
-    if frame.n and int(frame.rows.max()) >= domain:
-        raise EngineError(f"{path}: unique needs more than the {domain} distinct values it has")
-    return Permutation(domain, frame.job.keys(path + "#perm"))(frame.rows)
 
 
 def _as_int64(perm: np.ndarray, low: int) -> np.ndarray:
@@ -98,28 +88,6 @@ def gen_boolean(frame: Frame, path: str, spec: Boolean) -> pa.Array:
     return pa.array(frame.rng(path).random(frame.n) < spec.true_rate)
 
 
-def _pick(frame: Frame, path: str, pool: pa.Array, unique: bool, weights: Any = None) -> pa.Array:
-    size = len(pool)
-    if unique:
-        index = permuted(frame, path, size).astype(np.int32)
-    elif weights is not None:
-        cum = np.cumsum(np.asarray(weights, dtype=np.float64))
-        draws = frame.rng(path).random(frame.n) * cum[-1]
-        if size <= 8:
-            # A few comparisons beat a binary search for short lists.
-            index = np.zeros(frame.n, dtype=np.int32)
-            for edge in cum[:-1]:
-                index += draws >= edge
-        else:
-            index = np.searchsorted(cum, draws, side="right").astype(np.int32)
-        index = np.minimum(index, size - 1)
-    else:
-        index = frame.rng(path).integers(0, size, frame.n, dtype=np.int32)
-    if pa.types.is_string(pool.type):
-        return pa.DictionaryArray.from_arrays(pa.array(index), pool)
-    return pool.take(pa.array(index))
-
-
 def _choice_pool(spec: Choice) -> pa.Array:
     return _cached_values(msgspec.json.encode(spec.values), spec.unique)
 
@@ -132,7 +100,7 @@ def _cached_values(encoded: bytes, unique: bool) -> pa.Array:
 
 def gen_choice(frame: Frame, path: str, spec: Choice) -> pa.Array:
     weights = None if spec.unique else spec.weights
-    return _pick(frame, path, _choice_pool(spec), spec.unique, weights)
+    return pick(frame, path, _choice_pool(spec), spec.unique, weights)
 
 
 def provider_pool(job: Job, name: str, unique: bool) -> pa.Array:
@@ -143,7 +111,11 @@ def provider_pool(job: Job, name: str, unique: bool) -> pa.Array:
 
 
 def gen_provider(frame: Frame, path: str, spec: Provider) -> pa.Array:
-    return _pick(frame, path, provider_pool(frame.job, spec.name, spec.unique), spec.unique)
+    if spec.column is not None:
+        return records.gen_record_column(frame, path, spec)
+    if records.holds_records(frame.job, spec.name):
+        raise EngineError(f"{path}: provider {spec.name} holds records: name a `column`")
+    return pick(frame, path, provider_pool(frame.job, spec.name, spec.unique), spec.unique)
 
 
 def gen_mimesis(frame: Frame, path: str, spec: Mimesis) -> pa.Array:
@@ -152,7 +124,7 @@ def gen_mimesis(frame: Frame, path: str, spec: Mimesis) -> pa.Array:
         pool = mimesis_pool(locale, spec.method, dict(spec.args))
     except PoolError as exc:
         raise EngineError(f"{path}: {exc}") from exc
-    return _pick(frame, path, pool, False)
+    return pick(frame, path, pool, False)
 
 
 def gen_constant(frame: Frame, path: str, spec: Constant) -> pa.Array:
@@ -181,16 +153,9 @@ def gen_datetime(frame: Frame, path: str, spec: Datetime) -> pa.Array:
     return pa.array(micros.astype(np.int64), type=_TS)
 
 
-def _space(frame: Frame, path: str) -> int:
-    space = frame.job.field(path).space
-    if space is None:
-        raise EngineError(f"{path}: unique needs a bounded set of values")
-    return space
-
-
 def gen_pattern(frame: Frame, path: str, spec: Pattern) -> pa.Array:
     if spec.unique:
-        domain = patterns.unique_domain(_space(frame, path))
+        domain = patterns.unique_domain(value_space(frame, path))
         return patterns.decode_patterns(spec.pattern, permuted(frame, path, domain))
     return patterns.random_patterns(spec.pattern, frame.rng(path), frame.n)
 

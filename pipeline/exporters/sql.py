@@ -5,7 +5,13 @@ from __future__ import annotations
 import graphlib
 
 from pipeline.schema import model as m
-from pipeline.schema.resolved import ResolvedEntity, ResolvedField, ResolvedSchema, resolve
+from pipeline.schema.resolved import (
+    ResolvedEntity,
+    ResolvedField,
+    ResolvedSchema,
+    Target,
+    resolve,
+)
 
 
 def ident(name: str) -> str:
@@ -89,13 +95,20 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema) -> list[str]:
         elif spec.unique or (isinstance(spec, m.Sequence | m.Uuid)):
             parts.append("UNIQUE")
         parts.extend(_checks(at.path, spec))
-        if at.reference is not None:
+        if at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
             parts.append(f"REFERENCES {ident(target.entity)} ({ident(target.field or '')})")
         line = " ".join(parts)
         note = spec.description or _note(at)
         lines.append(f"  {line}" + (f"  -- {_one_line(note)}" if note else ""))
     return lines
+
+
+def _is_column(schema: ResolvedSchema, target: Target) -> bool:
+    """A foreign key can only name a column: a hidden key field is generated, never written."""
+    parent = schema.entity(target.entity)
+    copied = parent.field(target.field) if parent is not None and target.field else None
+    return copied is None or not copied.hidden
 
 
 def _note(at: ResolvedField) -> str | None:

@@ -111,7 +111,13 @@ def _is_flat(spec: dict[str, Any]) -> bool:
     return not isinstance(of, FieldDraft) or _is_flat(of.spec)
 
 
+def _key(name: str) -> str:
+    """A mapping key YAML reads back as the same text (``on``, ``yes``, ``true`` are quoted)."""
+    return name if yaml.safe_load(name) == name else json.dumps(name)
+
+
 def _field_lines(name: str, draft: FieldDraft, indent: int) -> list[str]:
+    name = _key(name)
     pad = " " * indent
     note = f"  # {draft.comment}" if draft.comment else ""
     if _is_flat(draft.spec):
@@ -136,7 +142,7 @@ def render(entities: dict[str, EntityDraft], header: str) -> str:
     lines = [f"# {line}" for line in header.splitlines()]
     lines += ["version: 1", "entities:"]
     for name, entity in entities.items():
-        lines.append(f"  {name}:")
+        lines.append(f"  {_key(name)}:")
         if entity.description:
             lines.append(f"    description: {scalar(entity.description)}")
         if entity.count is not None:

@@ -1,12 +1,15 @@
 """JSON descriptions of Parquet/Arrow schemas -> our schema language.
 
-Three forms are read: Spark's StructType JSON, a plain list of ``{name, type, nullable}`` with
-Arrow type strings, and Arrow's JSON integration format. Each is first turned into the type
-tree of ``arrow_types`` so one function maps types to fields.
+Forms read: Spark's StructType JSON (also inside a Delta Lake commit file's
+``metaData.schemaString``), a plain list of ``{name, type, nullable}`` with Arrow type strings,
+Arrow's JSON integration format, BigQuery table schemas (``[{name, type, mode, fields}]``) and
+Avro record schemas. Each is first turned into the type tree of ``arrow_types`` so one function
+maps types to fields.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -32,8 +35,21 @@ _SPARK_SIMPLE: dict[str, ArrowType] = {
     "byte": ("int", 8, True), "tinyint": ("int", 8, True), "double": ("float",),
     "float": ("float",), "real": ("float",), "boolean": ("bool",), "date": ("date",),
     "timestamp": ("timestamp",), "timestamp_ntz": ("timestamp",), "binary": ("binary",),
-    "null": ("null",), "void": ("null",),
+    "null": ("null",), "void": ("null",), "variant": ("variant",),
 }  # fmt: skip
+_BIGQUERY: dict[str, ArrowType] = {
+    "string": ("string",), "bytes": ("binary",), "integer": ("int", 64, True),
+    "int64": ("int", 64, True), "float": ("float",), "float64": ("float",),
+    "numeric": ("decimal", 38, 9), "bignumeric": ("decimal", 76, 38), "boolean": ("bool",),
+    "bool": ("bool",), "timestamp": ("timestamp",), "date": ("date",), "time": ("time",),
+    "datetime": ("timestamp",), "geography": ("string",), "json": ("variant",),
+    "interval": ("string",),
+}  # fmt: skip
+_AVRO: dict[str, ArrowType] = {
+    "null": ("null",), "boolean": ("bool",), "int": ("int", 32, True), "long": ("int", 64, True),
+    "float": ("float",), "double": ("float",), "bytes": ("binary",), "string": ("string",),
+}  # fmt: skip
+MAX_DECIMALS = 15  # the language's bound on float decimals
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 
 
@@ -98,8 +114,12 @@ def _integration_type(f: dict[str, Any], path: str) -> ArrowType:
         return ("decimal", int(typ.get("precision", 38)), int(typ.get("scale", 0)))
     if name in ("utf8", "largeutf8", "utf8view"):
         return ("string",)
-    if name in ("binary", "largebinary", "fixedsizebinary"):
+    if name in ("binary", "largebinary", "fixedsizebinary", "binaryview"):
         return ("binary",)
+    if name == "runendencoded" and len(children) == 2:
+        return _integration_type(children[1], f"{path}.children[1]")
+    if name == "dictionary" or "dictionary" in f:
+        return ("string",)
     if name == "bool":
         return ("bool",)
     if name == "date":
@@ -110,7 +130,7 @@ def _integration_type(f: dict[str, Any], path: str) -> ArrowType:
         return ("time",)
     if name == "null":
         return ("null",)
-    if name in ("list", "largelist", "fixedsizelist", "listview") and children:
+    if name in ("list", "largelist", "fixedsizelist", "listview", "largelistview") and children:
         return ("list", _integration_type(children[0], f"{path}.children[0]"))
     if name == "struct":
         return ("struct", [(c[0], c[1], c[2]) for c in _integration_fields(children, path)])
@@ -175,9 +195,15 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
     if kind == "float":
         guessed = naming.guess(name, "float")
         return FieldDraft(guessed, naming.PICKED) if guessed else FieldDraft({"type": "float"})
+    if kind == "variant":
+        spec = {"type": "text.word", "description": "variant (any value), written as text"}
+        return FieldDraft(spec)
+    if kind == "enum":
+        return FieldDraft({"type": "choice", "values": list(typ[1])})
     if kind == "decimal":
-        precision, scale = typ[1], typ[2]
-        top = round(10 ** (precision - scale) - 10**-scale, scale)
+        precision, scale = typ[1], min(typ[2], MAX_DECIMALS)
+        top = round(10 ** (precision - typ[2]) - 10**-scale, scale)
+        top = min(top, 1e15)
         guessed = naming.guess(name, "float")
         if guessed and guessed["type"] == "float":
             spec = {**guessed, "decimals": scale, "max": min(guessed["max"], top)}
@@ -187,12 +213,14 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
                 {"type": "float", "min": 0, "max": min(top, 1000), "decimals": scale},
                 None,
             )
-        add_description(spec, f"decimal({precision},{scale})")
+        add_description(spec, f"decimal({precision},{typ[2]})")
         return FieldDraft(spec, comment)
     if kind == "string":
         if naming.snake(name) == "id":
             return FieldDraft({"type": "uuid"}, naming.PICKED)
         guessed = naming.guess(name, "string", entity)
+        if guessed is not None and guessed["type"] in naming.NOT_TEXT:
+            guessed = None  # the declared string type wins over the name
         return FieldDraft(guessed, naming.PICKED) if guessed else FieldDraft({"type": "text.word"})
     if kind == "bool":
         return FieldDraft({"type": "boolean"})
@@ -237,7 +265,114 @@ def _fields(columns: list[Column], entity: str) -> dict[str, FieldDraft]:
     return out
 
 
+def _bigquery_type(f: dict[str, Any], path: str) -> ArrowType:
+    kind = str(f.get("type", "")).lower()
+    if kind in ("record", "struct"):
+        typ: ArrowType = (
+            "struct",
+            [(c[0], c[1], c[2]) for c in _bigquery_fields(f.get("fields"), path)],
+        )
+    elif kind in _BIGQUERY:
+        typ = _BIGQUERY[kind]
+    else:
+        raise refuse(f"{path}.type", f"unknown BigQuery type {f.get('type')!r}")
+    return ("list", typ) if str(f.get("mode", "")).lower() == "repeated" else typ
+
+
+def _bigquery_fields(fields: Any, path: str) -> list[Column]:
+    if not isinstance(fields, list):
+        raise refuse(f"{path}.fields", "a RECORD needs a `fields` list")
+    out: list[Column] = []
+    for i, f in enumerate(fields):
+        where = f"{path}[{i}]"
+        if not isinstance(f, dict) or "name" not in f or "type" not in f:
+            raise refuse(where, "each field needs `name` and `type`")
+        mode = str(f.get("mode", "nullable")).lower()
+        out.append(
+            (str(f["name"]), _bigquery_type(f, where), mode == "nullable", f.get("description"))
+        )
+    return out
+
+
+def _is_bigquery(fields: Any) -> bool:
+    return (
+        isinstance(fields, list)
+        and bool(fields)
+        and all(isinstance(f, dict) and isinstance(f.get("type"), str) for f in fields)
+        and any("mode" in f for f in fields)
+    )
+
+
+def _avro_type(typ: Any, path: str) -> tuple[ArrowType, bool]:
+    """The type of an Avro schema, and whether it is a union with null."""
+    if isinstance(typ, list):
+        others = [t for t in typ if t != "null"]
+        if not others:
+            return ("null",), True
+        inner, _ = _avro_type(others[0], path)
+        return inner, len(others) < len(typ)
+    if isinstance(typ, str):
+        if typ in _AVRO:
+            return _AVRO[typ], False
+        raise refuse(path, f"unknown Avro type {typ!r} (named types are not followed)")
+    if not isinstance(typ, dict):
+        raise refuse(path, "an Avro type is a name, a list or an object")
+    logical = typ.get("logicalType")
+    if logical == "decimal":
+        return ("decimal", int(typ.get("precision", 38)), int(typ.get("scale", 0))), False
+    if logical == "date":
+        return ("date",), False
+    if logical in ("time-millis", "time-micros"):
+        return ("time",), False
+    if isinstance(logical, str) and logical.startswith(("timestamp", "local-timestamp")):
+        return ("timestamp",), False
+    kind = typ.get("type")
+    if kind == "record":
+        return ("struct", [(c[0], c[1], c[2]) for c in _avro_fields(typ, path)]), False
+    if kind == "enum":
+        return ("enum", [str(s) for s in typ.get("symbols") or []]), False
+    if kind == "array":
+        return ("list", _avro_type(typ.get("items"), f"{path}.items")[0]), False
+    if kind == "map":
+        return ("map", ("string",), _avro_type(typ.get("values"), f"{path}.values")[0]), False
+    if kind == "fixed":
+        return ("binary",), False
+    return _avro_type(kind, f"{path}.type")
+
+
+def _avro_fields(doc: dict[str, Any], path: str) -> list[Column]:
+    fields = doc.get("fields")
+    if not isinstance(fields, list):
+        raise refuse(f"{path}.fields", "an Avro record needs a `fields` list")
+    out: list[Column] = []
+    for i, f in enumerate(fields):
+        where = f"{path}.fields[{i}]"
+        if not isinstance(f, dict) or "name" not in f or "type" not in f:
+            raise refuse(where, "a field needs `name` and `type`")
+        typ, nullable = _avro_type(f["type"], f"{where}.type")
+        out.append((str(f["name"]), typ, nullable, f.get("doc")))
+    return out
+
+
+def _delta_schema(text: str) -> tuple[str, Any] | None:
+    """The table name and schema of a Delta Lake commit file (one JSON action a line)."""
+    for line in text.splitlines():
+        if '"metaData"' not in line:
+            continue
+        try:
+            action = json.loads(line)
+        except ValueError:
+            return None
+        meta = action.get("metaData") if isinstance(action, dict) else None
+        if isinstance(meta, dict) and isinstance(meta.get("schemaString"), str):
+            name = str(meta.get("name") or "Record")
+            return name, read_json(meta["schemaString"], "Delta metaData.schemaString")
+    return None
+
+
 def _columns(doc: Any) -> tuple[str, list[Column], str]:
+    if _is_bigquery(doc):
+        return "Record", _bigquery_fields(doc, ""), "BigQuery table schema"
     if isinstance(doc, list):
         return "Record", _list_fields(doc, ""), "list of Arrow fields"
     if not isinstance(doc, dict):
@@ -245,6 +380,16 @@ def _columns(doc: Any) -> tuple[str, list[Column], str]:
     name = str(doc.get("name") or doc.get("title") or "Record")
     if doc.get("type") == "struct":
         return name, _spark_fields(doc, ""), "Spark StructType"
+    if doc.get("type") == "record":
+        return name, _avro_fields(doc, ""), "Avro record schema"
+    if _is_bigquery(doc.get("fields")):
+        return name, _bigquery_fields(doc["fields"], "fields"), "BigQuery table schema"
+    if isinstance(doc.get("schema"), dict) and _is_bigquery(doc["schema"].get("fields")):
+        return (
+            name,
+            _bigquery_fields(doc["schema"]["fields"], "schema.fields"),
+            "BigQuery table schema",
+        )
     schema = doc.get("schema")
     if isinstance(schema, dict) and "fields" in schema:
         meta = schema.get("metadata")
@@ -258,12 +403,43 @@ def _columns(doc: Any) -> tuple[str, list[Column], str]:
     raise refuse("", "not a Spark StructType, an Arrow field list or Arrow integration JSON")
 
 
-def import_json_parquet(text: str) -> str:
-    doc = read_json(text, "Parquet schema JSON")
-    source_name, columns, form = _columns(doc)
+def _warnings(columns: list[Column]) -> list[dict[str, Any]]:
+    return [w for name, typ, _, _ in columns for w in _type_warnings(name, typ)]
+
+
+def _type_warnings(path: str, typ: ArrowType) -> list[dict[str, Any]]:
+    kind = typ[0]
+    if kind == "decimal" and typ[2] > MAX_DECIMALS:
+        return [_warning(path, f"decimal({typ[1]},{typ[2]}) keeps {MAX_DECIMALS} decimals")]
+    if kind == "variant":
+        return [_warning(path, "variant is written as text")]
+    if kind == "list":
+        return _type_warnings(f"{path}[]", typ[1])
+    if kind == "struct":
+        return [w for c in typ[1] for w in _type_warnings(f"{path}.{c[0]}", c[1])]
+    if kind == "map":
+        return [_warning(path, "a map is written as a list of {key, value} objects")]
+    return []
+
+
+def _warning(path: str, message: str) -> dict[str, Any]:
+    return {"line": None, "path": path, "message": f"{path}: {message}"}
+
+
+def import_json_parquet(text: str) -> tuple[str, list[dict[str, Any]]]:
+    # A Delta Lake commit file holds one JSON action a line; its schema is a string inside.
+    delta = _delta_schema(text) if '"metaData"' in text else None
+    if delta is not None:
+        table, doc = delta
+        source_name, columns, _ = _columns(doc)
+        source_name = table if source_name == "Record" else source_name
+        form = "a Delta Lake commit (metaData.schemaString, Spark StructType)"
+    else:
+        doc = read_json(text, "Parquet schema JSON")
+        source_name, columns, form = _columns(doc)
     if not columns:
         raise refuse("fields", "the schema has no fields")
     name = safe_name(source_name)
     entity = EntityDraft(fields=_fields(columns, name), description=renamed(source_name, name))
     header = f"Imported from {form}. Nullable fields get null_rate {NULL_RATE}."
-    return render({name: entity}, header)
+    return render({name: entity}, header), _warnings(columns)

@@ -1,7 +1,17 @@
-"""JSON Schema (draft 2020-12 and draft-07) -> our schema language."""
+"""JSON Schema (draft-04 to 2020-12) -> our schema language.
+
+Every value generated must be valid under the source schema, so each construct is narrowed to
+something the language can say and that the schema accepts: ``$ref`` is followed (local JSON
+pointers, ``#`` itself, recursion up to a bounded depth), ``allOf`` is merged into the object it
+sits on and ``oneOf``/``anyOf`` contribute their first non-null alternative merged the same
+way, a regex becomes a pattern drawing strings it matches, optional properties get values (the
+language writes every field, so an optional property is present rather than null unless the
+schema allows null). What cannot be kept is reported as a warning with its path.
+"""
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 from pipeline.importers import naming
@@ -15,7 +25,7 @@ from pipeline.importers.draft import (
     safe_name,
 )
 from pipeline.importers.json_text import read_json, refuse
-from pipeline.importers.regex_pattern import regex_to_pattern
+from pipeline.importers.regex_pattern import regex_sample_pattern, regex_to_pattern
 
 _FORMATS: dict[str, dict[str, Any]] = {
     "email": {"type": "person.email"},
@@ -26,6 +36,8 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "uri": {"type": "internet.url"},
     "iri": {"type": "internet.url"},
     "uri-reference": {"type": "internet.url"},
+    "iri-reference": {"type": "internet.url"},
+    "uri-template": {"type": "internet.url"},
     "ipv4": {"type": "internet.ip_v4"},
     "ipv6": {"type": "internet.ip_v6"},
     "hostname": {"type": "internet.hostname"},
@@ -33,25 +45,122 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "time": {"type": "datetime.time"},
 }
 _DEFS = ("$defs", "definitions")
+# Keywords read nowhere: the rows may break them, so each one found is reported.
+_NOT_ENFORCED = (
+    "not", "if", "dependentRequired", "dependentSchemas", "dependencies", "minProperties",
+    "maxProperties", "propertyNames", "contains", "unevaluatedProperties",
+)  # fmt: skip
+_COMBINED = ("allOf", "oneOf", "anyOf")
+REF_DEPTH = 2  # how many times one $ref may repeat along a path before recursion stops
+
+
+def _pointer(doc: Any, ref: str) -> Any:
+    """The part of ``doc`` a local reference (``#``, ``#/a/b``) names, or None."""
+    fragment = urllib.parse.unquote(ref.partition("#")[2])
+    node = doc
+    for part in [p for p in fragment.split("/") if p] if fragment else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Two schemas that must both hold, as one (properties and required lists joined)."""
+    out = dict(base)
+    for k, v in extra.items():
+        if k == "properties" and isinstance(v, dict) and isinstance(out.get(k), dict):
+            props = dict(out[k])
+            for name, sub in v.items():
+                old = props.get(name)
+                if isinstance(old, dict) and isinstance(sub, dict):
+                    props[name] = _merge(old, sub)
+                else:
+                    props[name] = sub
+            out[k] = props
+        elif k == "required" and isinstance(v, list):
+            out[k] = list(dict.fromkeys([*(out.get(k) or []), *v]))
+        elif k == "type" and k in out and out[k] != v:
+            mine = out[k] if isinstance(out[k], list) else [out[k]]
+            theirs = v if isinstance(v, list) else [v]
+            common = [t for t in mine if t in theirs] or theirs
+            out[k] = common if len(common) > 1 else common[0]
+        else:
+            out[k] = v
+    return out
 
 
 class _Converter:
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
-        self.defs: dict[str, dict[str, Any]] = {}
-        for key in _DEFS:
-            for name, sub in (doc.get(key) or {}).items():
-                self.defs[f"#/{key}/{name}"] = sub
+        self.warnings: list[dict[str, Any]] = []
 
-    def resolve(self, ref: str, path: str) -> tuple[str, dict[str, Any]]:
-        target = self.defs.get(ref)
-        if target is None:
-            raise refuse(
-                path,
-                f"cannot resolve $ref {ref!r}: only #/$defs/... and "
-                "#/definitions/... inside the document are read",
-            )
-        return ref.rsplit("/", 1)[-1], target
+    def warn(self, path: str, message: str) -> None:
+        self.warnings.append(
+            {"line": None, "path": path, "message": f"{path or '(root)'}: {message}"}
+        )
+
+    def flatten(
+        self, sub: dict[str, Any], path: str, seen: tuple[str, ...]
+    ) -> tuple[dict[str, Any] | None, bool, tuple[str, ...]]:
+        """The schema with $ref and allOf/oneOf/anyOf folded in, whether an alternative was
+        null, and the refs followed; None when recursion stops here."""
+        out = {k: v for k, v in sub.items() if k not in ("$ref", *_COMBINED)}
+        nullable = False
+        for keyword in _NOT_ENFORCED:
+            if keyword in sub:
+                self.warn(path, f"{keyword} is not enforced")
+        ref = sub.get("$ref")
+        if isinstance(ref, str):
+            if not ref.startswith("#"):
+                self.warn(path, f"$ref {ref!r} points outside this document; not followed")
+                out = _merge({"description": f"$ref {ref} (not followed)"}, out)
+            elif seen.count(ref) >= REF_DEPTH:
+                return None, nullable, seen
+            else:
+                target = _pointer(self.doc, ref)
+                if not isinstance(target, dict):
+                    if target is True or target == {}:
+                        target = {}
+                    else:
+                        raise refuse(f"{path}.$ref", f"cannot resolve $ref {ref!r}")
+                inner, inner_null, seen = self.flatten(target, path, (*seen, ref))
+                if inner is None:
+                    return None, nullable, seen
+                nullable = nullable or inner_null
+                out = _merge(inner, out)
+        for part in sub.get("allOf") or []:
+            if isinstance(part, dict):
+                inner, inner_null, seen = self.flatten(part, path, seen)
+                if inner is None:
+                    return None, nullable, seen
+                out = _merge(out, inner)
+        for combo in ("oneOf", "anyOf"):
+            options = sub.get(combo)
+            if not isinstance(options, list) or not options:
+                continue
+            non_null = [o for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+            nullable = nullable or len(non_null) < len(options)
+            choice = next((o for o in non_null if isinstance(o, dict)), None)
+            if choice is None:
+                continue
+            inner, inner_null, seen = self.flatten(choice, path, seen)
+            if inner is None:
+                continue
+            if len(non_null) > 1:
+                add_description(out, f"first choice of {combo}")
+                if combo == "oneOf":
+                    self.warn(
+                        path,
+                        "oneOf: only the first alternative is generated; values may match "
+                        "more than one",
+                    )
+            out = _merge(out, inner)
+        return out, nullable, seen
 
     def fields(
         self, schema: dict[str, Any], path: str, entity: str, seen: tuple[str, ...]
@@ -64,57 +173,45 @@ class _Converter:
         taken: set[str] = set()
         for name, sub in props.items():
             field_name = safe_name(name, taken)
-            draft = self.field(sub, f"{path}.properties.{name}", name, entity, seen)
-            if name not in required:
-                draft.spec.setdefault("null_rate", NULL_RATE)
+            where = f"{path}.properties.{name}"
+            draft = self.field(sub, where, name, entity, seen)
+            if draft is None:
+                if name in required:
+                    self.warn(where, "required, but recursion stops here: a null is written")
+                draft = FieldDraft(
+                    {"type": "constant", "value": None, "description": "recursion stops here"}
+                )
             add_description(draft.spec, renamed(name, field_name))
             out[field_name] = draft
         return out
 
     def field(
         self, sub: Any, path: str, name: str, entity: str, seen: tuple[str, ...]
-    ) -> FieldDraft:
+    ) -> FieldDraft | None:
         if sub is True or sub == {}:
             return FieldDraft({"type": "text.word", "description": "any value"})
         if not isinstance(sub, dict):
             raise refuse(path, "a property's schema must be an object")
-        if "$ref" in sub:
-            ref_name, target = self.resolve(sub["$ref"], f"{path}.$ref")
-            if sub["$ref"] in seen:
-                spec = {
-                    "type": "constant",
-                    "value": None,
-                    "description": f"recursive $ref to {ref_name}, not expanded",
-                }
-                return FieldDraft(spec)
-            draft = self.field(target, path, name, entity, (*seen, sub["$ref"]))
-            add_description(draft.spec, f"$ref {ref_name}")
-            return draft
-        for combo in ("oneOf", "anyOf", "allOf"):
-            options = sub.get(combo)
-            if isinstance(options, list) and options:
-                non_null = [
-                    o for o in options if not (isinstance(o, dict) and o.get("type") == "null")
-                ]
-                draft = self.field(
-                    non_null[0] if non_null else options[0], path, name, entity, seen
-                )
-                if len(non_null) < len(options):
-                    draft.spec["null_rate"] = NULL_RATE
-                add_description(
-                    draft.spec, f"first choice of {combo}" if len(non_null) > 1 else None
-                )
-                return draft
-        kind = sub.get("type")
-        nullable = False
+        flat, nullable, seen = self.flatten(sub, path, seen)
+        if flat is None:
+            target = _pointer(self.doc, str(sub.get("$ref", "")))
+            array = isinstance(target, dict) and target.get("type") == "array"
+            if array and not target.get("minItems"):  # recursion ends in an empty list
+                of = FieldDraft({"type": "constant", "value": None})
+                return FieldDraft({"type": "array", "of": of, "max_items": 0})
+            return None
+        kind = flat.get("type")
         if isinstance(kind, list):
-            nullable = "null" in kind
+            nullable = nullable or "null" in kind
             kinds = [k for k in kind if k != "null"]
             kind = kinds[0] if kinds else "null"
-        draft = self.typed(sub, kind, path, name, entity, seen)
-        if nullable:
+        draft = self.typed(flat, kind, path, name, entity, seen)
+        if nullable and draft.spec["type"] not in ("sequence", "uuid"):
             draft.spec["null_rate"] = NULL_RATE
-        add_description(draft.spec, sub.get("description"))
+        add_description(
+            draft.spec,
+            flat.get("description") if isinstance(flat.get("description"), str) else None,
+        )
         return draft
 
     def typed(
@@ -127,19 +224,22 @@ class _Converter:
         seen: tuple[str, ...],
     ) -> FieldDraft:
         if "const" in sub:
-            return FieldDraft({"type": "constant", "value": sub["const"]})
-        if "enum" in sub:
-            values = [v for v in sub["enum"] if v is not None]
+            return self.constant(sub["const"], path)
+        if "enum" in sub and isinstance(sub["enum"], list):
+            values = [v for v in sub["enum"] if v is not None and not isinstance(v, dict | list)]
+            if not values:
+                return self.constant(sub["enum"][0] if sub["enum"] else None, path)
             spec: dict[str, Any] = {"type": "choice", "values": values}
-            if len(values) < len(sub["enum"]):
+            if len({type(v) for v in values}) > 1:
+                self.warn(path, "enum mixes value types; the language writes them as text")
+            if len(values) < len(sub["enum"]) and None in sub["enum"]:
                 spec["null_rate"] = NULL_RATE
             return FieldDraft(spec)
         if kind == "object" or (kind is None and "properties" in sub):
             if not sub.get("properties"):
-                return FieldDraft(
-                    {"type": "constant", "value": None, "description": "object without properties"}
-                )
-            return FieldDraft({"type": "object", "fields": self.fields(sub, path, entity, seen)})
+                return self.open_object(sub, path, name, entity, seen)
+            fields = self.fields(sub, path, entity, seen)
+            return FieldDraft({"type": "object", "fields": fields})
         if kind == "array":
             return self.array(sub, path, name, entity, seen)
         if kind in ("integer", "number"):
@@ -149,8 +249,32 @@ class _Converter:
         if kind == "null":
             return FieldDraft({"type": "constant", "value": None})
         if kind in ("string", None):
-            return self.string(sub, name, entity)
+            return self.string(sub, name, entity, path)
         raise refuse(f"{path}.type", f"unknown JSON Schema type {kind!r}")
+
+    def open_object(
+        self, sub: dict[str, Any], path: str, name: str, entity: str, seen: tuple[str, ...]
+    ) -> FieldDraft:
+        """An object the schema gives no properties: one free-form key where that is allowed
+        (the language has no empty object)."""
+        extra = sub.get("additionalProperties", True)
+        if extra is False or sub.get("patternProperties") or sub.get("propertyNames"):
+            self.warn(path, "an object without properties cannot be generated; null written")
+            empty = {"type": "constant", "value": None, "description": "object without properties"}
+            return FieldDraft(empty)
+        value = self.field(extra if isinstance(extra, dict) else True, path, "key", entity, seen)
+        if value is None:
+            value = FieldDraft({"type": "text.word"})
+        value.spec.pop("null_rate", None)
+        spec: dict[str, Any] = {"type": "object", "fields": {"key": value}}
+        add_description(spec, "free-form object")
+        return FieldDraft(spec)
+
+    def constant(self, value: Any, path: str) -> FieldDraft:
+        if isinstance(value, dict | list):
+            self.warn(path, "a const object or array cannot be written; null written")
+            return FieldDraft({"type": "constant", "value": None, "description": "const object"})
+        return FieldDraft({"type": "constant", "value": value})
 
     def array(
         self, sub: dict[str, Any], path: str, name: str, entity: str, seen: tuple[str, ...]
@@ -158,36 +282,48 @@ class _Converter:
         items = sub.get("items", sub.get("prefixItems", True))
         if isinstance(items, list):
             items = items[0] if items else True
-        item = self.field(items, f"{path}.items", name, entity, seen)
-        item.spec.pop("null_rate", None)
-        item.spec.pop("unique", None)
         lo = int(sub.get("minItems", 0))
         hi = int(sub.get("maxItems", max(lo, 3)))
+        item = self.field(items, f"{path}.items", name, entity, seen)
+        if item is None:  # recursion stops: an empty list is always valid when allowed
+            if lo:
+                self.warn(path, "recursion stops in an array that needs items")
+            item = FieldDraft({"type": "constant", "value": None})
+            lo = hi = 0
+        item.spec.pop("null_rate", None)
+        item.spec.pop("unique", None)
+        if sub.get("uniqueItems") and lo <= 1:
+            hi = min(hi, 1)  # one item is always unique; the language cannot promise more
+        elif sub.get("uniqueItems"):
+            self.warn(path, "uniqueItems with minItems > 1 is not enforced")
         spec: dict[str, Any] = {"type": "array", "of": item}
         if lo:
             spec["min_items"] = lo
         if hi != 3:
             spec["max_items"] = hi
-        if sub.get("uniqueItems"):
-            add_description(spec, "uniqueItems")
         return FieldDraft(spec, item.comment)
 
     def number(self, sub: dict[str, Any], kind: str, name: str) -> FieldDraft:
         lo = sub.get("minimum")
         hi = sub.get("maximum")
         step = 1 if kind == "integer" else 0
-        if (
-            lo is None
-            and "exclusiveMinimum" in sub
-            and not isinstance(sub["exclusiveMinimum"], bool)
-        ):
-            lo = sub["exclusiveMinimum"] + step if step else sub["exclusiveMinimum"]
-        if (
-            hi is None
-            and "exclusiveMaximum" in sub
-            and not isinstance(sub["exclusiveMaximum"], bool)
-        ):
-            hi = sub["exclusiveMaximum"] - step if step else sub["exclusiveMaximum"]
+
+        def above(bound: float) -> float:
+            return bound + step if step else round(bound + 1e-6 * max(1.0, abs(bound)), 6)
+
+        def below(bound: float) -> float:
+            return bound - step if step else round(bound - 1e-6 * max(1.0, abs(bound)), 6)
+
+        # draft-04 writes exclusive bounds as booleans next to minimum/maximum.
+        low, high = sub.get("exclusiveMinimum"), sub.get("exclusiveMaximum")
+        if low is True and lo is not None:
+            lo = above(lo)
+        if high is True and hi is not None:
+            hi = below(hi)
+        if isinstance(low, int | float) and not isinstance(low, bool):
+            lo = above(low)
+        if isinstance(high, int | float) and not isinstance(high, bool):
+            hi = below(high)
         typ: naming.Base = "integer" if kind == "integer" else "float"
         spec: dict[str, Any] = {"type": typ}
         comment = None
@@ -198,7 +334,10 @@ class _Converter:
             if guessed is not None:
                 spec, comment = guessed, naming.PICKED
         else:
-            spec["min"] = lo if lo is not None else 0
+            if typ == "integer":
+                lo = int(lo) if lo is not None else None
+                hi = int(hi) if hi is not None else None
+            spec["min"] = lo if lo is not None else min(0, hi if hi is not None else 0)
             if hi is not None:
                 spec["max"] = hi
             elif typ == "float" or spec["min"] > 1_000_000:
@@ -211,66 +350,96 @@ class _Converter:
             spec["max"] = spec["min"] + 1_000_000
         return FieldDraft(spec, comment)
 
-    def string(self, sub: dict[str, Any], name: str, entity: str) -> FieldDraft:
+    def string(self, sub: dict[str, Any], name: str, entity: str, path: str) -> FieldDraft:
         fmt = sub.get("format")
         lo, hi = sub.get("minLength"), sub.get("maxLength")
         lengths = "; ".join(
             f"{k}: {v}" for k, v in (("minLength", lo), ("maxLength", hi)) if v is not None
         )
-        if isinstance(fmt, str) and fmt in _FORMATS:
-            spec = dict(_FORMATS[fmt])
-            add_description(spec, lengths or None)
-            return FieldDraft(spec)
         if isinstance(sub.get("pattern"), str):
-            pattern = regex_to_pattern(sub["pattern"])
+            pattern = regex_sample_pattern(sub["pattern"])
             if pattern is not None:
-                return FieldDraft({"type": "pattern", "pattern": pattern})
+                spec = {"type": "pattern", "pattern": pattern}
+                exact = regex_to_pattern(sub["pattern"]) is not None
+                add_description(spec, None if exact else f"narrowed from pattern {sub['pattern']}")
+                return FieldDraft(spec)
+            self.warn(path, f"pattern {sub['pattern']!r} cannot be generated")
             spec = {"type": "text.word", "description": f"pattern {sub['pattern']}"}
             return FieldDraft(spec, "regex not expressible as a pattern; see description")
+        if isinstance(fmt, str) and fmt in _FORMATS:
+            spec = dict(_FORMATS[fmt])
+            if naming.fits(spec, hi) and (lo or 0) <= 1:
+                add_description(spec, lengths or None)
+                return FieldDraft(spec)
         guessed = naming.guess(name, "string", entity)
+        if guessed is not None and guessed["type"] in ("address.latitude", "address.longitude"):
+            guessed = None  # numbers, where the schema wants a string
         if naming.snake(name) == "id":
             guessed = {"type": "uuid"}
         # A name-picked generator is kept unless the length bounds are too tight for it.
-        if guessed is not None and (lo is None or lo <= 1) and (hi is None or hi >= 20):
+        if guessed is not None and (lo is None or lo <= 1) and naming.fits(guessed, hi):
             add_description(guessed, lengths or None)
             return FieldDraft(guessed, naming.PICKED)
         if lo is not None or hi is not None:
-            size = max(int(lo or 1), min(int(hi or 10), 10))
+            size = max(int(lo or 1), min(int(hi if hi is not None else 10), 10))
             spec = {"type": "pattern", "pattern": "?" * size}
             add_description(spec, lengths)
             return FieldDraft(spec)
         return FieldDraft({"type": "text.word"})
 
 
-def import_json_schema(text: str) -> str:
+def _is_object(sub: Any) -> bool:
+    return isinstance(sub, dict) and bool(sub.get("properties"))
+
+
+def import_json_schema(text: str) -> tuple[str, list[dict[str, Any]]]:
+    entities, doc, warnings = _entities(text)
+    draft = doc.get("$schema", "draft unknown")
+    header = (
+        f"Imported from JSON Schema ({draft}). Optional properties are written with a value "
+        "(the language writes every field); a property gets null_rate "
+        f"{NULL_RATE} only where the schema allows null."
+    )
+    unique = list({w["message"]: w for w in warnings}.values())
+    return render({n: e for n, (e, _) in entities.items()}, header), unique
+
+
+def entity_pointers(text: str) -> dict[str, str]:
+    """Each entity the import makes, and the JSON pointer of the schema its rows obey."""
+    return {name: pointer for name, (_, pointer) in _entities(text)[0].items()}
+
+
+def _entities(
+    text: str,
+) -> tuple[dict[str, tuple[EntityDraft, str]], dict[str, Any], list[dict[str, Any]]]:
     doc = read_json(text, "JSON Schema")
     if not isinstance(doc, dict):
         raise refuse("", "a JSON Schema document must be an object")
     conv = _Converter(doc)
-    entities: dict[str, EntityDraft] = {}
+    entities: dict[str, tuple[EntityDraft, str]] = {}
     taken: set[str] = set()
-    if doc.get("properties"):
+    root, _, _ = conv.flatten(doc, "", ("#",))
+    if root is not None and _is_object(root):
         title = str(doc.get("title") or "Record")
         name = safe_name(title, taken)
-        fields = conv.fields(doc, "", name, ())
-        entities[name] = EntityDraft(
-            fields=fields, description=doc.get("description") or renamed(title, name)
-        )
+        fields = conv.fields(root, "", name, ("#",))
+        description = doc.get("description") if isinstance(doc.get("description"), str) else None
+        entity = EntityDraft(fields=fields, description=description or renamed(title, name))
+        entities[name] = (entity, "#")
     for key in _DEFS:
         for def_name, sub in (doc.get(key) or {}).items():
-            if not (isinstance(sub, dict) and sub.get("properties")):
-                continue
-            name = safe_name(def_name, taken)
             ref = f"#/{key}/{def_name}"
-            fields = conv.fields(sub, f"{key}.{def_name}", name, (ref,))
-            entities[name] = EntityDraft(
-                fields=fields, description=sub.get("description") or renamed(def_name, name)
+            flat = conv.flatten(sub, key, (ref,))[0] if isinstance(sub, dict) else None
+            if not _is_object(flat):
+                continue
+            assert flat is not None
+            name = safe_name(def_name, taken)
+            fields = conv.fields(flat, f"{key}.{def_name}", name, (ref,))
+            description = (
+                sub.get("description") if isinstance(sub.get("description"), str) else None
             )
+            entity = EntityDraft(fields=fields, description=description or renamed(def_name, name))
+            entities[name] = (entity, ref)
     if not entities:
         raise refuse("", "no object with properties at the root or under $defs/definitions")
-    draft = doc.get("$schema", "draft unknown")
-    header = (
-        f"Imported from JSON Schema ({draft}). Properties not in `required` get null_rate "
-        f"{NULL_RATE}."
-    )
-    return render(entities, header)
+    return entities, doc, conv.warnings

@@ -139,3 +139,32 @@ def guess(column: str, base: Base, entity: str | None = None) -> dict[str, Any] 
 
 
 PICKED = "picked from the name"
+
+# The longest value each generator a name may pick gives, with room to spare: a sized text
+# column (VARCHAR(n), maxLength) keeps the picked generator only when n is at least this.
+MAX_LENGTH: dict[str, int] = {
+    "address.address": 48, "address.city": 30, "address.country": 48,
+    "address.country_code": 2, "address.latitude": 12, "address.longitude": 12,
+    "address.postal_code": 10, "address.state": 20, "address.street_name": 32,
+    "cryptographic.token_hex": 64, "finance.company": 60, "finance.currency_iso_code": 3,
+    "internet.hostname": 32, "internet.ip_v4": 15, "internet.ip_v6": 39, "internet.url": 48,
+    "person.email": 40, "person.first_name": 16, "person.full_name": 30, "person.gender": 10,
+    "person.language": 20, "person.last_name": 16, "person.occupation": 40,
+    "person.password": 8, "person.phone_number": 20, "person.username": 30, "text.color": 10,
+    "text.sentence": 200, "text.title": 200, "text.word": 20, "date": 10, "datetime": 32,
+    "datetime.time": 15, "uuid": 36,
+}  # fmt: skip
+
+
+def fits(spec: dict[str, Any], length: int | None) -> bool:
+    """Whether a generator's text always fits ``length`` characters (None: no limit)."""
+    if length is None:
+        return True
+    if spec["type"] == "pattern":
+        return len(spec["pattern"].replace("\\", "")) <= length
+    return MAX_LENGTH.get(spec["type"], 10**9) <= length
+
+
+# Generators whose values are not text: a column declared as text must not get them where the
+# output keeps types (JSON, Parquet).
+NOT_TEXT = frozenset({"date", "datetime", "address.latitude", "address.longitude"})

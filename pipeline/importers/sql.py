@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import graphlib
+import re
 from typing import Any
 
 from sqlglot import exp
@@ -22,6 +24,7 @@ from pipeline.importers.sql_tables import Column, Table, parse_tables
 
 T = exp.DataType.Type
 PARENT_COUNT = 1000
+MAX_DECIMALS = 15  # the language's bound on float decimals
 
 
 def _types(*names: str) -> frozenset[Any]:
@@ -44,7 +47,8 @@ _LONG_TEXT = _types("TEXT", "MEDIUMTEXT", "LONGTEXT")
 _DATETIMES = _types("TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ", "DATETIME", "DATETIME64",
                     "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPNTZ")  # fmt: skip
 _TIMES = _types("TIME", "TIMETZ")
-_BINARY = _types("BINARY", "VARBINARY", "BLOB", "MEDIUMBLOB", "LONGBLOB", "TINYBLOB")
+_BINARY = _types("BINARY", "VARBINARY", "BLOB", "MEDIUMBLOB", "LONGBLOB", "TINYBLOB", "IMAGE")
+_VECTOR = re.compile(r"\bvector\s*\(\s*(\d+)\s*\)", re.I)  # pgvector's type
 _JSON = _types("JSON", "JSONB")
 
 
@@ -75,42 +79,125 @@ def _literal(node: exp.Expression) -> Any:
         return node.sql()
 
 
+def _strip(node: Any) -> Any:
+    while isinstance(node, exp.Paren | exp.Cast):
+        node = node.this
+    return node
+
+
+def _column_name(node: Any) -> str | None:
+    node = _strip(node)
+    return node.name if isinstance(node, exp.Column) else None
+
+
+def _parts(check: Any) -> list[Any]:
+    node = _strip(check)
+    if isinstance(node, exp.And):
+        return [p for part in node.flatten() for p in _parts(part)]
+    return [node]
+
+
+def _temporal(node: Any) -> dt.datetime | dt.date | None:
+    """A date or timestamp literal of a CHECK (``'2007-01-01 00:00:00'::timestamp``)."""
+    node = _strip(node)
+    if not (isinstance(node, exp.Literal) and node.is_string):
+        return None
+    text = node.this.strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # With an offset: the same instant in UTC, as the language writes datetimes.
+    return value.astimezone(dt.UTC) if value.tzinfo is not None else value
+
+
+def _like_sample(pattern: str) -> str:
+    """A value a LIKE pattern matches: ``%`` matches nothing, ``_`` one letter."""
+    return pattern.replace("%", "").replace("_", "x")
+
+
 class _Bounds:
-    """min/max and IN-lists that CHECK constraints put on one column."""
+    """min/max, date ranges and value lists that CHECK constraints put on one column."""
 
     def __init__(self, col: Column) -> None:
         self.min: float | None = None
         self.max: float | None = None
+        self.start: dt.datetime | dt.date | None = None
+        self.end: dt.datetime | dt.date | None = None
         self.values: list[Any] | None = None
         self.other: list[str] = []
         for check in col.checks:
-            for part in check.flatten() if isinstance(check, exp.And) else [check]:
+            for part in _parts(check):
                 if not self._read(part, col.name):
                     self.other.append(part.sql())
 
     def _read(self, node: Any, name: str) -> bool:
-        if isinstance(node, exp.Paren):
-            return self._read(node.this, name)
-        if isinstance(node, exp.In) and node.this.name == name and node.expressions:
-            self.values = [_literal(v) for v in node.expressions]
+        node = _strip(node)
+        if isinstance(node, exp.In) and _column_name(node.this) == name and node.expressions:
+            self.values = [_literal(_strip(v)) for v in node.expressions]
             return True
-        if isinstance(node, exp.Between) and node.this.name == name:
+        if isinstance(node, exp.EQ) and _column_name(node.this) == name:
+            # PostgreSQL writes IN lists back as ``col = ANY (ARRAY[...])``.
+            right = _strip(node.expression)
+            inner = _strip(right.this) if isinstance(right, exp.Any) else None
+            if isinstance(inner, exp.Array) and inner.expressions:
+                self.values = [_literal(_strip(v)) for v in inner.expressions]
+                return True
+            return False
+        if isinstance(node, exp.Between) and _column_name(node.this) == name:
             lo, hi = _number(node.args["low"]), _number(node.args["high"])
             self.min, self.max = lo, hi
             return lo is not None and hi is not None
+        if isinstance(node, exp.Or | exp.Like):
+            return self._alternatives(node, name)
         ops = {exp.GTE: "min", exp.GT: "min", exp.LTE: "max", exp.LT: "max"}
         for cls, side in ops.items():
-            if isinstance(node, cls) and isinstance(node.this, exp.Column):
-                if node.this.name != name:
+            if isinstance(node, cls) and _column_name(node.this) is not None:
+                if _column_name(node.this) != name:
                     return False
-                value = _number(node.expression)
+                value = _number(_strip(node.expression))
                 if value is None:
-                    return False
+                    return self._temporal_bound(node, cls, side)
                 if cls in (exp.GT, exp.LT) and isinstance(value, int):
                     value = value + 1 if cls is exp.GT else value - 1
                 setattr(self, side, value)
                 return True
         return False
+
+    def _temporal_bound(self, node: Any, cls: type, side: str) -> bool:
+        value = _temporal(node.expression)
+        if value is None:
+            return False
+        if cls in (exp.GT, exp.LT):  # strict: one step inside
+            step = (
+                dt.timedelta(microseconds=1)
+                if isinstance(value, dt.datetime)
+                else dt.timedelta(days=1)
+            )
+            value = value + step if cls is exp.GT else value - step
+        setattr(self, "start" if side == "min" else "end", value)
+        return True
+
+    def _alternatives(self, node: Any, name: str) -> bool:
+        """``col IS NULL OR col LIKE '%a%' OR col = 'b'``: values each alternative accepts."""
+        parts = node.flatten() if isinstance(node, exp.Or) else [node]
+        values: list[Any] = []
+        for part in (_strip(p) for p in parts):
+            if isinstance(part, exp.Is) and _column_name(part.this) == name:
+                continue  # null is allowed: the column's own nullability decides
+            if isinstance(part, exp.Like | exp.EQ) and _column_name(part.this) == name:
+                literal = _strip(part.expression)
+                if isinstance(literal, exp.Literal) and literal.is_string:
+                    text = literal.this
+                    values.append(_like_sample(text) if isinstance(part, exp.Like) else text)
+                    continue
+            return False
+        if not values:
+            return False
+        self.values = list(dict.fromkeys(values))
+        return True
 
 
 def _type_text(kind: exp.DataType | None) -> str:
@@ -126,6 +213,16 @@ def _base_spec(
     params = _params(kind) if kind is not None else []
     if col.enum or bounds.values:
         return {"type": "choice", "values": col.enum or bounds.values}, False
+    if dtype == getattr(T, "YEAR", None):
+        return {"type": "integer", "min": 1901, "max": 2155}, False  # MySQL's YEAR range
+    if dtype == getattr(T, "SET", None) and kind is not None and kind.expressions:
+        # A SET value is any subset of its members: one member is always one.
+        return {"type": "choice", "values": [e.name for e in kind.expressions]}, False
+    vector = _VECTOR.search(kind.sql()) if dtype == T.USERDEFINED and kind is not None else None
+    if vector:
+        size = int(vector.group(1))
+        unit = FieldDraft({"type": "float", "min": -1, "max": 1, "decimals": 6})
+        return {"type": "array", "of": unit, "min_items": size, "max_items": size}, False
     if dtype in _INTS:
         if dtype == T.TINYINT and params == [1] and bounds.min is None and bounds.max is None:
             return {"type": "boolean"}, False
@@ -135,9 +232,10 @@ def _base_spec(
     if dtype == T.BOOLEAN or dtype == T.BIT:
         return {"type": "boolean"}, False
     if dtype == T.DATE:
-        return naming.guess(col.name, "date") or {"type": "date"}, False
+        spec = naming.guess(col.name, "date") or {"type": "date"}
+        return _dated(spec, bounds, dt.date), False
     if dtype in _DATETIMES:
-        return {"type": "datetime"}, False
+        return _dated({"type": "datetime"}, bounds, dt.datetime), False
     if dtype in _TIMES:
         return {"type": "datetime.time"}, False
     if dtype == T.UUID:
@@ -154,6 +252,26 @@ def _base_spec(
         spec, picked = _base_spec(item, _Bounds(item), siblings, entity)
         return {"type": "array", "of": FieldDraft(spec)}, picked
     return _string(col, params, dtype, siblings, entity)
+
+
+def _dated(spec: dict[str, Any], bounds: _Bounds, kind: type) -> dict[str, Any]:
+    """A date or datetime spec within the CHECK's range (a partition's, say)."""
+    if bounds.start is None and bounds.end is None:
+        return spec
+
+    def as_kind(value: dt.datetime | dt.date) -> dt.datetime | dt.date:
+        if kind is dt.date and isinstance(value, dt.datetime):
+            return value.date()
+        if kind is dt.datetime and not isinstance(value, dt.datetime):
+            return dt.datetime.combine(value, dt.time())
+        return value
+
+    spec = {k: v for k, v in spec.items() if k not in ("start", "end")}
+    if bounds.start is not None:
+        spec["start"] = as_kind(bounds.start)
+    if bounds.end is not None:
+        spec["end"] = as_kind(bounds.end)
+    return spec
 
 
 def _integer(col: Column, bounds: _Bounds, type_max: int | None) -> tuple[dict[str, Any], bool]:
@@ -178,7 +296,7 @@ def _float(col: Column, bounds: _Bounds, params: list[int]) -> tuple[dict[str, A
     type_max: float | None = None
     if len(params) >= 1:
         scale = params[1] if len(params) > 1 else 0
-        spec["decimals"] = scale
+        spec["decimals"] = min(scale, MAX_DECIMALS)
         type_max = float(10 ** (params[0] - scale) - 10**-scale)
         type_max = round(type_max, scale)
     picked = False
@@ -206,17 +324,21 @@ def _float(col: Column, bounds: _Bounds, params: list[int]) -> tuple[dict[str, A
 def _string(
     col: Column, params: list[int], dtype: Any, siblings: set[str], entity: str
 ) -> tuple[dict[str, Any], bool]:
-    length = params[0] if params else None
     fixed = dtype in (T.CHAR, T.NCHAR)
+    length = params[0] if params else 1 if fixed else None  # CHAR alone is CHAR(1)
     if col.primary_key or col.unique:
         return _unique_string(col.name, length, fixed, siblings)
     guessed = naming.guess(col.name, "string", entity)
-    if guessed is not None and not (fixed and length is not None and length < 4):
+    # The declared type wins over the name: a picked generator must fit the declared length.
+    tiny = fixed and length is not None and length < 4
+    if guessed is not None and naming.fits(guessed, length) and not tiny:
         return guessed, True
     if length is not None and (fixed or length < 12):
         return {"type": "pattern", "pattern": "?" * length}, False
-    if dtype in _LONG_TEXT:
+    if dtype in _LONG_TEXT and length is None:
         return {"type": "text.sentence"}, False
+    if not naming.fits({"type": "text.word"}, length):
+        return {"type": "pattern", "pattern": "?" * min(length or 12, 12)}, False
     return {"type": "text.word"}, False
 
 
@@ -224,19 +346,20 @@ def _unique_string(
     name: str, length: int | None, fixed: bool, siblings: set[str]
 ) -> tuple[dict[str, Any], bool]:
     """A unique text column: mimesis repeats values, so a pattern or a template is used."""
-    snake = naming.snake(name)
     guessed = naming.guess(name, "string")
+    room = length if length is not None else 10**9
     if guessed is not None and guessed["type"] == "person.email":
-        if {"first_name", "last_name"} <= siblings:
+        # The unique suffix adds 7 characters to the two names.
+        if {"first_name", "last_name"} <= siblings and room >= 56:
             tpl = "{first_name|lower}.{last_name|lower}@example.com"
             return {"type": "template", "template": tpl, "unique": True}, True
-        return {"type": "pattern", "pattern": "user#########@example.com", "unique": True}, True
-    if guessed is not None and guessed["type"] == "person.username":
+        if room >= 25:
+            return {"type": "pattern", "pattern": "user#########@example.com", "unique": True}, True
+    if guessed is not None and guessed["type"] == "person.username" and room >= 13:
         return {"type": "pattern", "pattern": "user#########", "unique": True}, True
-    if guessed is not None and guessed["type"] == "uuid":
+    if guessed is not None and guessed["type"] == "uuid" and room >= 36:
         return {"type": "uuid"}, True
     size = length if length is not None and (fixed or length < 12) else 12
-    del snake
     return {"type": "pattern", "pattern": "*" * size, "unique": True}, False
 
 
@@ -251,7 +374,7 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
         spec: dict[str, Any] = {"type": "reference", "entity": parent}
         if col.references[1]:
             spec["field"] = col.references[1]
-        if col.unique:
+        if col.unique or col.primary_key:  # a key that is also a foreign key is 1:1
             spec["unique"] = True
     elif col.autoincrement or (col.primary_key and (dtype in _INTS or dtype in _SERIALS)):
         spec = {"type": "sequence"}
@@ -330,27 +453,152 @@ def _fix_references(entities: dict[str, EntityDraft]) -> None:
                 entity.fields[field_name] = FieldDraft(copy, "plain values: see description")
 
 
-def import_sql(text: str) -> str:
-    dialect, tables = parse_tables(text)
+def _field_of(table: Table, fields: dict[str, FieldDraft], column: str) -> str | None:
+    names = list(table.columns)
+    return list(fields)[names.index(column)] if column in names else None
+
+
+def _unique_alone(
+    table: Table, columns: list[str], fields: dict[str, FieldDraft], what: str
+) -> bool:
+    """Make one column of a composite key unique on its own, which keeps the key unique.
+
+    The language has no uniqueness over several fields; one unique member is the closest it
+    can say. Members are tried in order: already unique, a reference (made 1:1), a bounded
+    value, then a text column (made a unique pattern).
+    """
+    members = [(c, _field_of(table, fields, c)) for c in columns]
+    drafts = [(c, n, fields[n]) for c, n in members if n is not None]
+    if any(d.spec["type"] in ("sequence", "uuid") or d.spec.get("unique") for _, _, d in drafts):
+        return True
+    note = f"unique on its own so that {what} ({', '.join(columns)}) holds"
+    for wanted in (("reference",), ("integer", "date", "datetime", "pattern", "float")):
+        for _, _, draft in drafts:
+            if draft.spec["type"] in wanted and not draft.spec.get("null_rate"):
+                if draft.spec["type"] == "float" and "decimals" not in draft.spec:
+                    continue
+                draft.spec["unique"] = True
+                draft.spec.pop("distribution", None)
+                add_description(draft.spec, note)
+                return True
+    for column, name, draft in drafts:
+        kind = table.columns[column].kind
+        if draft.spec["type"] != "reference" and kind is not None and kind.this in _STRINGS:
+            params = _params(kind)
+            spec, _ = _unique_string(column, params[0] if params else None, False, set())
+            add_description(spec, draft.spec.get("description"))
+            add_description(spec, note)
+            fields[name] = FieldDraft(spec)
+            return True
+    return False
+
+
+def _capacity(spec: dict[str, Any]) -> int | None:
+    """How many distinct values a unique field can take, when the schema bounds it."""
+    if not spec.get("unique") and spec["type"] != "sequence":
+        return None
+    if spec["type"] == "integer":
+        return int(spec.get("max", 1_000_000)) - int(spec.get("min", 0)) + 1
+    if spec["type"] == "choice":
+        return len(spec["values"])
+    if spec["type"] == "pattern":
+        sizes = {"#": 10, "?": 26, "*": 62}
+        total = 1
+        for char in spec["pattern"]:
+            total *= sizes.get(char, 1)
+        return total
+    return None
+
+
+def _fit_counts(entities: dict[str, EntityDraft]) -> None:
+    """Counts that the unique fields allow: a TINYINT key holds at most 127 rows, and a 1:1
+    reference needs no more rows than its parent."""
+    for entity in entities.values():
+        for draft in entity.fields.values():
+            room = _capacity(draft.spec)
+            if room is not None and entity.count is not None:
+                entity.count = max(1, min(entity.count, room))
+    for _ in range(len(entities)):
+        changed = False
+        for entity in entities.values():
+            for draft in entity.fields.values():
+                spec = draft.spec
+                if spec["type"] == "reference" and spec.get("unique"):
+                    parent = entities[spec["entity"]]
+                    known = parent.count is not None and entity.count is not None
+                    if known and entity.count > parent.count:  # type: ignore[operator]
+                        entity.count, changed = parent.count, True
+        if not changed:
+            break
+
+
+def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """Our YAML for a SQL script, and warnings (with lines) for what was skipped or lost."""
+    parsed = parse_tables(text, dialect)
+    tables = parsed.tables
+    warnings = list(parsed.warnings)
     taken: set[str] = set()
     entity_of = {t.name.lower(): safe_name(t.name, taken) for t in tables}
     entities: dict[str, EntityDraft] = {}
     for table in tables:
         fields: dict[str, FieldDraft] = {}
         names: set[str] = set()
+        count = PARENT_COUNT
         for col in table.columns.values():
             draft = _column_draft(col, table, entity_of)
+            if (
+                col.kind is not None
+                and col.kind.this in _SERIALS
+                and draft.spec["type"] == "integer"
+            ):
+                draft = FieldDraft({"type": "sequence"})
+            type_max = _INTS.get(col.kind.this) if col.kind is not None else None
+            if draft.spec["type"] == "sequence" and type_max:
+                count = min(count, type_max)  # a sequence counts from 1
             name = safe_name(col.name, names)
             add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
+            for other in _Bounds(col).other:
+                warnings.append(
+                    {
+                        "line": table.line,
+                        "message": f"{table.name}.{col.name}: CHECK ({other}) is kept as text, "
+                        "not enforced",
+                    }
+                )
+        for what, columns in [
+            ("PRIMARY KEY", table.primary_key),
+            *(("UNIQUE", u) for u in table.uniques),
+        ]:
+            if len(columns) > 1 and not _unique_alone(table, columns, fields, what):
+                warnings.append(
+                    {
+                        "line": table.line,
+                        "message": f"{table.name}: {what} ({', '.join(columns)}) is not "
+                        "enforced: the language has no uniqueness over several fields",
+                    }
+                )
+        for fk in table.foreign_keys:
+            if len(fk.columns) > 1:
+                warnings.append(
+                    {
+                        "line": table.line,
+                        "message": f"{table.name}: FOREIGN KEY ({', '.join(fk.columns)}) "
+                        f"REFERENCES {fk.table} is not generated as a reference: the language "
+                        "has no reference over several fields",
+                    }
+                )
         entities[entity_of[table.name.lower()]] = EntityDraft(
             fields=fields,
-            count=PARENT_COUNT,
+            count=count,
             description=renamed(table.name, entity_of[table.name.lower()]),
         )
     _fix_references(entities)
+    _fit_counts(entities)
+    warnings.sort(key=lambda w: w.get("line") or 0)  # in the order of the script
     header = (
-        f"Imported from SQL ({dialect}). Nullable columns get null_rate {NULL_RATE}; "
-        f"every table gets count {PARENT_COUNT}."
+        f"Imported from SQL ({parsed.dialect}). Nullable columns get null_rate {NULL_RATE}; "
+        f"every table gets count {PARENT_COUNT} (fewer where a key's type or a 1:1 reference "
+        "allows fewer)."
     )
-    return render(entities, header)
+    return render(entities, header), warnings

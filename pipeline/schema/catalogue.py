@@ -68,7 +68,9 @@ _VALUES = {
     "float": "float64 in [min, max], rounded to `decimals` when given",
     "boolean": "true with probability `true_rate`",
     "choice": "one of `values`, weighted by `weights`",
-    "provider": "one item of a workspace provider's data, uniformly",
+    "provider": "one item of a workspace provider's data, uniformly; of a record provider, "
+    "one `column` of a record, the same record for the fields of one `draw`, records weighted "
+    "by `weight_column`",
     "date": "calendar date in [start, end]",
     "datetime": "UTC timestamp in [start, end], microseconds",
     "pattern": "text: # a digit, ? an upper-case letter, * a letter or digit, \\ escapes",

@@ -18,8 +18,9 @@ def load_schema(
 ) -> Schema:
     """Read, decode and validate YAML schema text.
 
-    ``providers`` names the providers of the workspace; None skips that check. Raises
-    SchemaError listing every problem with its path and line.
+    ``providers`` names the providers of the workspace; None skips that check. A mapping of
+    names to ``ProviderShape`` (``pipeline.schema.providers``) also checks the columns that
+    provider fields read. Raises SchemaError listing every problem with its path and line.
     """
     raw, lines = load_yaml(text, max_bytes=max_bytes)
     return check_raw(raw, providers=providers, lines=lines)

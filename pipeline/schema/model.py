@@ -40,6 +40,7 @@ class FieldBase(
     null_rate: float = 0.0
     unique: bool = False
     description: str | None = None
+    hidden: bool = False  # generated (other fields may read it) but not written; top level only
 
 
 class Sequence(FieldBase, tag="sequence", frozen=True):
@@ -74,9 +75,16 @@ class Choice(FieldBase, tag="choice", frozen=True):
 
 
 class Provider(FieldBase, tag="provider", frozen=True):
-    """Values of a provider made with ``POST /provider``; its data is bound at job time."""
+    """Values of a provider made with ``POST /provider``; its data is bound at job time.
+
+    A provider whose data are records (objects with the same keys) is read one ``column`` at a
+    time; fields naming the same ``draw`` take their columns from the same record in each row.
+    """
 
     name: str
+    column: str | None = None
+    draw: str | None = None
+    weight_column: str | None = None
 
 
 class Date(FieldBase, tag="date", frozen=True):

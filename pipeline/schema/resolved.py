@@ -42,6 +42,7 @@ class ResolvedField:
     inside_array: bool
     space: int | None = None  # distinct values the schema allows; None: unbounded or unknown
     space_provider: str | None = None  # the provider whose data bounds the space at job time
+    space_column: str | None = None  # the column of that provider's records, when it has records
     template: tuple[Part, ...] | None = None  # a template's parts; None: no template, or malformed
     template_token: bool = False  # a unique template that needs a token to stay unique
     reference: Target | None = None
@@ -57,7 +58,10 @@ class ResolvedField:
             return self.space
         if providers is None:
             return None
-        return len(distinct_values(list(providers.get(self.space_provider, []))))
+        data = list(providers.get(self.space_provider, []))
+        if self.space_column is not None:
+            data = [r.get(self.space_column) for r in data if isinstance(r, Mapping)]
+        return len(distinct_values(data))
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,9 @@ def _walk(entity_name: str, entity: m.Entity) -> list[ResolvedField]:
 
     def visit(fields: dict[str, m.Field], location: Path, prefix: str, in_array: bool) -> None:
         for name, spec in fields.items():
-            here = ResolvedField(f"{prefix}{name}", (*location, name), spec, in_array)
+            here = ResolvedField(
+                f"{prefix}{name}", (*location, name), spec, in_array, hidden=spec.hidden
+            )
             out.append(here)
             children(here)
 
@@ -117,7 +123,9 @@ def _walk(entity_name: str, entity: m.Entity) -> list[ResolvedField]:
         if isinstance(at.spec, m.Object):
             visit(at.spec.fields, (*at.location, "fields"), f"{at.path}.", at.inside_array)
         elif isinstance(at.spec, m.Array):
-            item = ResolvedField(f"{at.path}{ITEM}", (*at.location, "of"), at.spec.of, True)
+            item = ResolvedField(
+                f"{at.path}{ITEM}", (*at.location, "of"), at.spec.of, True, hidden=at.spec.of.hidden
+            )
             out.append(item)
             children(item)
 
@@ -185,7 +193,7 @@ class _Resolver:
         self.busy.add(key)
         spec = at.spec
         if isinstance(spec, m.Provider):
-            out = replace(at, space_provider=spec.name)
+            out = replace(at, space_provider=spec.name, space_column=spec.column)
         elif isinstance(spec, m.Template):
             out = self._template(entity, at, spec)
         elif isinstance(spec, m.Reference):
@@ -202,7 +210,11 @@ class _Resolver:
         if copied is not None:
             source = self.field(entity, copied)
             return replace(
-                at, template=parts, space=source.space, space_provider=source.space_provider
+                at,
+                template=parts,
+                space=source.space,
+                space_provider=source.space_provider,
+                space_column=source.space_column,
             )
         return replace(
             at,

@@ -9,6 +9,8 @@ from collections.abc import Collection, Mapping
 from pipeline.schema import model as m
 from pipeline.schema.mimesis_methods import LOCALES
 from pipeline.schema.problems import Problems, did_you_mean
+from pipeline.schema.provider_rules import check_draw_groups, check_provider_field
+from pipeline.schema.providers import ProviderShape
 from pipeline.schema.resolved import (
     ResolvedEntity,
     ResolvedField,
@@ -46,7 +48,11 @@ def validate(
     broken: Collection[Path] = (),
     providers: Collection[str] | None = None,
 ) -> None:
-    """Add every problem of a decoded schema to ``problems``."""
+    """Add every problem of a decoded schema to ``problems``.
+
+    ``providers`` names the workspace's providers; a mapping of names to their shapes also has
+    provider fields checked against the columns of their data.
+    """
     if schema.version != SUPPORTED_VERSION:
         problems.add(("version",), f"version must be {SUPPORTED_VERSION}, got {schema.version}")
     if schema.locale not in LOCALES:
@@ -56,6 +62,9 @@ def validate(
     if schema.seed is not None and not 0 <= schema.seed <= MAX_SEED:
         problems.add(("seed",), f"seed must be between 0 and {MAX_SEED}")
     broken_set = set(broken)
+    shapes: Mapping[str, ProviderShape] | None = (
+        providers if isinstance(providers, Mapping) else None
+    )
     edges: list[tuple[str, str, Path]] = []
     resolved = resolve(schema)
     for name, entity in resolved.entities.items():
@@ -64,6 +73,14 @@ def validate(
         for at in entity.fields:
             for sub, message in field_findings(at.spec, inside_array=at.inside_array):
                 problems.add((*at.location, *sub), message)
+            if at.spec.hidden and len(at.location) != 4:
+                problems.add(
+                    (*at.location, "hidden"),
+                    f"hidden applies to top-level fields only; {at.path} is inside "
+                    + ("an array" if at.inside_array else "an object"),
+                )
+            if isinstance(at.spec, m.Provider):
+                check_provider_field(at, shapes, problems)
             if (
                 isinstance(at.spec, m.Provider)
                 and providers is not None
@@ -80,6 +97,11 @@ def validate(
             if unique is not None:
                 problems.add(*unique)
         _check_templates(entity, problems, broken_set)
+        check_draw_groups(entity, problems)
+        if entity.fields and not entity.columns():
+            problems.add(
+                ("entities", name, "fields"), "every field is hidden: at least one must be written"
+            )
     _check_cycles(edges, problems)
 
 

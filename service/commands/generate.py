@@ -43,6 +43,7 @@ def _generate(args: argparse.Namespace) -> int:
     from pipeline.engine import EngineError
     from pipeline.local import generate, generate_dataset
     from pipeline.schema import SchemaError, load_schema
+    from pipeline.schema.providers import shapes_of
     from service.settings import load_settings
 
     names: list[str] = args.entity or []
@@ -67,7 +68,7 @@ def _generate(args: argparse.Namespace) -> int:
         "storage_options": settings.storage_options,
     }
     try:
-        schema = load_schema(text, providers=set(providers))
+        schema = load_schema(text, providers=shapes_of(providers))
         unknown = [n for n in names if n not in schema.entities]
         if unknown:
             known = ", ".join(schema.entities)

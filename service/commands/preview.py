@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _preview(args: argparse.Namespace) -> int:
     from pipeline.schema import SchemaError
+    from pipeline.schema.providers import shapes_of
     from service.dto import MAX_PREVIEW_ROWS, PreviewRequest
     from service.errors import ServiceError
     from service.preview import preview_schema
@@ -44,7 +45,9 @@ def _preview(args: argparse.Namespace) -> int:
     providers = load_providers(args.providers)
     request = PreviewRequest(entity_name=args.entity, count=args.count, seed=args.seed)
     try:
-        preview = preview_schema(text, request, providers=providers, known_providers=providers)
+        preview = preview_schema(
+            text, request, providers=providers, known_providers=shapes_of(providers)
+        )
     except SchemaError as exc:
         for problem in exc.problems:
             print(describe(problem), file=sys.stderr)

@@ -27,11 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     from pipeline.schema import SchemaError, load_schema
+    from pipeline.schema.providers import shapes_of
 
     text = read_text(args.schema)
     providers = load_providers(args.providers) if args.providers else None
     try:
-        schema = load_schema(text, providers=None if providers is None else set(providers))
+        schema = load_schema(text, providers=None if providers is None else shapes_of(providers))
     except SchemaError as exc:
         for problem in exc.problems:
             print(describe(problem), file=sys.stderr)
@@ -66,6 +67,17 @@ def load_providers(path: str | None) -> dict[str, list[Any]]:
         raise SystemExit(1) from exc
     if not isinstance(data, dict) or not all(isinstance(v, list) and v for v in data.values()):
         print(f"drafta: {path} must map provider names to non-empty lists", file=sys.stderr)
+        raise SystemExit(1)
+    from pipeline.schema.problems import path_text
+    from pipeline.schema.providers import data_problems
+
+    wrong = [
+        f"drafta: {path}: {path_text((name, *where))}: {message}"
+        for name, values in data.items()
+        for where, message in data_problems(values)
+    ]
+    if wrong:
+        print("\n".join(wrong), file=sys.stderr)
         raise SystemExit(1)
     return data
 

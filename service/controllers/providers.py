@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, post, put
+from litestar.params import Parameter
 
 from service import providers as usecases
 from service.deps import Page
@@ -31,6 +32,31 @@ class ProviderController(Controller):
         data: list[ProviderIn] | ProviderIn,
     ) -> list[ProviderRef]:
         return usecases.create_providers(db, settings, workspace.id, data)
+
+    @post("/csv", summary="Create one provider from CSV: a header row, then a row per record")
+    async def create_provider_from_csv(
+        self,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        body: bytes,
+        name: str = Parameter(query="name", description="the provider's name"),
+    ) -> list[ProviderRef]:
+        return usecases.create_provider_from_csv(db, settings, workspace.id, name, body)
+
+    @put("/{provider_id:str}/csv", summary="Replace a provider's data with CSV")
+    async def update_provider_from_csv(
+        self,
+        db: Database,
+        settings: Settings,
+        workspace: Workspace,
+        provider_id: str,
+        body: bytes,
+        name: str | None = Parameter(query="name", default=None, description="a new name"),
+    ) -> Provider:
+        return usecases.update_provider_from_csv(
+            db, settings, workspace.id, provider_id, name, body
+        )
 
     @get("/{provider_id:str}", summary="A provider with its data")
     async def get_provider(self, db: Database, workspace: Workspace, provider_id: str) -> Provider:

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 
 from pipeline.importers import FORMATS
-from pipeline.schema import load_schema, used_providers
+from pipeline.schema import load_schema
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError
 from service import groups as group_usecases
 from service import jobs as job_usecases
 from service import projects as usecases
 from service.deps import base_url_of
-from service.dto import DataRequest, PreviewRequest, Project
+from service.dto import DataRequest, Preview, PreviewRequest, Project
 from service.errors import Invalid
 from service.exports import export_project
-from service.preview import preview_schema
+from service.preview import preview_project, preview_schema
 from service.projects import prepare_schema
 from service.settings import Settings
 from service.web.diagram import draw
@@ -37,7 +38,7 @@ from service.web.render import page, redirect
 from service.web.session import signed_in
 from storage.db import Database
 from storage.keys import Workspace
-from storage.providers import provider_names, provider_values
+from storage.providers import provider_values
 
 IMPORT_FORMATS = {"json_schema": "JSON Schema", "json_parquet": "Parquet JSON", "sql": "SQL"}
 OUTPUT_FORMATS = ("csv", "json", "parquet")
@@ -75,7 +76,7 @@ def _parse(db: Database, ws: str, text_: str | None) -> Schema | None:
     if not text_:
         return None
     try:
-        return load_schema(text_, providers=provider_names(db, ws))
+        return load_schema(text_, providers=usecases.workspace_shapes(db, ws))
     except SchemaError:
         return None
 
@@ -164,9 +165,9 @@ class ProjectPages(Controller):
         entity = request.query_params.get("entity")
         if entity in context["entities"] and project.data:
             # The preview without the page's script: the form asks for it in the address.
-            names = provider_names(db, ws.id)
-            used = sorted(used_providers(load_schema(project.data, providers=names)))
-            context["preview"] = _preview(db, ws.id, project.data, str(entity), used, names, {})
+            context["preview"] = _preview(
+                str(entity), {}, lambda asked: preview_project(db, ws.id, project.id, None, asked)
+            )
         return page(request, "project.html", **context)
 
     @post("/projects/{project_id:str}")
@@ -232,11 +233,11 @@ class ProjectPages(Controller):
         _project(db, ws, project_id)
         data = body.get("data") if isinstance(body.get("data"), str) else ""
         try:
-            text_, used = prepare_schema(db, settings, ws.id, str(data), "yaml")
+            prepared = prepare_schema(db, settings, ws.id, str(data), "yaml")
         except SchemaError as exc:
             return {"ok": False, "problems": problems_of(exc)}
-        names = provider_names(db, ws.id)
-        schema = load_schema(text_, providers=names)
+        # prepare_schema has checked it against the workspace's providers: read it as it is.
+        schema = load_schema(prepared.text)
         answer: dict[str, Any] = {
             "ok": True,
             "problems": [],
@@ -245,7 +246,10 @@ class ProjectPages(Controller):
         }
         entity = body.get("entity")
         if isinstance(entity, str) and entity in schema.entities:
-            answer["preview"] = _preview(db, ws.id, text_, entity, sorted(used), names, body)
+            values = provider_values(db, ws.id, sorted(prepared.used))
+            answer["preview"] = _preview(
+                entity, body, lambda asked: preview_schema(prepared.text, asked, providers=values)
+            )
         return answer
 
     @post("/projects/{project_id:str}/import")
@@ -262,7 +266,7 @@ class ProjectPages(Controller):
                 raise Invalid(
                     f"choose a format: {', '.join(IMPORT_FORMATS.values())}", field="format"
                 )
-            made, _ = prepare_schema(db, _settings(request), ws.id, uploaded or source, fmt)
+            made = prepare_schema(db, _settings(request), ws.id, uploaded or source, fmt)
         except FORM_ERRORS as exc:
             context = _project_context(
                 db,
@@ -274,7 +278,13 @@ class ProjectPages(Controller):
             )
             return page(request, "project.html", **context)
         context = _project_context(
-            db, ws, project, schema_text=made, imported=IMPORT_FORMATS[fmt], import_format=fmt
+            db,
+            ws,
+            project,
+            schema_text=made.text,
+            imported=IMPORT_FORMATS[fmt],
+            import_format=fmt,
+            import_warnings=made.warnings or [],
         )
         return page(request, "project.html", **context)
 
@@ -320,23 +330,15 @@ def _integer(value: str, field: str) -> int:
 
 
 def _preview(
-    db: Database,
-    ws: str,
-    text_: str,
-    entity: str,
-    used: list[str],
-    names: set[str],
-    body: dict[str, Any],
+    entity: str, body: dict[str, Any], make: Callable[[PreviewRequest], Preview]
 ) -> dict[str, Any]:
+    """A preview as the page shows it, or what stopped it."""
     rows = body.get("rows") if isinstance(body.get("rows"), int) else PREVIEW_ROWS
     try:
         # The page sends back the seed of its last preview, so edits do not reshuffle the rows.
         seed = body.get("seed") if isinstance(body.get("seed"), int) else None
         asked = {"entity_name": entity, "count": rows, "seed": seed}
-        request = msgspec.convert(asked, PreviewRequest)
-        shown = preview_schema(
-            text_, request, providers=provider_values(db, ws, used), known_providers=names
-        )
+        shown = make(msgspec.convert(asked, PreviewRequest))
     except FORM_ERRORS as exc:
         return {"entity": entity, "error": message_of(exc)}
     columns = list(shown.rows[0]) if shown.rows else []

@@ -1,5 +1,5 @@
-"""A provider's values as the web form takes them (one per line, or a JSON array) and shows
-them back; the use cases are service.providers'."""
+"""A provider's items as the web form takes them (values one per line, or a JSON array of
+values or records) and shows them back; the use cases are service.providers'."""
 
 from __future__ import annotations
 
@@ -8,22 +8,22 @@ from typing import Any
 
 import msgspec
 
-from service.dto import Value
+from service.dto import Item
 from service.errors import Invalid
 from service.providers import check_items
 from service.settings import Settings
 
 
-def parse_values(text: str, settings: Settings) -> list[Value]:
-    """Values written one per line, or as a JSON array (for numbers and booleans)."""
+def parse_values(text: str, settings: Settings) -> list[Item]:
+    """Values written one per line, or a JSON array (for numbers, booleans and records)."""
     stripped = text.strip()
     values: Any
     if stripped.startswith("["):
         try:
-            values = msgspec.convert(json.loads(stripped), list[Value])
+            values = msgspec.convert(json.loads(stripped), list[Item])
         except (ValueError, msgspec.ValidationError) as exc:
             raise Invalid(
-                f"the values are not a JSON array of strings, numbers or booleans: {exc}",
+                f"the values are not a JSON array of strings, numbers, booleans or records: {exc}",
                 field="values",
             ) from None
     else:
@@ -34,7 +34,7 @@ def parse_values(text: str, settings: Settings) -> list[Value]:
     return list(values)
 
 
-def values_text(values: list[Value]) -> str:
+def values_text(values: list[Item]) -> str:
     """How the edit form shows values: one per line when that reads back the same."""
     if all(isinstance(v, str) and v == v.strip() and v and "\n" not in v for v in values):
         return "\n".join(str(v) for v in values)

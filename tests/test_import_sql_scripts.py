@@ -1,0 +1,213 @@
+"""Whole SQL scripts as dumps and clients write them: statements cut right, the irrelevant and
+the unreadable skipped with warnings naming their line, the dialect recognised or given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.importers import convert_with_warnings
+from pipeline.importers.sql_statements import split_statements
+from pipeline.importers.sql_tables import detect_dialect
+from pipeline.schema import SchemaError, load_schema
+from pipeline.schema import model as m
+
+LOAD = Path(__file__).parent / "corpus" / "load"
+
+
+def _fields(yaml_text: str, entity: str) -> dict[str, m.Field]:
+    return load_schema(yaml_text).entities[entity].fields
+
+
+def test_statements_are_cut_as_a_client_would() -> None:
+    script = (
+        "SELECT 'a;b' AS x; -- a ; in a comment\n"
+        "source load_departments.dump ;\n"
+        "DELIMITER //\n"
+        "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END//\n"
+        "DELIMITER ;\n"
+        "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n"
+        "CREATE TABLE t (a INT)\n"
+        "GO\n"
+        "/* a ; in a block\n comment */ CREATE TABLE u (b INT);\n"
+    )
+    cut = [(s.line, s.text.split()[0:2]) for s in split_statements(script)]
+    assert cut == [
+        (1, ["SELECT", "'a;b'"]),
+        (2, ["source", "load_departments.dump"]),
+        (4, ["CREATE", "PROCEDURE"]),
+        (6, ["CREATE", "FUNCTION"]),
+        (7, ["CREATE", "TABLE"]),
+        (10, ["CREATE", "TABLE"]),
+    ]
+
+
+def test_one_unreadable_statement_costs_only_that_statement() -> None:
+    script = (
+        "CREATE TABLE a (id INT PRIMARY KEY);\n"
+        "CREATE TABLE b (id INT, x VARCHAR(10 NOT NULL);\n"
+        "CREATE TABLE c (id INT PRIMARY KEY, a_id INT REFERENCES a(id));\n"
+    )
+    text, warnings = convert_with_warnings(script, "sql")
+    assert list(load_schema(text).entities) == ["a", "c"]
+    assert len(warnings) == 1
+    assert warnings[0]["line"] == 2
+    assert warnings[0]["message"].startswith(
+        "skipped CREATE TABLE b: cannot read it (line 2, column"
+    )
+
+
+def test_nothing_readable_is_an_error_with_the_line() -> None:
+    with pytest.raises(SchemaError) as caught:
+        convert_with_warnings(
+            "SELECT 1;\nCREATE TABLE t (\n a INT,\n b VARCHAR(10 NOT NULL\n)", "sql"
+        )
+    problem = caught.value.problems[0]
+    assert problem["line"] == 4
+    assert "line 4, column" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    ("script", "dialect"),
+    [
+        ("CREATE TABLE t (id INT NOT NULL IDENTITY, PRIMARY KEY (id))\nGO\n", "tsql"),
+        ("CREATE TABLE t (id INT) ;\nALTER TABLE t OWNER TO app;", "postgres"),
+        ("CREATE TABLE `t` (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;", "mysql"),
+        ("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT);", "sqlite"),
+        ("CREATE TABLE t (id INTEGER NOT NULL);", "ansi"),
+    ],
+)
+def test_dialect_is_recognised(script: str, dialect: str) -> None:
+    assert detect_dialect(script) == dialect
+    assert convert_with_warnings(script, "sql").text.startswith(f"# Imported from SQL ({dialect})")
+
+
+def test_dialect_can_be_given() -> None:
+    text, _ = convert_with_warnings("CREATE TABLE t (id INTEGER NOT NULL);", "sql", "mysql")
+    assert text.startswith("# Imported from SQL (mysql)")
+    with pytest.raises(SchemaError, match="unknown SQL dialect 'oracle'"):
+        convert_with_warnings("CREATE TABLE t (id INT);", "sql", "oracle")
+
+
+def test_sql_server_script_with_go_identity_and_default_constraints() -> None:
+    script = (
+        "CREATE DATABASE shop;\nGO\nUSE shop;\n"
+        "CREATE TABLE store (\n  store_id INT NOT NULL IDENTITY ,\n"
+        "  manager VARCHAR(20) NOT NULL,\n"
+        "  grade VARCHAR(2) CHECK (grade IN ('A','B')),\n"
+        "  PRIMARY KEY NONCLUSTERED (store_id)\n)\nGO\n"
+        " ALTER TABLE store ADD CONSTRAINT [DF_store_grade] DEFAULT ('A') FOR grade\nGO\n"
+    )
+    text, warnings = convert_with_warnings(script, "sql")
+    fields = _fields(text, "store")
+    assert fields["store_id"] == m.Sequence()
+    assert fields["grade"] == m.Choice(
+        values=["A", "B"], null_rate=0.1, description="VARCHAR(2); DEFAULT ('A')"
+    )
+    assert [w["line"] for w in warnings] == [1, 3]
+
+
+def test_mysql_key_widths_and_declared_types_win_over_names() -> None:
+    script = (
+        "CREATE TABLE `language` (\n"
+        "  `language_id` TINYINT UNSIGNED NOT NULL AUTO_INCREMENT,\n"
+        "  `name` CHAR(20) NOT NULL,\n  PRIMARY KEY (`language_id`)\n) ENGINE=InnoDB;\n"
+        "CREATE TABLE `meal` (\n  `id` SMALLINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+        "  `t_meal_time` CHAR(20),\n  `email` VARCHAR(20) NOT NULL UNIQUE,\n"
+        "  `city` VARCHAR(12),\n  `level` TINYINT NOT NULL,\n  `released` YEAR NOT NULL,\n"
+        "  `extras` SET('Trailers','Commentaries') NOT NULL\n);\n"
+    )
+    schema = load_schema(convert_with_warnings(script, "sql").text)
+    assert schema.entities["language"].count == 255
+    meal = schema.entities["meal"]
+    assert meal.count == 1000
+    assert meal.fields["t_meal_time"] == m.Pattern(
+        pattern="?" * 20, null_rate=0.1, description="CHAR(20)"
+    )
+    assert meal.fields["email"] == m.Pattern(
+        pattern="************", unique=True, description="VARCHAR(20)"
+    )
+    assert meal.fields["city"] == m.Pattern(
+        pattern="?" * 12, null_rate=0.1, description="VARCHAR(12)"
+    )
+    assert meal.fields["level"] == m.Integer(max=127)
+    assert meal.fields["released"] == m.Integer(min=1901, max=2155)
+    assert meal.fields["extras"] == m.Choice(values=["Trailers", "Commentaries"])
+
+
+def test_postgres_alter_table_keys_enums_domains_and_any_array() -> None:
+    script = (
+        "CREATE TYPE public.kind AS ENUM ('a', 'b');\n"
+        "CREATE DOMAIN public.year AS integer\n"
+        "  CONSTRAINT y CHECK (((VALUE >= 1901) AND (VALUE <= 2155)));\n"
+        "CREATE TABLE public.parent (parent_id integer NOT NULL, k public.kind NOT NULL);\n"
+        "CREATE TABLE public.child (\n  parent_id integer NOT NULL,\n  y public.year NOT NULL,\n"
+        "  r text NOT NULL,\n"
+        "  CONSTRAINT r_check CHECK ((r = ANY (ARRAY['x'::text, 'z'::text])))\n);\n"
+        "ALTER TABLE ONLY public.parent ADD CONSTRAINT parent_pkey PRIMARY KEY (parent_id);\n"
+        "ALTER TABLE ONLY public.child ADD CONSTRAINT child_pkey PRIMARY KEY (parent_id);\n"
+        "ALTER TABLE ONLY public.child\n    ADD CONSTRAINT child_fk FOREIGN KEY (parent_id) "
+        "REFERENCES public.parent(parent_id);\n"
+    )
+    text, warnings = convert_with_warnings(script, "sql")
+    assert warnings == []
+    schema = load_schema(text)
+    assert schema.entities["parent"].fields == {
+        "parent_id": m.Sequence(),
+        "k": m.Choice(values=["a", "b"]),
+    }
+    child = schema.entities["child"].fields
+    assert child["parent_id"] == m.Reference(
+        entity="parent", unique=True
+    )  # a key and a foreign key: 1:1
+    assert child["y"] == m.Integer(min=1901, max=2155, description="DOMAIN year")
+    assert child["r"] == m.Choice(values=["x", "z"])
+
+
+def test_inherits_takes_the_parents_columns() -> None:
+    script = (
+        "CREATE TABLE public.event (event_id integer NOT NULL, at date NOT NULL);\n"
+        "CREATE TABLE public.event_2024 (note varchar(40)) INHERITS (public.event);\n"
+    )
+    fields = _fields(convert_with_warnings(script, "sql").text, "event_2024")
+    assert list(fields) == ["event_id", "at", "note"]
+
+
+def test_composite_key_members_that_cannot_be_made_unique_are_reported() -> None:
+    script = (
+        "CREATE TABLE a (x BOOLEAN NOT NULL, y BOOLEAN NOT NULL, PRIMARY KEY (x, y));\n"
+        "CREATE TABLE b (p INT, q INT, FOREIGN KEY (p, q) REFERENCES a (x, y));\n"
+    )
+    _, warnings = convert_with_warnings(script, "sql")
+    assert warnings == [
+        {
+            "line": 1,
+            "message": "a: PRIMARY KEY (x, y) is not enforced: the language has no uniqueness "
+            "over several fields",
+        },
+        {
+            "line": 2,
+            "message": "b: FOREIGN KEY (p, q) REFERENCES a is not generated as a reference: the "
+            "language has no reference over several fields",
+        },
+    ]
+
+
+def test_partitions_date_checks_and_like_lists() -> None:
+    script = (LOAD / "club_pg_dump.sql").read_text()
+    schema = load_schema(convert_with_warnings(script, "sql").text)
+    assert "payment_2024_01" not in schema.entities
+    payment = schema.entities["payment"].fields
+    # The partitions' foreign key holds for the parent's rows.
+    assert payment["member_id"] == m.Reference(entity="member")
+    paid_at = payment["paid_at"]
+    assert isinstance(paid_at, m.Datetime)
+    assert (paid_at.start.isoformat(), paid_at.end.isoformat()) == (
+        "2024-01-01T00:00:00+00:00",
+        "2024-02-29T23:59:59.999999+00:00",
+    )
+    event = schema.entities["event_2024"].fields
+    assert event["note"] == m.Choice(
+        values=["fair", "Cup x"], null_rate=0.1, description="VARCHAR(40)"
+    )
