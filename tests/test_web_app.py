@@ -271,6 +271,40 @@ def test_import_shows_the_yaml_it_made(page: Page, server: LiveServer) -> None:
     expect(section(page, "Import").get_by_label("Source")).to_have_value("{not json")
 
 
+def test_import_lists_what_it_skipped(page: Page, server: LiveServer) -> None:
+    sign_in(page, str(server.key))
+    new_project(page, "imports-warned", "viewed")
+    importer = section(page, "Import")
+    importer.get_by_label("Format").select_option(label="SQL")
+    importer.get_by_label("Source").fill(f"{SQL}\nCREATE VIEW big AS SELECT id FROM city;\n")
+    importer.get_by_role("button", name="Import").click()
+    warnings = page.get_by_role("list", name="Import warnings")
+    expect(warnings).to_have_text(
+        "line 2: skipped CREATE VIEW big: not about tables, types, keys or constraints"
+    )
+
+
+def test_a_provider_of_records_is_made_and_shown_back_as_json(
+    page: Page, server: LiveServer
+) -> None:
+    sign_in(page, workspace_key(server, "records"))
+    go(page, "Providers")
+    form = section(page, "New provider")
+    form.get_by_label("Name").fill("cities")
+    form.get_by_label("Values").fill(
+        '[{"city": "Lyon", "zip": "69001"}, {"city": "Nice", "zip": "06000"}]'
+    )
+    form.get_by_role("button", name="Create provider").click()
+    page.get_by_role("link", name="cities").click()
+    expect(page.get_by_label("Values")).to_have_value(
+        '[{"city": "Lyon", "zip": "69001"}, {"city": "Nice", "zip": "06000"}]'
+    )
+    # Records of other keys are refused with the item at fault.
+    page.get_by_label("Values").fill('[{"city": "Lyon"}, {"town": "Nice"}]')
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("values[1]")
+
+
 def test_generate_follows_the_job_and_downloads_its_file(page: Page, server: LiveServer) -> None:
     sign_in(page, str(server.key))
     new_project(page, "gen", "people")
