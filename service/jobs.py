@@ -18,7 +18,7 @@ from pipeline.plan import check_format, choose_seed, dependency_order, scaled_sc
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 from service.dto import DataRequest, JobAccepted, JobStatusBody, Progress
-from service.errors import Invalid, TooMany
+from service.errors import ConflictError, Invalid, TooMany
 from service.projects import check_entity, load_project_schema
 from service.settings import Settings
 from service.webhooks.guard import UnsafeUrl, check_url
@@ -232,6 +232,24 @@ def list_jobs(
     return [status_body(r, base_url, link, runner.notices.get(r.id)) for r in rows]
 
 
+async def cancel_job(db: Database, runner: JobRunner, ws: str, job_id: str) -> JobRow:
+    """Cancel the workspace's job if it is still running; a finished one is left as it is (a
+    job that ends while the cancel is on its way is not removed by it)."""
+    row = jobs.get_job(db, ws, job_id)
+    return await runner.cancel(row.id) if row.status in UNFINISHED else row
+
+
+async def remove_finished_job(db: Database, settings: Settings, ws: str, job_id: str) -> None:
+    """Delete a finished job and its files; a running one must be cancelled first."""
+    row = jobs.get_job(db, ws, job_id)
+    if row.status in UNFINISHED:
+        raise ConflictError("the job is still running: cancel it first", field="job_id")
+    # Off the event loop: on object storage a delete is a request per file.
+    root = files.job_root(settings.storage, ws, row.id)
+    await asyncio.to_thread(files.remove_tree, root, settings.storage_options)
+    jobs.delete_job(db, ws, row.id)
+
+
 async def remove_job(
     db: Database, settings: Settings, runner: JobRunner, ws: str, job_id: str, base_url: str
 ) -> JobStatusBody | None:
@@ -239,9 +257,6 @@ async def remove_job(
     (None)."""
     row = jobs.get_job(db, ws, job_id)
     if row.status in UNFINISHED:
-        return status_body(await runner.cancel(job_id), base_url)
-    # Off the event loop: on object storage a delete is a request per file.
-    root = files.job_root(settings.storage, ws, job_id)
-    await asyncio.to_thread(files.remove_tree, root, settings.storage_options)
-    jobs.delete_job(db, ws, job_id)
+        return status_body(await cancel_job(db, runner, ws, job_id), base_url)
+    await remove_finished_job(db, settings, ws, job_id)
     return None
