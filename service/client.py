@@ -17,6 +17,7 @@ import fsspec
 import httpx
 import msgspec
 
+from pipeline.lifecycle import JobStatus
 from service.dto import (
     Group,
     GroupDetail,
@@ -31,7 +32,7 @@ from service.dto import (
 )
 
 T = TypeVar("T")
-FINISHED = ("completed", "failed")
+FINISHED = (JobStatus.COMPLETED, JobStatus.FAILED)
 CHUNK = 1 << 20
 
 
@@ -326,7 +327,7 @@ class DraftaClient:
             if on_progress is not None:
                 on_progress(job)
             if job.status in FINISHED:
-                if job.status == "failed" and raise_on_failure:
+                if job.status == JobStatus.FAILED and raise_on_failure:
                     raise JobFailed(job)
                 return job
             left = deadline - time.monotonic()

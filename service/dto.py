@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from pipeline.lifecycle import JobStatus
+
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 Name = Annotated[
     str,
@@ -145,7 +147,7 @@ class DataRequest(In):
 
 class JobAccepted(Out):
     id: str
-    status: Literal["pending", "processing", "completed", "failed"]
+    status: JobStatus
 
 
 class Progress(Out):
@@ -157,7 +159,7 @@ class Progress(Out):
 
 class JobStatusBody(Out):
     id: str
-    status: Literal["pending", "processing", "completed", "failed"]
+    status: JobStatus
     project_id: str
     entity_name: str | None  # the entity of a one-entity job
     entities: list[str]  # every entity of the job, parents before children

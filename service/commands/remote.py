@@ -211,6 +211,8 @@ def _push(client: DraftaClient, args: argparse.Namespace) -> int:
 
 
 def _job_run(client: DraftaClient, args: argparse.Namespace) -> int:
+    from pipeline.lifecycle import JobStatus
+
     several = args.all or len(args.entity or []) > 1
     if several:
         entities = "*" if args.all else args.entity
@@ -237,7 +239,7 @@ def _job_run(client: DraftaClient, args: argparse.Namespace) -> int:
         return 0
     final = _wait(client, job.id, args.timeout)
     print(f"job {final.id} {final.status} seed {final.seed}", flush=True)
-    if final.status != "completed":
+    if final.status != JobStatus.COMPLETED:
         print(f"drafta: {final.error}", file=sys.stderr)
         return 1
     if args.out and several:
@@ -264,9 +266,11 @@ def _wait(client: DraftaClient, job_id: str, timeout: float) -> JobStatusBody:
 
 
 def _job_status(client: DraftaClient, args: argparse.Namespace) -> int:
+    from pipeline.lifecycle import JobStatus
+
     job = client.status(args.job_id)
     _show(job)
-    return 1 if job.status == "failed" else 0
+    return 1 if job.status == JobStatus.FAILED else 0
 
 
 def _job_download(client: DraftaClient, args: argparse.Namespace) -> int:

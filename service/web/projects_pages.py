@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -17,7 +17,7 @@ from service import groups as group_usecases
 from service import jobs as job_usecases
 from service import projects as usecases
 from service.deps import base_url_of
-from service.dto import DataRequest, Preview, PreviewRequest, Project
+from service.dto import DataFormat, DataRequest, Preview, PreviewRequest, Project
 from service.errors import Invalid
 from service.exports import export_project
 from service.preview import preview_project, preview_schema
@@ -41,7 +41,7 @@ from storage.keys import Workspace
 from storage.providers import provider_values
 
 IMPORT_FORMATS = {"json_schema": "JSON Schema", "json_parquet": "Parquet JSON", "sql": "SQL"}
-OUTPUT_FORMATS = ("csv", "json", "parquet")
+OUTPUT_FORMATS: tuple[str, ...] = get_args(DataFormat)  # sql in its default dialect
 EXPORT_FORMATS = {"json_schema": "JSON Schema", "sql": "SQL"}
 PREVIEW_ROWS = 10
 assert set(IMPORT_FORMATS) == set(FORMATS)
