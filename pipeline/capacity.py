@@ -20,8 +20,12 @@ def uniqueness_problems(
     schema: Schema, entity: str, count: int, providers: Mapping[str, Sequence[Any]]
 ) -> list[dict[str, str]]:
     """Problems for every unique field that cannot hold ``count`` distinct values."""
-    resolved = resolve(schema).entity(entity)
+    whole = resolve(schema)
+    resolved = whole.entity(entity)
     if resolved is None:
         return [{"path": f"entities.{entity}", "message": f"unknown entity {entity}"}]
-    found = [*unique_problems(resolved, count, providers), *tuple_count_problems(resolved, count)]
+    found = [
+        *unique_problems(resolved, count, providers),
+        *tuple_count_problems(whole, resolved, count),
+    ]
     return [{"path": path_text(location), "message": message} for location, message in found]

@@ -14,7 +14,7 @@ import msgspec
 import numpy as np
 import pyarrow as pa
 
-from pipeline.engine import groups, patterns, records, templates
+from pipeline.engine import groups, patterns, records, templates, tuples
 from pipeline.engine.distributions import draw_floats, draw_integers
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, Job
@@ -233,4 +233,5 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
 
 
 def generate(frame: Frame, path: str, spec: Field) -> pa.Array:
+    spec = tuples.as_member(frame.job, path, spec)
     return GENERATORS[type(spec)](frame, path, spec)

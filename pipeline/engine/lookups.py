@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from pipeline.engine import groups
+from pipeline.engine import groups, tuples
 from pipeline.engine.distributions import zipf_ranks
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, Generator, Job, apply_nulls
@@ -26,7 +26,7 @@ _KEPT_BLOCKS = 32
 
 def drawn_rows(frame: Frame, path: str, spec: Reference, parent_count: int) -> np.ndarray:
     """The parent rows a reference draws: a permutation when unique, else its distribution."""
-    if spec.unique:
+    if spec.unique or tuples.members(frame.job, path) is not None:
         return permuted(frame, path, parent_count).astype(np.int64)
     rng = frame.rng(path)
     if spec.distribution.kind == "zipf":

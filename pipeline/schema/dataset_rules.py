@@ -40,7 +40,7 @@ def check_dataset(schema: ResolvedSchema, problems: Problems) -> None:
                         f"parent: true marks the reference to the `per` entity; {name} has no "
                         "`count: {per: ...}`",
                     )
-        _check_tuples(entity, problems)
+        _check_tuples(schema, entity, problems)
 
 
 def _check_lookup(
@@ -167,18 +167,27 @@ def _check_per_parent(
         )
 
 
-def tuple_space(entity: ResolvedEntity, names: list[str]) -> int | None:
+def member_space(schema: ResolvedSchema, at: ResolvedField) -> int | None:
+    """The values a field of a tuple can take: a reference's are its parent's rows."""
+    if isinstance(at.spec, m.Reference):
+        parent = schema.entity(at.spec.entity)
+        return parent.count if parent is not None else None
+    return at.space
+
+
+def tuple_space(schema: ResolvedSchema, entity: ResolvedEntity, names: list[str]) -> int | None:
     """The number of distinct tuples of these fields; None when a field's space is unknown."""
     total = 1
     for name in names:
         at = entity.field(name)
-        if at is None or at.space is None:
+        space = member_space(schema, at) if at is not None else None
+        if space is None:
             return None
-        total *= at.space
+        total *= space
     return total
 
 
-def _check_tuples(entity: ResolvedEntity, problems: Problems) -> None:
+def _check_tuples(schema: ResolvedSchema, entity: ResolvedEntity, problems: Problems) -> None:
     seen: dict[str, int] = {}
     for i, names in enumerate(entity.model.unique):
         where: Path = ("entities", entity.name, "unique", i)
@@ -195,12 +204,23 @@ def _check_tuples(entity: ResolvedEntity, problems: Problems) -> None:
                     f"{entity.name} has no field {name!r}" + did_you_mean(name, tops),
                 )
                 ok = False
-            elif not isinstance(at.spec, TUPLE_TYPES) or at.space is None:
+            elif not isinstance(at.spec, TUPLE_TYPES) or member_space(schema, at) is None:
                 problems.add(
                     (*where, j),
                     f"{name} cannot be part of a unique tuple: its values must come from a "
                     "bounded set the schema gives (integer, float with decimals, boolean, "
                     "choice, date, datetime, pattern, or a reference to an entity with a count)",
+                )
+                ok = False
+            elif (
+                entity.per is not None
+                and isinstance(at.spec, m.Reference)
+                and at.spec.entity == entity.per.per
+            ):
+                problems.add(
+                    (*where, j),
+                    f"{name} holds each group's parent; it repeats within a group and cannot be "
+                    "part of a unique tuple (number the group's rows with sequence scope: parent)",
                 )
                 ok = False
             elif at.spec.unique or at.spec.null_rate > 0:
@@ -217,19 +237,19 @@ def _check_tuples(entity: ResolvedEntity, problems: Problems) -> None:
             problems.add(where, "a unique tuple names each field once")
             ok = False
         if ok:
-            for problem in tuple_count_problems(entity, entity.count or 0, only=i):
+            for problem in tuple_count_problems(schema, entity, entity.count or 0, only=i):
                 problems.add(*problem)
 
 
 def tuple_count_problems(
-    entity: ResolvedEntity, count: int, only: int | None = None
+    schema: ResolvedSchema, entity: ResolvedEntity, count: int, only: int | None = None
 ) -> list[tuple[Path, str]]:
     """Unique tuples with fewer possible values than ``count`` rows."""
     out: list[tuple[Path, str]] = []
     for i, names in enumerate(entity.model.unique):
         if only is not None and i != only:
             continue
-        space = tuple_space(entity, names)
+        space = tuple_space(schema, entity, names)
         if count and space is not None and space < count:
             out.append(
                 (
