@@ -212,3 +212,25 @@ entities:
     assert accounts == sorted(accounts)
     assert max(accounts) > 65_536
     assert all(n == "1" or prev == a for (n, a), (_, prev) in zip(rows[1:], rows, strict=False))
+
+
+def test_the_catalogue_lists_counts_per_parent_and_lookups() -> None:
+    from pipeline.schema.catalogue import catalogue
+
+    data = catalogue()
+    assert data["entity"]["options"]["count"]["type"] == "integer | count_per_parent | null"
+    assert data["entity"]["options"]["unique"] == {
+        "type": "list[list[string]]",
+        "required": False,
+        "default": [],
+    }
+    per = data["entity"]["count_per_parent"]
+    assert per["options"]["per"] == {"type": "string", "required": True}
+    assert per["options"]["distribution"]["type"] == "group_sizes"
+    assert per["kinds"] == {"uniform": [], "poisson": ["mean"], "zipf": ["s"]}
+    assert data["types"]["lookup"]["options"] == {
+        "via": {"type": "string", "required": True},
+        "field": {"type": "string", "required": True},
+    }
+    assert data["types"]["sequence"]["options"]["scope"]["default"] == "entity"
+    assert data["types"]["reference"]["options"]["parent"]["default"] is False

@@ -4,23 +4,26 @@ unique together (entity-level ``unique``)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from pipeline.schema import model as m
 from pipeline.schema.problems import Problems, did_you_mean
-from pipeline.schema.resolved import ResolvedEntity, ResolvedField, ResolvedSchema
+from pipeline.schema.resolved import ResolvedEntity, ResolvedField, ResolvedSchema, location_of
 from pipeline.schema.yaml_lines import Path
 
 # What a field of a tuple may be: types whose values follow from an index into their space.
 TUPLE_TYPES = (m.Integer, m.Float, m.Boolean, m.Choice, m.Date, m.Datetime, m.Pattern, m.Reference)
 
 
-def check_dataset(schema: ResolvedSchema, problems: Problems) -> None:
-    """Every problem of lookups, counts per parent and unique tuples in a schema."""
+def check_dataset(
+    schema: ResolvedSchema, problems: Problems, broken: Collection[Path] = ()
+) -> None:
+    """Every problem of lookups, counts per parent and unique tuples in a schema; fields that
+    could not be decoded (``broken``) were reported already."""
     for name, entity in schema.entities.items():
         for at in entity.fields:
             if isinstance(at.spec, m.Lookup):
-                _check_lookup(schema.entities, entity, at, problems)
+                _check_lookup(schema.entities, entity, at, problems, broken)
             elif isinstance(at.spec, m.Sequence) and at.spec.scope == "parent":
                 if entity.per is None:
                     problems.add(
@@ -48,6 +51,7 @@ def _check_lookup(
     entity: ResolvedEntity,
     at: ResolvedField,
     problems: Problems,
+    broken: Collection[Path],
 ) -> None:
     spec = at.spec
     assert isinstance(spec, m.Lookup)
@@ -72,6 +76,9 @@ def _check_lookup(
     if parent is None:
         return  # the reference itself reports the unknown entity
     target = parent.field(spec.field)
+    written = location_of(parent.name, spec.field)
+    if target is None and any(written[: len(b)] == b for b in broken):
+        return
     if target is None or target.inside_array:
         names = [f.path for f in parent.fields if not f.inside_array]
         problems.add(

@@ -103,7 +103,7 @@ def validate(
             problems.add(
                 ("entities", name, "fields"), "every field is hidden: at least one must be written"
             )
-    check_dataset(resolved, problems)
+    check_dataset(resolved, problems, broken_set)
     _check_cycles(edges, problems)
 
 
