@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pytest
-
 from pipeline.capacity import uniqueness_problems
-from pipeline.local import generate
-from pipeline.schema import SchemaError, load_schema
+from pipeline.schema import load_schema
+from tests.datasets import generated_rows, problems_of
 
 UNIVERSITY = """\
 version: 1
@@ -41,10 +38,7 @@ entities:
 
 
 def _rows(entity: str, count: int, folder: Path, shard_rows: int = 1_048_576) -> list:
-    out = folder / f"{entity}-{shard_rows}.json"
-    generate(UNIVERSITY, entity, count, out=str(out), seed=8, shard_rows=shard_rows)
-    rows: list = json.loads(out.read_text())
-    return rows
+    return generated_rows(UNIVERSITY, entity, count, folder, seed=8, shard_rows=shard_rows)
 
 
 def test_tuples_never_repeat_and_composite_keys_match_a_parent(tmp_path: Path) -> None:
@@ -66,9 +60,7 @@ def test_tuples_never_repeat_and_composite_keys_match_a_parent(tmp_path: Path) -
 
 
 def test_a_tuple_space_smaller_than_the_count_is_refused() -> None:
-    with pytest.raises(SchemaError) as info:
-        load_schema(UNIVERSITY.replace("count: 390", "count: 401"))
-    assert info.value.problems == [
+    assert problems_of(UNIVERSITY.replace("count: 390", "count: 401")) == [
         {
             "path": "entities.Section.unique[0]",
             "line": 10,
@@ -100,9 +92,7 @@ entities:
       name: person.first_name
       c: {type: choice, values: [x, y], null_rate: 0.5}
 """
-    with pytest.raises(SchemaError) as info:
-        load_schema(schema)
-    assert info.value.problems == [
+    assert problems_of(schema) == [
         {
             "path": "entities.A.unique[0][1]",
             "line": 5,
@@ -138,9 +128,7 @@ def test_a_reference_used_only_through_lookups_needs_no_parent_key() -> None:
         "section: {type: reference, entity: Section, hidden: true}",
         "section: {type: reference, entity: Section}",
     )
-    with pytest.raises(SchemaError) as info:
-        load_schema(shown)
-    assert info.value.problems == [
+    assert problems_of(shown) == [
         {
             "path": "entities.Takes.fields.section",
             "line": 22,
