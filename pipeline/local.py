@@ -24,6 +24,7 @@ from pipeline.lifecycle import Event, ShardDone
 from pipeline.plan import (
     DEFAULT_SHARD_ROWS,
     JobSpec,
+    check_format,
     choose_seed,
     dependency_order,
     derived_count,
@@ -46,6 +47,7 @@ def generate(
     *,
     seed: int | None = None,
     format: str = "json",
+    dialect: str | None = None,
     out: str,
     workers: int = 1,
     shard_rows: int = DEFAULT_SHARD_ROWS,
@@ -54,13 +56,16 @@ def generate(
     storage_options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write ``count`` rows of ``entity`` to ``out`` (a path or fsspec URL); returns
-    ``{"path", "rows", "bytes", "seed", "format", "shards"}``. An entity made in groups per
-    parent row has the count its groups sum to: ``count`` may be None, or must equal it."""
+    ``{"path", "rows", "bytes", "seed", "format", "shards"}``. ``dialect`` is the sql format's
+    (postgres, its default, mysql or sqlite) and refused with any other format. An entity made
+    in groups per parent row has the count its groups sum to: ``count`` may be None, or must
+    equal it."""
     (written,) = generate_files(
         schema,
         [(entity, count, out)],
         seed=seed,
         format=format,
+        dialect=dialect,
         workers=workers,
         shard_rows=shard_rows,
         progress=progress,
@@ -108,6 +113,7 @@ def generate_files(
     *,
     seed: int | None = None,
     format: str = "json",
+    dialect: str | None = None,
     workers: int = 1,
     shard_rows: int = DEFAULT_SHARD_ROWS,
     progress: bool = False,
@@ -115,6 +121,7 @@ def generate_files(
     storage_options: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Each (entity, count, output path or URL) of ``wanted``, as one job."""
+    dialect = check_format(format, dialect)
     text = _text(schema)
     model = _model(schema)
     chosen = choose_seed(seed, model.seed)
@@ -140,6 +147,7 @@ def generate_files(
                 count=count,
                 seed=chosen,
                 format=format,
+                dialect=dialect,
                 root_url=fs.unstrip_protocol(root),
                 storage_options=options,
                 providers=data,

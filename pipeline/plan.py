@@ -12,6 +12,8 @@ import yaml
 from pipeline.engine.groups import entity_rows
 from pipeline.schema.model import PerParent, Schema
 from pipeline.schema.resolved import resolve
+from storage.formats import FormatError, extension
+from storage.formats.sql import DEFAULT_DIALECT, check_dialect
 
 # A multiple of the engine's block, so a shard never generates a block it only partly covers.
 DEFAULT_SHARD_ROWS = 1_048_576
@@ -26,6 +28,7 @@ class JobSpec(msgspec.Struct, frozen=True, kw_only=True):
     count: int
     seed: int
     format: str
+    dialect: str | None = None  # the sql format's: postgres (its default), mysql or sqlite
     root_url: str
     storage_options: dict[str, Any] = {}
     providers: dict[str, list[Any]] = {}
@@ -62,6 +65,17 @@ def shard_path(job: JobSpec, index: int) -> str:
 
 def output_path(job: JobSpec) -> str:
     return f"{job.root_url.rstrip('/')}/{job.entity}.{job.format}"
+
+
+def check_format(fmt: str, dialect: str | None) -> str | None:
+    """The job's dialect: the sql format's (postgres unless given); None for the other
+    formats, which take none. Raises FormatError naming what is wrong."""
+    extension(fmt)
+    if fmt != "sql":
+        if dialect is not None:
+            raise FormatError(f"a dialect applies to the sql format only, not to {fmt}")
+        return None
+    return check_dialect(dialect or DEFAULT_DIALECT)
 
 
 def choose_seed(requested: int | None, default: int | None) -> int:

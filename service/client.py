@@ -259,12 +259,16 @@ class DraftaClient:
         entities: list[str] | str | None = None,
         scale: float | None = None,
         format: str = "json",
+        dialect: str | None = None,
         seed: int | None = None,
         webhook_url: str | None = None,
     ) -> JobAccepted:
         """Start a job: ``entity`` and ``count``, or ``entities`` (names, or "*" for all) each
-        with its schema count (times ``scale``)."""
+        with its schema count (times ``scale``). ``dialect`` (postgres, mysql, sqlite) is the
+        sql format's."""
         body: dict[str, Any] = {"format": format}
+        if dialect is not None:
+            body["dialect"] = dialect
         if entity is not None:
             body["entity_name"] = entity
         if count is not None:

@@ -20,6 +20,8 @@ Value = str | int | float | bool
 Item = Value | dict[str, Value]
 SchemaFormat = Literal["yaml", "json_schema", "json_parquet", "sql"]
 SchemaExport = Literal["yaml", "json_schema", "sql"]
+DataFormat = Literal["json", "ndjson", "csv", "parquet", "sql"]
+Dialect = Literal["postgres", "mysql", "sqlite"]
 
 
 class In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -135,7 +137,8 @@ class DataRequest(In):
     count: Annotated[int, msgspec.Meta(ge=1)] | None = None
     entities: list[str] | Literal["*"] | None = None
     scale: Annotated[float, msgspec.Meta(gt=0)] | None = None
-    format: Literal["json", "csv", "parquet"] = "json"
+    format: DataFormat = "json"
+    dialect: Dialect | None = None  # the sql format's; postgres when not given
     webhook_url: str | None = None
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
 
@@ -159,6 +162,7 @@ class JobStatusBody(Out):
     entity_name: str | None  # the entity of a one-entity job
     entities: list[str]  # every entity of the job, parents before children
     format: str
+    dialect: str | None  # the sql format's; None for the other formats
     count: int
     seed: int
     progress: Progress

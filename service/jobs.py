@@ -15,6 +15,7 @@ import msgspec
 from pipeline.capacity import uniqueness_problems
 from pipeline.lifecycle import UNFINISHED, JobStatus
 from pipeline.plan import (
+    check_format,
     choose_seed,
     dependency_order,
     derived_count,
@@ -24,12 +25,13 @@ from pipeline.plan import (
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 from service.dto import DataRequest, JobAccepted, JobStatusBody, Progress
-from service.errors import Invalid, TooMany
+from service.errors import ConflictError, Invalid, TooMany
 from service.projects import check_entity, load_project_schema
 from service.settings import Settings
 from service.webhooks.guard import UnsafeUrl, check_url
 from storage import files, jobs
 from storage.db import Database
+from storage.formats import FormatError
 from storage.jobs import JobPart, JobRow, NewJob
 
 if TYPE_CHECKING:
@@ -37,8 +39,10 @@ if TYPE_CHECKING:
 
 MEDIA_TYPES = {
     "json": "application/json",
+    "ndjson": "application/x-ndjson",
     "csv": "text/csv; charset=utf-8",
     "parquet": "application/vnd.apache.parquet",
+    "sql": "application/sql; charset=utf-8",
 }
 
 
@@ -51,6 +55,10 @@ def submit_job(
     base_url: str,
 ) -> JobRow:
     """Validate a request, snapshot schema and provider values, and store a pending job."""
+    try:
+        dialect = check_format(request.format, request.dialect)
+    except FormatError as exc:
+        raise Invalid(str(exc), field="dialect") from exc
     project, schema, values = load_project_schema(db, ws, project_id)
     seed = choose_seed(request.seed, schema.seed)
     parts = job_parts(schema, request, seed)
@@ -84,6 +92,7 @@ def submit_job(
         entity_name=request.entity_name or "",
         parts=parts,
         format=request.format,
+        dialect=dialect,
         count=count,
         seed=seed,
         schema_text=text,
@@ -190,6 +199,7 @@ def status_body(
         entity_name=row.entity_name or None,
         entities=[p.entity for p in row.parts],
         format=row.format,
+        dialect=row.dialect,
         count=row.count,
         seed=row.seed,
         progress=Progress(
@@ -246,6 +256,24 @@ def list_jobs(
     return [status_body(r, base_url, link, runner.notices.get(r.id)) for r in rows]
 
 
+async def cancel_job(db: Database, runner: JobRunner, ws: str, job_id: str) -> JobRow:
+    """Cancel the workspace's job if it is still running; a finished one is left as it is (a
+    job that ends while the cancel is on its way is not removed by it)."""
+    row = jobs.get_job(db, ws, job_id)
+    return await runner.cancel(row.id) if row.status in UNFINISHED else row
+
+
+async def remove_finished_job(db: Database, settings: Settings, ws: str, job_id: str) -> None:
+    """Delete a finished job and its files; a running one must be cancelled first."""
+    row = jobs.get_job(db, ws, job_id)
+    if row.status in UNFINISHED:
+        raise ConflictError("the job is still running: cancel it first", field="job_id")
+    # Off the event loop: on object storage a delete is a request per file.
+    root = files.job_root(settings.storage, ws, row.id)
+    await asyncio.to_thread(files.remove_tree, root, settings.storage_options)
+    jobs.delete_job(db, ws, row.id)
+
+
 async def remove_job(
     db: Database, settings: Settings, runner: JobRunner, ws: str, job_id: str, base_url: str
 ) -> JobStatusBody | None:
@@ -253,9 +281,6 @@ async def remove_job(
     (None)."""
     row = jobs.get_job(db, ws, job_id)
     if row.status in UNFINISHED:
-        return status_body(await runner.cancel(job_id), base_url)
-    # Off the event loop: on object storage a delete is a request per file.
-    root = files.job_root(settings.storage, ws, job_id)
-    await asyncio.to_thread(files.remove_tree, root, settings.storage_options)
-    jobs.delete_job(db, ws, job_id)
+        return status_body(await cancel_job(db, runner, ws, job_id), base_url)
+    await remove_finished_job(db, settings, ws, job_id)
     return None
