@@ -9,7 +9,8 @@ from typing import Any
 import msgspec
 import yaml
 
-from pipeline.schema.model import Schema
+from pipeline.engine.groups import entity_rows
+from pipeline.schema.model import PerParent, Schema
 from pipeline.schema.resolved import resolve
 from storage.formats import FormatError, extension
 from storage.formats.sql import DEFAULT_DIALECT, check_dialect
@@ -116,3 +117,20 @@ def scaled_schema(text: str, counts: dict[str, int]) -> str:
     for name, count in counts.items():
         document["entities"][name]["count"] = count
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
+def derived_count(schema: Schema, entity: str, seed: int) -> int | None:
+    """The rows of an entity made in groups per parent row (``count: {per: ...}``) with this
+    seed: the sum of its group sizes; None for an entity whose count is given."""
+    if not isinstance(schema.entities[entity].count, PerParent):
+        return None
+    return entity_rows(schema, entity, seed)
+
+
+def scaled_counts(schema: Schema, scale: float) -> dict[str, int]:
+    """Every given count times ``scale`` (at least 1); counts per parent follow their parents."""
+    return {
+        name: max(1, round(entity.count * scale))
+        for name, entity in schema.entities.items()
+        if isinstance(entity.count, int)
+    }

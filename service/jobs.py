@@ -14,7 +14,14 @@ import msgspec
 
 from pipeline.capacity import uniqueness_problems
 from pipeline.lifecycle import UNFINISHED, JobStatus
-from pipeline.plan import check_format, choose_seed, dependency_order, scaled_schema
+from pipeline.plan import (
+    check_format,
+    choose_seed,
+    dependency_order,
+    derived_count,
+    scaled_counts,
+    scaled_schema,
+)
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 from service.dto import DataRequest, JobAccepted, JobStatusBody, Progress
@@ -53,14 +60,13 @@ def submit_job(
     except FormatError as exc:
         raise Invalid(str(exc), field="dialect") from exc
     project, schema, values = load_project_schema(db, ws, project_id)
-    parts = job_parts(schema, request)
+    seed = choose_seed(request.seed, schema.seed)
+    parts = job_parts(schema, request, seed)
     text = project.data or ""
     if request.scale not in (None, 1):
         # Every entity of the schema is scaled, named or not, so a reference to a parent left
         # out of the job still draws among the rows a job of that parent would make.
-        scale = request.scale or 1.0
-        counts = {n: scaled(e.count, scale) for n, e in schema.entities.items() if e.count}
-        text = scaled_schema(text, counts)
+        text = scaled_schema(text, scaled_counts(schema, request.scale or 1.0))
         schema = parse_schema(text)
     count = sum(p.count for p in parts)
     if count > settings.max_rows:
@@ -88,7 +94,7 @@ def submit_job(
         format=request.format,
         dialect=dialect,
         count=count,
-        seed=choose_seed(request.seed, schema.seed),
+        seed=seed,
         schema_text=text,
         providers=values,
         webhook_url=request.webhook_url,
@@ -106,17 +112,29 @@ def submit_job(
     return row
 
 
-def job_parts(schema: Schema, request: DataRequest) -> list[JobPart]:
-    """The entities a request asks for, each with its rows, parents before children."""
+def job_parts(schema: Schema, request: DataRequest, seed: int = 0) -> list[JobPart]:
+    """The entities a request asks for, each with its rows, parents before children.
+
+    An entity made in groups per parent row has the rows its groups sum to with ``seed`` (and
+    the request's scale): a single-entity job may leave out its count, or give that one.
+    """
     if request.entities is None:
         if request.entity_name is None:
             raise Invalid("give entity_name and count, or entities", field="entity_name")
-        if request.count is None:
-            raise Invalid("count is required with entity_name", field="count")
         if request.scale is not None:
             raise Invalid("scale goes with entities, not with entity_name", field="scale")
         check_entity(schema, request.entity_name)
-        return [JobPart(request.entity_name, request.count)]
+        derived = derived_count(schema, request.entity_name, seed)
+        if derived is not None and request.count not in (None, derived):
+            raise Invalid(
+                f"{request.entity_name} is made in groups per parent row: with seed {seed} it "
+                f"has {derived} rows, not {request.count}; leave count out",
+                field="count",
+            )
+        count = derived if derived is not None else request.count
+        if count is None:
+            raise Invalid("count is required with entity_name", field="count")
+        return [JobPart(request.entity_name, count)]
     if request.entity_name is not None:
         raise Invalid("give entity_name or entities, not both", field="entities")
     if request.count is not None:
@@ -140,15 +158,21 @@ def job_parts(schema: Schema, request: DataRequest) -> list[JobPart]:
             f"{', '.join(uncounted)}; give each a count, or ask for it with entity_name",
             field="entities",
         )
-    scale = request.scale or 1.0
+    counts = scaled_counts(schema, request.scale or 1.0)
+    counted = _with_counts(schema, counts)
     return [
-        JobPart(n, scaled(schema.entities[n].count or 0, scale))
+        JobPart(n, counts[n] if n in counts else derived_count(counted, n, seed) or 0)
         for n in dependency_order(schema, names)
     ]
 
 
-def scaled(count: int, scale: float) -> int:
-    return max(1, round(count * scale))
+def _with_counts(schema: Schema, counts: dict[str, int]) -> Schema:
+    """The schema with these entities' counts (the scaled ones a job makes)."""
+    entities = {
+        n: msgspec.structs.replace(e, count=counts[n]) if n in counts else e
+        for n, e in schema.entities.items()
+    }
+    return msgspec.structs.replace(schema, entities=entities)
 
 
 def accepted(row: JobRow) -> JobAccepted:

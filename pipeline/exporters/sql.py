@@ -72,6 +72,10 @@ def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema
         parent = schema.entity(target.entity)
         copied = parent.field(target.field) if parent and target.field else None
         return _column_type(copied.spec, copied, schema) if copied is not None else "BIGINT"
+    if isinstance(spec, m.Lookup) and at is not None and at.lookup is not None:
+        owner = schema.entity(at.lookup.entity)
+        looked = owner.field(at.lookup.field or "") if owner else None
+        return _column_type(looked.spec, looked, schema) if looked is not None else "TEXT"
     if isinstance(spec, m.Object | m.Array):
         return "JSON"
     if isinstance(spec, m.Constant) and spec.value is not None:
