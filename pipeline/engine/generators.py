@@ -17,6 +17,7 @@ import pyarrow as pa
 from pipeline.engine import patterns, records, templates
 from pipeline.engine.distributions import draw_floats, draw_integers, zipf_ranks
 from pipeline.engine.errors import EngineError
+from pipeline.engine.expressions import gen_cases, gen_expression, with_condition
 from pipeline.engine.frame import Frame, Job
 from pipeline.engine.picks import permuted, pick, value_space
 from pipeline.engine.pools import PoolError, mimesis_pool
@@ -25,10 +26,12 @@ from pipeline.engine.values import to_arrow
 from pipeline.schema.model import (
     Array,
     Boolean,
+    Cases,
     Choice,
     Constant,
     Date,
     Datetime,
+    Expression,
     Field,
     Float,
     Integer,
@@ -236,8 +239,13 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
     Object: gen_object,
     Array: gen_array,
     Reference: gen_reference,
+    Expression: gen_expression,
+    Cases: gen_cases,
 }
 
 
 def generate(frame: Frame, path: str, spec: Field) -> pa.Array:
-    return GENERATORS[type(spec)](frame, path, spec)
+    values = GENERATORS[type(spec)](frame, path, spec)
+    if spec.when is not None:
+        values = with_condition(frame, path, spec, values)
+    return values
