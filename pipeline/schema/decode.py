@@ -212,7 +212,9 @@ def _decode_cases(
             continue
         extra = sorted(str(k) for k in item if k not in ("when", "then"))
         if extra:
-            problems.add((*where, extra[0]), f"unknown option {extra[0]!r} for a case (options: then, when)")
+            problems.add(
+                (*where, extra[0]), f"unknown option {extra[0]!r} for a case (options: then, when)"
+            )
             ok = False
         good, when = _convert(item["when"], str, (*where, "when"), problems)
         then = decode_field(item["then"], (*where, "then"), problems, broken)

@@ -29,7 +29,9 @@ def _check_branches(entity: ResolvedEntity, at: ResolvedField, problems: Problem
             problems.add((*branch.location, "unique"), "unique is not allowed in a branch of cases")
     if agreed_type([b.column_type for b in found]) is None:
         kinds = ", ".join(f"{b.path.rpartition('.')[2]} is {b.column_type.article}" for b in found)
-        problems.add((*at.location, "cases"), f"the branches of cases must agree on a type: {kinds}")
+        problems.add(
+            (*at.location, "cases"), f"the branches of cases must agree on a type: {kinds}"
+        )
 
 
 def _owner(path: str, cases: list[str]) -> str:
