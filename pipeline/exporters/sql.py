@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import graphlib
 
+from pipeline.expressions import ColumnType
 from pipeline.schema import model as m
+from pipeline.schema.computed import may_be_null
 from pipeline.schema.resolved import (
     ResolvedEntity,
     ResolvedField,
@@ -38,7 +40,22 @@ def _float_type(spec: m.Float) -> str:
     return f"DECIMAL({max(digits + spec.decimals, 1)}, {spec.decimals})"
 
 
+# The column of an expression or cases field: its inferred type (a plain column, filled by
+# the generated rows like any other, so the data files load into it).
+_COMPUTED_TYPES = {
+    ColumnType.INTEGER: "BIGINT",
+    ColumnType.FLOAT: "DOUBLE PRECISION",
+    ColumnType.STRING: "TEXT",
+    ColumnType.BOOLEAN: "BOOLEAN",
+    ColumnType.DATE: "DATE",
+    ColumnType.DATETIME: "TIMESTAMP WITH TIME ZONE",
+    ColumnType.NULL: "TEXT",
+}
+
+
 def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema) -> str:
+    if isinstance(spec, m.Expression | m.Cases) and at is not None:
+        return _COMPUTED_TYPES[at.column_type]
     if isinstance(spec, m.Sequence | m.Integer):
         return "BIGINT"
     if isinstance(spec, m.Uuid):
@@ -88,7 +105,7 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema) -> list[str]:
     for at in entity.columns():
         spec = at.spec
         parts = [ident(at.path), _column_type(spec, at, schema)]
-        if spec.null_rate == 0:
+        if spec.null_rate == 0 and not may_be_null(spec):
             parts.append("NOT NULL")
         if at.path == entity.key:
             parts.append("PRIMARY KEY")
@@ -99,7 +116,7 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema) -> list[str]:
             target = at.reference
             parts.append(f"REFERENCES {ident(target.entity)} ({ident(target.field or '')})")
         line = " ".join(parts)
-        note = spec.description or _note(at)
+        note = spec.description or _computed_note(spec, _note(at))
         lines.append(f"  {line}" + (f"  -- {_one_line(note)}" if note else ""))
     return lines
 
@@ -123,6 +140,19 @@ def _note(at: ResolvedField) -> str | None:
     if isinstance(spec, m.Provider):
         return f"provider {spec.name}"
     return None
+
+
+def _computed_note(spec: m.Field, note: str | None) -> str | None:
+    """The expression a column is computed by, and the condition it is null outside of."""
+    parts = [note]
+    if isinstance(spec, m.Expression):
+        parts.append(f"expression {spec.expr}")
+    elif isinstance(spec, m.Cases):
+        parts.append("cases: " + "; ".join(case.when for case in spec.cases))
+    if spec.when is not None:
+        parts.append(f"null unless {spec.when}")
+    found = [p for p in parts if p]
+    return ", ".join(found) if found else None
 
 
 def _one_line(text: str) -> str:

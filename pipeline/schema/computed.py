@@ -60,14 +60,14 @@ def branches(path: str, spec: m.Cases) -> Iterator[tuple[str, tuple[str | int, .
 def readable(fields: Sequence[tuple[str, m.Field, bool]]) -> list[str]:
     """The names expressions may read among (path, spec, inside_array): fields of the row that
     hold one value, not inside an array, not a branch of ``cases``."""
-    hidden_prefixes: list[str] = []
+    branch_prefixes: list[str] = []
     out: list[str] = []
     for path, spec, inside_array in fields:
         if isinstance(spec, m.Cases):
-            hidden_prefixes.extend((f"{path}.cases[", else_path(path)))
+            branch_prefixes.extend((f"{path}.cases[", else_path(path)))
         if inside_array or isinstance(spec, m.Object | m.Array):
             continue
-        if any(path.startswith(prefix) for prefix in hidden_prefixes):
+        if any(path.startswith(prefix) for prefix in branch_prefixes):
             continue
         out.append(path)
     return out
@@ -196,3 +196,9 @@ def computed_parts(
     if spec.when is not None:
         condition = _compile(spec.when, types, "condition", ("when",), problems)
     return Computed(expression, condition, tuple(cases), tuple(problems))
+
+
+def may_be_null(spec: m.Field) -> bool:
+    """True when a field's values can be null for another reason than its ``null_rate``: a
+    `when:`, an expression (null in, null out) or cases (no branch holds)."""
+    return spec.when is not None or isinstance(spec, m.Expression | m.Cases)

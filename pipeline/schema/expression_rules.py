@@ -18,6 +18,13 @@ def check_computed(entity: ResolvedEntity, problems: Problems) -> None:
                 problems.add((*at.location, *sub), message)
         if isinstance(at.spec, m.Cases):
             _check_branches(entity, at, problems)
+        target = at.reference
+        if target is not None and target.spec is not None and target.spec.when is not None:
+            problems.add(
+                (*at.location, "field"),
+                f"{target.entity}.{target.field} has a `when:`; a referenced field must never "
+                "be null",
+            )
     _check_cycles(entity, problems)
 
 
