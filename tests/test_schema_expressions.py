@@ -116,7 +116,9 @@ EXPECTED: dict[str, Callable[[Row], Any]] = {
     "city": lambda r: f"{r['address']['city'].lower()}/{r['address']['zip']}",
     "shipped": lambda r: r["status"] in ("shipped", "delivered") and 2 <= r["quantity"] <= 8,
     "noted": lambda r: (r["note"] or "none") + ("true" if r["note"] is None else "false"),
-    "bounded": lambda r: min(max(r["quantity"], 3), 7) + (0 if r["quantity"] == 5 else r["quantity"]),
+    "bounded": lambda r: (
+        min(max(r["quantity"], 3), 7) + (0 if r["quantity"] == 5 else r["quantity"])
+    ),
     "rounded": lambda r: (
         float(int(r["unit_price"]) + -int(-r["unit_price"] // 1)) + r["quantity"]
     ),

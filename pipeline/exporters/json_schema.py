@@ -6,8 +6,8 @@ from typing import Any
 
 import msgspec
 
-from pipeline.importers.regex_pattern import pattern_to_regex
 from pipeline.expressions import ColumnType
+from pipeline.importers.regex_pattern import pattern_to_regex
 from pipeline.schema import model as m
 from pipeline.schema.computed import may_be_null
 from pipeline.schema.resolved import ITEM, ResolvedEntity, ResolvedField, ResolvedSchema, resolve
