@@ -1,5 +1,6 @@
-"""Expressions through the API: every refusal of an expression, a `when:` or a `cases` comes back through the API as one
-422 problem listing each fault with its path and line, all at once."""
+"""Expressions through the API: every refusal of an expression, a `when:` or a `cases` is one
+422 problem listing each fault with its path and line; preview computes them; GET /types lists
+them."""
 
 from __future__ import annotations
 
