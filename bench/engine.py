@@ -4,7 +4,11 @@ Prints rows/s for: mimesis ``Schema`` row by row, DuckDB building an equivalent 
 ``range()`` and writing parquet, and this engine into Arrow, + parquet, + csv, + json; then the
 peak memory (RSS high-water, measured in a child process) for two sizes written to parquet.
 
-    python bench/engine.py [--rows N] [--quick]
+With ``--expressions`` it instead prints the cost per row of the plain schema and of its
+expression-heavy variant (bench/person_expressions.yaml: five expressions, two conditions),
+into Arrow and into parquet, in the same run.
+
+    python bench/engine.py [--rows N] [--quick] [--expressions]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from storage.formats import write_shard_file
 
 # The reference schema of every speed figure (a copy of the shared bench/person.yaml).
 PERSON = (Path(__file__).with_name("person.yaml")).read_text()
+PERSON_EXPRESSIONS = (Path(__file__).with_name("person_expressions.yaml")).read_text()
 
 
 def one_core() -> None:
@@ -101,16 +106,16 @@ def duckdb_rows(rows: int, folder: str, threads: int = 1) -> int:
     return rows
 
 
-def engine_arrow(rows: int) -> int:
-    schema = parse_schema(PERSON)
+def engine_arrow(rows: int, text: str = PERSON) -> int:
+    schema = parse_schema(text)
     count = 0
     for batch in generate_batches(schema, "Person", 0, rows, seed=7, providers={}):
         count += batch.num_rows
     return count
 
 
-def engine_file(rows: int, fmt: str, folder: str) -> int:
-    schema = parse_schema(PERSON)
+def engine_file(rows: int, fmt: str, folder: str, text: str = PERSON) -> int:
+    schema = parse_schema(text)
     columns = arrow_schema(schema, "Person", seed=7, providers={})
     batches = generate_batches(schema, "Person", 0, rows, seed=7, providers={})
     fs = fsspec.filesystem("file")
@@ -138,16 +143,50 @@ def child_main(rows: int) -> None:
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+def cpu_timed(action: Callable[[], int]) -> float:
+    """Rows per second of CPU time: on a shared machine, waiting for the core is not cost."""
+    start = time.process_time()
+    rows = action()
+    return rows / (time.process_time() - start)
+
+
+def best_of(repeats: int, action: Callable[[], int]) -> float:
+    """The fastest of a few runs, in rows per CPU second: noise only slows."""
+    return max(cpu_timed(action) for _ in range(repeats))
+
+
+def expressions_main(rows: int, repeats: int) -> None:
+    engine_arrow(1000)
+    engine_arrow(1000, PERSON_EXPRESSIONS)
+    print(f"{'CPU time, ' + format(rows, ',') + ' rows':32} {'plain us/row':>13} "
+          f"{'expressions us/row':>19} {'overhead':>9}")  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        for name, run in [
+            ("engine -> Arrow", lambda text: lambda: engine_arrow(rows, text)),
+            ("engine -> parquet", lambda text: lambda: engine_file(rows, "parquet", folder, text)),
+        ]:
+            plain = 1e6 / best_of(repeats, run(PERSON))
+            variant = 1e6 / best_of(repeats, run(PERSON_EXPRESSIONS))
+            print(f"{name:32} {plain:>13.3f} {variant:>19.3f} {variant / plain - 1:>+9.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000, help="rows per engine run")
     parser.add_argument("--quick", action="store_true", help="small counts, no 10 M memory run")
     parser.add_argument("--child-parquet", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--expressions", action="store_true", help="plain schema against its expression variant"
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure of --expressions")
     args = parser.parse_args()
     if args.child_parquet:
         child_main(args.child_parquet)
         return
     one_core()
+    if args.expressions:
+        expressions_main(200_000 if args.quick else args.rows, args.repeats)
+        return
     rows = 200_000 if args.quick else args.rows
     baseline_rows = 5_000 if args.quick else 50_000
     engine_arrow(1000)  # builds the value pools once, as a worker does
