@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.local import generate
+from pipeline.schema import SchemaError, load_schema
 from tests.test_expressions_functions import add_months, half_up
 
 SCHEMA = """\
@@ -136,7 +137,9 @@ COUNT = 400
 
 def _write(tmp_path: Path, text: str, fmt: str, count: int = COUNT, **options: Any) -> Path:
     out = tmp_path / f"{abs(hash(text))}-{options.get('shard_rows', 0)}.{fmt}"
-    written = generate(text, "Order", count, format=fmt, out=str(out), **options)
+    written = generate(
+        text, next(iter(load_schema(text).entities)), count, format=fmt, out=str(out), **options
+    )
     assert written["rows"] == count
     return out
 
@@ -288,3 +291,75 @@ def test_one_and_five_shards_give_the_same_rows(tmp_path: Path) -> None:
     table = pq.read_table(_write(tmp_path, SCHEMA, "parquet", count=320))
     sharded = pq.read_table(_write(tmp_path, SCHEMA, "parquet", count=320, shard_rows=64))
     assert table.equals(sharded)
+
+
+def _problems(text: str) -> list[dict[str, Any]]:
+    with pytest.raises(SchemaError) as info:
+        load_schema(text)
+    return info.value.problems
+
+
+def test_circles_through_templates_are_refused_naming_the_fields() -> None:
+    text = """\
+entities:
+  A:
+    fields:
+      e: {type: expression, expr: "t || 'y'"}
+      t: {type: template, template: "x{u}"}
+      u: {type: template, template: "{e}"}
+      w: {type: integer, when: "length(v) > 1"}
+      v: {type: template, template: "{w}"}
+"""
+    assert _problems(text) == [
+        {
+            "path": "entities.A.fields.e",
+            "line": 4,
+            "message": "these fields read each other (through templates), so none can be "
+            "computed first: e -> t -> u -> e",
+        },
+        {
+            "path": "entities.A.fields.w",
+            "line": 7,
+            "message": "these fields read each other (through templates), so none can be "
+            "computed first: w -> v -> w",
+        },
+    ]
+
+
+def test_a_referenced_key_with_when_is_refused() -> None:
+    text = """\
+entities:
+  A:
+    count: 5
+    fields:
+      id: {type: sequence, when: "flag"}
+      flag: boolean
+  B:
+    fields:
+      a: {type: reference, entity: A}
+"""
+    assert _problems(text) == [
+        {
+            "path": "entities.B.fields.a.field",
+            "line": 9,
+            "message": "A.id has a `when:`; a referenced field must never be null",
+        }
+    ]
+
+
+def test_expressions_read_hidden_fields(tmp_path: Path) -> None:
+    text = """\
+version: 1
+seed: 2
+entities:
+  A:
+    fields:
+      price: {type: float, min: 1, max: 9, decimals: 2, hidden: true}
+      qty: {type: integer, min: 1, max: 5, hidden: true}
+      total: {type: expression, expr: "price * qty"}
+"""
+    shown = text.replace(", hidden: true", "")
+    hidden_rows = json.loads(_write(tmp_path, text, "json", count=50).read_text())
+    rows = json.loads(_write(tmp_path, shown, "json", count=50).read_text())
+    assert list(hidden_rows[0]) == ["total"]
+    assert [r["total"] for r in hidden_rows] == [r["price"] * r["qty"] for r in rows]

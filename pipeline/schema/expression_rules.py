@@ -3,6 +3,8 @@ between fields, and branches that disagree on a type."""
 
 from __future__ import annotations
 
+import graphlib
+
 from pipeline.expressions import CompiledExpression, ExpressionError, dependency_order
 from pipeline.schema import model as m
 from pipeline.schema.computed import agreed_type, branches
@@ -61,3 +63,43 @@ def _check_cycles(entity: ResolvedEntity, problems: Problems) -> None:
         for problem in error.problems:
             first = entity.by_path[problem.fields[0]] if problem.fields else None
             problems.add(first.location if first else ("entities", entity.name), problem.message)
+        return
+    _check_through_templates(entity, reads, cases, problems)
+
+
+def _check_through_templates(
+    entity: ResolvedEntity,
+    reads: dict[str, list[CompiledExpression]],
+    cases: list[str],
+    problems: Problems,
+) -> None:
+    """A circle that passes through templates as well as expressions (templates alone are
+    checked with the templates)."""
+    graph: dict[str, set[str]] = {}
+    for name, compiled in reads.items():
+        graph[name] = {_owner(n, cases) for c in compiled for n in c.names}
+    templates = set()
+    for at in entity.fields:
+        if at.template is not None:
+            owner = _owner(at.path, cases)
+            templates.add(owner)
+            graph.setdefault(owner, set()).update(_owner(h.path, cases) for h in at.placeholders)
+    while True:
+        try:
+            graphlib.TopologicalSorter(graph).prepare()
+            return
+        except graphlib.CycleError as exc:
+            # Each node of graphlib's cycle is read by the next: reversed, each reads the next.
+            cycle: list[str] = exc.args[1][::-1]
+        # Cut the circle where it leaves its first field, then look for another.
+        graph[cycle[0]].discard(cycle[1])
+        if set(cycle) <= templates:
+            continue
+        first = next(name for name in cycle if name in reads)
+        start = cycle.index(first)
+        names = [*cycle[start:-1], *cycle[:start], first]
+        problems.add(
+            entity.by_path[first].location,
+            "these fields read each other (through templates), so none can be computed first: "
+            + " -> ".join(names),
+        )
