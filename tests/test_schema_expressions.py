@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.exporters import export
 from pipeline.local import generate
 from pipeline.schema import SchemaError, load_schema
 from tests.test_expressions_functions import add_months, half_up
@@ -363,3 +364,28 @@ entities:
     rows = json.loads(_write(tmp_path, shown, "json", count=50).read_text())
     assert list(hidden_rows[0]) == ["total"]
     assert [r["total"] for r in hidden_rows] == [r["price"] * r["qty"] for r in rows]
+
+
+def test_exports_type_computed_columns_and_keep_them_nullable() -> None:
+    text = """\
+entities:
+  A:
+    fields:
+      qty: {type: integer, min: 1, max: 9}
+      total: {type: expression, expr: "qty * 1.5"}
+      day: {type: date, when: "qty > 2"}
+      size: {type: cases, cases: [{when: "qty > 5", then: {type: constant, value: L}}]}
+"""
+    schema = load_schema(text)
+    sql = export(schema, "sql")
+    assert '"total" DOUBLE PRECISION,  -- expression qty * 1.5' in sql
+    assert '"day" DATE,  -- null unless qty > 2' in sql
+    assert '"size" TEXT  -- cases: qty > 5' in sql
+    doc = json.loads(export(schema, "json_schema"))["$defs"]["A"]
+    assert doc["properties"]["total"] == {
+        "type": ["number", "null"],
+        "$comment": "expression qty * 1.5",
+    }
+    assert doc["properties"]["day"] == {"type": ["string", "null"], "format": "date"}
+    assert doc["properties"]["size"] == {"type": ["string", "null"]}
+    assert doc["required"] == ["qty"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.jobhelpers import make_project
+from tests.jobhelpers import make_project, wait_for
 
 Client = TestClient[Litestar]
 
@@ -158,3 +158,18 @@ def test_the_catalogue_lists_expression_cases_and_when(
         "required": False,
         "default": None,
     }
+
+
+def test_a_job_writes_computed_columns(client: Client, auth: dict[str, str]) -> None:
+    project = make_project(client, auth, GOOD, name="computed-job")
+    r = client.post(
+        f"/data/{project}",
+        json={"entity_name": "Order", "count": 3000, "format": "json", "seed": 4},
+        headers=auth,
+    )
+    status = wait_for(client, auth, r.json()["id"])
+    assert status["status"] == "completed", status
+    rows = client.get(f"/data/{status['id']}/download", headers=auth).json()
+    assert len(rows) == 3000
+    assert [row["total"] for row in rows] == [row["quantity"] * 2 + 0.5 for row in rows]
+    assert [row["big"] is None for row in rows] == [row["quantity"] <= 4 for row in rows]
