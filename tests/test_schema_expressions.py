@@ -389,3 +389,42 @@ entities:
     assert doc["properties"]["day"] == {"type": ["string", "null"], "format": "date"}
     assert doc["properties"]["size"] == {"type": ["string", "null"]}
     assert doc["required"] == ["qty"]
+
+
+@pytest.mark.parametrize(
+    ("field", "path", "message"),
+    [
+        ("f: {type: expression, expr: 5}", "f.expr", "Expected `str`, got `int` (got 5)"),
+        ("f: {type: expression}", "f", "type expression needs option 'expr'"),
+        ("f: {type: expression, expr: ''}", "f.expr", "the expression is empty"),
+        (
+            "f: {type: expression, expr: 'n; DROP TABLE x'}",
+            "f.expr",
+            "write one expression, not several separated by ';'",
+        ),
+        (
+            "f: {type: cases, cases: x}",
+            "f.cases",
+            "`cases` must be a non-empty list of {when: ..., then: ...}",
+        ),
+        (
+            "f: {type: cases, cases: [{when: 'n > 1', then: integer, x: 1}]}",
+            "f.cases[0].x",
+            "unknown option 'x' for a case (options: then, when)",
+        ),
+        (
+            "f: {type: cases, cases: [{when: 'n > 1', then: {type: object, fields: {x: uuid}}}]}",
+            "f.cases[0].then.type",
+            "a branch of cases gives one value: an object is not allowed here",
+        ),
+        (
+            "f: {type: expression, expr: 'n', unique: true}",
+            "f.unique",
+            "unique is not allowed on type expression",
+        ),
+    ],
+)
+def test_a_bad_computed_field_is_refused_with_its_path(field: str, path: str, message: str) -> None:
+    found = _problems(f"entities:\n  A:\n    fields:\n      n: integer\n      {field}\n")
+    assert [(p["path"], p["line"]) for p in found] == [(f"entities.A.fields.{path}", 5)]
+    assert found[0]["message"] == message

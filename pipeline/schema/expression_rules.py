@@ -34,6 +34,12 @@ def _check_branches(entity: ResolvedEntity, at: ResolvedField, problems: Problem
     assert isinstance(at.spec, m.Cases)
     found = [entity.by_path[path] for path, _, _ in branches(at.path, at.spec)]
     for branch in found:
+        if isinstance(branch.spec, m.Object | m.Array):
+            kind = branch.spec.__struct_config__.tag
+            problems.add(
+                (*branch.location, "type"),
+                f"a branch of cases gives one value: an {kind} is not allowed here",
+            )
         if branch.spec.unique:
             problems.add((*branch.location, "unique"), "unique is not allowed in a branch of cases")
     if agreed_type([b.column_type for b in found]) is None:
