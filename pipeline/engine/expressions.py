@@ -31,13 +31,24 @@ def _inputs(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.Array]:
     return {name: frame.column(name) for name in compiled.names}
 
 
+def _evaluate(compiled: CompiledExpression, data: dict[str, pa.Array], rows: int) -> pa.Array:
+    if compiled.kind == "condition":
+        return evaluate_condition(compiled, data, rows=rows)
+    return evaluate(compiled, data, rows=rows)
+
+
 def _run(frame: Frame, path: str, compiled: CompiledExpression | None, what: str) -> pa.Array:
     if compiled is None:
         raise EngineError(f"{path}: the {what} cannot be used (the schema was not validated)")
     try:
-        if compiled.kind == "condition":
-            return evaluate_condition(compiled, _inputs(frame, compiled), rows=frame.n)
-        return evaluate(compiled, _inputs(frame, compiled), rows=frame.n)
+        if len(compiled.names) == 1:
+            values = frame.encoded(compiled.names[0])
+            if isinstance(values, pa.DictionaryArray) and values.null_count == 0:
+                # A pure function of one pooled column: computed once per pool value.
+                pool = values.dictionary
+                per_value = _evaluate(compiled, {compiled.names[0]: pool}, len(pool))
+                return per_value.take(values.indices)
+        return _evaluate(compiled, _inputs(frame, compiled), frame.n)
     except ExpressionError as error:
         raise EngineError(f"{path}: {error}") from None
 
