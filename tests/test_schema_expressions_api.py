@@ -7,7 +7,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.jobhelpers import make_project, wait_for
+from tests.jobhelpers import make_project, run_job
 
 Client = TestClient[Litestar]
 
@@ -162,12 +162,7 @@ def test_the_catalogue_lists_expression_cases_and_when(
 
 def test_a_job_writes_computed_columns(client: Client, auth: dict[str, str]) -> None:
     project = make_project(client, auth, GOOD, name="computed-job")
-    r = client.post(
-        f"/data/{project}",
-        json={"entity_name": "Order", "count": 3000, "format": "json", "seed": 4},
-        headers=auth,
-    )
-    status = wait_for(client, auth, r.json()["id"])
+    status = run_job(client, auth, project, entity_name="Order", count=3000, format="json", seed=4)
     assert status["status"] == "completed", status
     rows = client.get(f"/data/{status['id']}/download", headers=auth).json()
     assert len(rows) == 3000
