@@ -133,7 +133,8 @@ TYPES = {
     "big": pa.int64(), "pricey": pa.float64(), "label": pa.string(), "points": pa.float64(),
 }  # fmt: skip
 
-COUNT = 400
+# Enough rows for columns of few distinct values (quantity, ordered) to be computed per value.
+COUNT = 2000
 
 
 def _write(tmp_path: Path, text: str, fmt: str, count: int = COUNT, **options: Any) -> Path:

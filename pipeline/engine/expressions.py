@@ -26,6 +26,9 @@ from pipeline.expressions import (
 from pipeline.schema.computed import branches
 from pipeline.schema.model import Cases, Expression, Field
 
+# Below this many rows, working out a column's distinct values costs more than it saves.
+_FEW_ROWS = 1024
+
 
 def _inputs(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.Array]:
     return {name: frame.column(name) for name in compiled.names}
@@ -37,17 +40,40 @@ def _evaluate(compiled: CompiledExpression, data: dict[str, pa.Array], rows: int
     return evaluate(compiled, data, rows=rows)
 
 
+def _distinct(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+    """(every value, the index of each row's value in it) when a column without nulls holds few
+    distinct values: a pool's, or whole numbers or days in a range much shorter than the column
+    (ages, dates of a few years); None otherwise."""
+    if values.null_count:
+        return None
+    if isinstance(values, pa.DictionaryArray):
+        return values.dictionary, values.indices
+    whole = pa.types.is_integer(values.type) or pa.types.is_date32(values.type)
+    if not whole or len(values) < _FEW_ROWS:
+        return None
+    days = pa.types.is_date32(values.type)
+    numbers = values.cast(pa.int32()).cast(pa.int64()) if days else values
+    bounds = pc.min_max(numbers)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if (high - low + 1) * 4 > len(values):
+        return None
+    every = pa.array(np.arange(low, high + 1, dtype=np.int64))
+    if days:
+        every = every.cast(pa.int32())
+    return every.cast(values.type), pc.subtract(numbers, pa.scalar(low, pa.int64()))
+
+
 def _run(frame: Frame, path: str, compiled: CompiledExpression | None, what: str) -> pa.Array:
     if compiled is None:
         raise EngineError(f"{path}: the {what} cannot be used (the schema was not validated)")
     try:
         if len(compiled.names) == 1:
-            values = frame.encoded(compiled.names[0])
-            if isinstance(values, pa.DictionaryArray) and values.null_count == 0:
-                # A pure function of one pooled column: computed once per pool value.
-                pool = values.dictionary
-                per_value = _evaluate(compiled, {compiled.names[0]: pool}, len(pool))
-                return per_value.take(values.indices)
+            found = _distinct(frame.encoded(compiled.names[0]))
+            if found is not None:
+                # A pure function of one column: computed once per distinct value.
+                every, index = found
+                per_value = _evaluate(compiled, {compiled.names[0]: every}, len(every))
+                return per_value.take(index)
         return _evaluate(compiled, _inputs(frame, compiled), frame.n)
     except ExpressionError as error:
         raise EngineError(f"{path}: {error}") from None
