@@ -91,7 +91,11 @@ def gen_cases(frame: Frame, path: str, spec: Cases) -> pa.Array:
     kind = at.column_type.arrow
     if at.column_type is ColumnType.NULL:
         kind = next((v.type for v in values if not pa.types.is_null(v.type)), pa.null())
-    values = [v if v.type == kind else v.cast(kind) for v in values]
+    try:
+        values = [v if v.type == kind else v.cast(kind) for v in values]
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+        # Only data bound at job time (providers) can disagree here; the schema was checked.
+        raise EngineError(f"{path}: the branches of cases give different types: {error}") from None
     result = values[-1] if spec.else_ is not None else pa.nulls(frame.n, kind)
     # From the last branch to the first, so the first branch that holds has the last word.
     for i in range(len(spec.cases) - 1, -1, -1):
