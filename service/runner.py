@@ -140,13 +140,15 @@ class JobRunner:
                 count=part.count,
                 seed=row.seed,
                 format=row.format,
+                dialect=row.dialect,
                 # Each entity of a job of several has a folder of its own for its shards.
                 root_url=f"{root}/{part.entity}" if several else root,
                 storage_options=dict(self.settings.storage_options),
                 providers=snapshot.providers,
                 shard_rows=row.shard_rows,
+                made_before=tuple(p.entity for p in row.parts[:number]),
             )
-            for part in row.parts
+            for number, part in enumerate(row.parts)
         ]
         return Drive(row, parts, root)
 

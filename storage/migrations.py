@@ -138,3 +138,9 @@ def m004_jobs_of_several_entities(db: SqliteUtilsDatabase) -> None:
     db.executescript(
         "ALTER TABLE jobs ADD COLUMN parts TEXT; ALTER TABLE jobs ADD COLUMN outputs TEXT;"
     )
+
+
+@migrations()
+def m005_jobs_dialect(db: SqliteUtilsDatabase) -> None:
+    # The sql format's dialect; NULL for the other formats and for jobs stored before it.
+    db.executescript("ALTER TABLE jobs ADD COLUMN dialect TEXT;")

@@ -8,12 +8,15 @@ Clients (``psql``) connect over TCP as the superuser ``postgres`` with trust aut
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +120,19 @@ class Postgres:
         done = self.psql("postgres", "-c", f'CREATE DATABASE "{name}"')
         if done.returncode:
             raise RuntimeError(done.stderr)
+
+
+@contextlib.contextmanager
+def throwaway() -> Iterator[Postgres]:
+    """A server started in a new temporary folder, stopped and removed at the end. Not pytest's
+    tmp_path: its parents are private to root, and the server may run as another user."""
+    bin_dir = binaries()
+    if bin_dir is None:
+        raise RuntimeError("PostgreSQL is not installed (make test installs it)")
+    root = Path(tempfile.mkdtemp(prefix="drafta-pg-"))
+    server = Postgres(root, bin_dir)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,8 +1,13 @@
-"""Schema -> SQL DDL: one CREATE TABLE per entity, parents first, in portable SQL."""
+"""Schema -> SQL DDL: one CREATE TABLE per entity, parents first, in portable SQL; and one
+entity's CREATE TABLE in a dialect, at the head of the sql output format."""
 
 from __future__ import annotations
 
 import graphlib
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+import pyarrow as pa
 
 from pipeline.expressions import ColumnType
 from pipeline.schema import model as m
@@ -14,11 +19,12 @@ from pipeline.schema.resolved import (
     Target,
     resolve,
 )
+from storage.formats.sql import check_dialect, literal, quote_ident
 
 
 def ident(name: str) -> str:
     """A quoted identifier, so names such as Order or user stay usable."""
-    return '"' + name.replace('"', '""') + '"'
+    return quote_ident(name, "postgres")
 
 
 def _quote(value: object) -> str:
@@ -83,6 +89,10 @@ def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema
         parent = schema.entity(target.entity)
         copied = parent.field(target.field) if parent and target.field else None
         return _column_type(copied.spec, copied, schema) if copied is not None else "BIGINT"
+    if isinstance(spec, m.Lookup) and at is not None and at.lookup is not None:
+        owner = schema.entity(at.lookup.entity)
+        looked = owner.field(at.lookup.field or "") if owner else None
+        return _column_type(looked.spec, looked, schema) if looked is not None else "TEXT"
     if isinstance(spec, m.Object | m.Array):
         return "JSON"
     if isinstance(spec, m.Constant) and spec.value is not None:
@@ -90,34 +100,103 @@ def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema
     return "TEXT"
 
 
-def _checks(name: str, spec: m.Field) -> list[str]:
+@dataclass(frozen=True)
+class _Style:
+    """How DDL is spelled: the portable export's way, or one dialect's."""
+
+    ident: Callable[[str], str] = ident
+    literal: Callable[[object], str] = _quote
+    types: dict[str, str] = field(default_factory=dict)  # portable type -> this dialect's
+    key_text: str = "TEXT"  # a TEXT column that is a key or unique
+    # The tables that a REFERENCES may name (None: every one): the others are loaded elsewhere
+    # or later, and the reference is a comment.
+    references: frozenset[str] | None = None
+    typed: pa.Schema | None = None  # the Arrow types of the columns, for untyped fields
+    nullable_constant: bool = False  # a constant without a value is NULL on every row
+
+    def type_of(self, portable: str, at: ResolvedField, keyed: bool) -> str:
+        if portable == "TEXT" and self.typed is not None:
+            index = self.typed.get_field_index(at.path)
+            if index >= 0:
+                portable = _arrow_type(self.typed.field(index).type)
+        if portable == "TEXT" and keyed:
+            portable = self.key_text
+        return self.types.get(portable, portable)
+
+
+PORTABLE = _Style()
+_DIALECT_TYPES = {
+    "postgres": {},
+    "mysql": {
+        "UUID": "CHAR(36)",
+        "DOUBLE PRECISION": "DOUBLE",
+        "TIMESTAMP WITH TIME ZONE": "DATETIME(6)",  # UTC: DATETIME holds no zone
+    },
+    "sqlite": {
+        "UUID": "TEXT",
+        "DOUBLE PRECISION": "REAL",
+        "TIMESTAMP WITH TIME ZONE": "TEXT",
+        "DATE": "TEXT",
+        "JSON": "TEXT",
+    },
+}
+
+
+_ARROW_TYPES: tuple[tuple[Callable[[pa.DataType], bool], str], ...] = (
+    (pa.types.is_integer, "BIGINT"),
+    (pa.types.is_floating, "DOUBLE PRECISION"),
+    (pa.types.is_boolean, "BOOLEAN"),
+    (pa.types.is_date, "DATE"),
+    (pa.types.is_timestamp, "TIMESTAMP WITH TIME ZONE"),
+    (pa.types.is_nested, "JSON"),
+)
+
+
+def _arrow_type(kind: pa.DataType) -> str:
+    """The portable type of values the schema language leaves untyped (mimesis, providers)."""
+    return next((name for test, name in _ARROW_TYPES if test(kind)), "TEXT")
+
+
+def _checks(name: str, spec: m.Field, style: _Style) -> list[str]:
+    column, quote = style.ident(name), style.literal
     if isinstance(spec, m.Integer | m.Float):
-        return [f"CHECK ({ident(name)} BETWEEN {_quote(spec.min)} AND {_quote(spec.max)})"]
+        return [f"CHECK ({column} BETWEEN {quote(spec.min)} AND {quote(spec.max)})"]
     if isinstance(spec, m.Choice) and not all(isinstance(v, bool) for v in spec.values):
-        return [f"CHECK ({ident(name)} IN ({', '.join(_quote(v) for v in spec.values)}))"]
+        return [f"CHECK ({column} IN ({', '.join(quote(v) for v in spec.values)}))"]
     if isinstance(spec, m.Constant) and spec.value is not None:
-        return [f"CHECK ({ident(name)} = {_quote(spec.value)})"]
+        return [f"CHECK ({column} = {quote(spec.value)})"]
     return []
 
 
-def _columns(entity: ResolvedEntity, schema: ResolvedSchema) -> list[str]:
+def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> list[str]:
     lines: list[str] = []
     for at in entity.columns():
         spec = at.spec
-        parts = [ident(at.path), _column_type(spec, at, schema)]
-        if spec.null_rate == 0 and not may_be_null(spec):
+        keyed = at.path == entity.key or spec.unique or isinstance(spec, m.Sequence | m.Uuid)
+        parts = [style.ident(at.path), style.type_of(_column_type(spec, at, schema), at, keyed)]
+        always_null = isinstance(spec, m.Constant) and spec.value is None
+        if (
+            spec.null_rate == 0
+            and not may_be_null(spec)
+            and not (style.nullable_constant and always_null)
+        ):
             parts.append("NOT NULL")
         if at.path == entity.key:
             parts.append("PRIMARY KEY")
-        elif spec.unique or (isinstance(spec, m.Sequence | m.Uuid)):
+        elif keyed:
             parts.append("UNIQUE")
-        parts.extend(_checks(at.path, spec))
+        parts.extend(_checks(at.path, spec, style))
+        notes = [spec.description or _computed_note(spec, _note(at))]
         if at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
-            parts.append(f"REFERENCES {ident(target.entity)} ({ident(target.field or '')})")
+            parent = f"{style.ident(target.entity)} ({style.ident(target.field or '')})"
+            if style.references is None or target.entity in style.references:
+                parts.append(f"REFERENCES {parent}")
+            else:
+                notes.append(f"references {parent}")
         line = " ".join(parts)
-        note = spec.description or _computed_note(spec, _note(at))
-        lines.append(f"  {line}" + (f"  -- {_one_line(note)}" if note else ""))
+        note = "; ".join(_one_line(n) for n in notes if n)
+        lines.append(f"  {line}" + (f"  -- {note}" if note else ""))
     return lines
 
 
@@ -169,20 +248,52 @@ def _order(schema: ResolvedSchema) -> list[str]:
     return list(graphlib.TopologicalSorter(graph).static_order())
 
 
+def _create_table(
+    entity: ResolvedEntity, schema: ResolvedSchema, style: _Style, comment: str = ""
+) -> str:
+    lines = _columns(entity, schema, style)
+    # A comment cannot follow the comma, so commas go before any "--".
+    body = []
+    for i, line in enumerate(lines):
+        code, sep, note = line.partition("  -- ")
+        comma = "," if i < len(lines) - 1 else ""
+        body.append(f"{code}{comma}{sep}{note}")
+    head = f"-- {_one_line(entity.model.description)}\n" if entity.model.description else ""
+    head += f"-- {comment}\n" if comment else ""
+    return f"{head}CREATE TABLE {style.ident(entity.name)} (\n" + "\n".join(body) + "\n);"
+
+
 def export_sql(schema: m.Schema) -> str:
     resolved = resolve(schema)
     blocks: list[str] = []
     for name in _order(resolved):
         entity = resolved.entities[name]
-        lines = _columns(entity, resolved)
-        # A comment cannot follow the comma, so commas go before any "--".
-        body = []
-        for i, line in enumerate(lines):
-            code, sep, note = line.partition("  -- ")
-            comma = "," if i < len(lines) - 1 else ""
-            body.append(f"{code}{comma}{sep}{note}")
-        head = f"-- {_one_line(entity.model.description)}\n" if entity.model.description else ""
-        if entity.count is not None:
-            head += f"-- count: {entity.count}\n"
-        blocks.append(f"{head}CREATE TABLE {ident(name)} (\n" + "\n".join(body) + "\n);")
+        count = f"count: {entity.count}" if entity.count is not None else ""
+        blocks.append(_create_table(entity, resolved, PORTABLE, count))
     return "\n\n".join(blocks) + "\n"
+
+
+def create_table(
+    schema: m.Schema,
+    entity: str,
+    dialect: str,
+    columns: pa.Schema,
+    loaded_before: Collection[str] = (),
+) -> str:
+    """The CREATE TABLE of one entity in ``dialect``: its references to the tables
+    ``loaded_before`` (parents of the same job, whose files load first) are foreign keys, the
+    others comments. ``columns``, the Arrow schema of its rows, types the fields the schema
+    language leaves untyped."""
+    check_dialect(dialect)
+    resolved = resolve(schema)
+    style = _Style(
+        ident=lambda name: quote_ident(name, dialect),
+        literal=lambda value: literal(value, dialect),
+        types=_DIALECT_TYPES[dialect],
+        key_text="VARCHAR(255)" if dialect == "mysql" else "TEXT",  # MySQL keys need a length
+        # A table's own rows may name rows of later batches: never a key to itself.
+        references=frozenset(loaded_before) - {entity},
+        typed=columns,
+        nullable_constant=True,
+    )
+    return _create_table(resolved.entities[entity], resolved, style) + "\n"

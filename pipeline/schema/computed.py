@@ -141,7 +141,7 @@ def agreed_type(types: Sequence[ColumnType]) -> ColumnType | None:
 def column_type(
     spec: m.Field,
     computed: Computed | None,
-    reference: ColumnType | None,
+    reference: ColumnType | None,  # the type of the field a reference or lookup copies
     branch_types: Sequence[ColumnType],
 ) -> ColumnType:
     """The type of a field's values as expressions read them (NULL: not known, not checked)."""
@@ -154,7 +154,7 @@ def column_type(
         return _scalar_type([spec.value])
     if isinstance(spec, m.Mimesis):
         return _mimesis_type(spec)
-    if isinstance(spec, m.Reference):
+    if isinstance(spec, m.Reference | m.Lookup):
         return reference or ColumnType.NULL
     if isinstance(spec, m.Expression):
         found = computed.expression if computed is not None else None
