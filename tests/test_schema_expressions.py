@@ -171,6 +171,8 @@ def read_rows(path: Path, schema: pa.Schema) -> list[Row]:
         return pq.read_table(path).to_pylist()
     if path.suffix == ".json":
         records = json.loads(path.read_text())
+    elif path.suffix == ".ndjson":
+        records = [json.loads(line) for line in path.read_text().splitlines()]
     else:
         records = list(csv.DictReader(io.StringIO(path.read_text())))
     return [{f.name: _typed(r[f.name], f.type) for f in schema} for r in records]
@@ -181,7 +183,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Row]]:
     folder = tmp_path_factory.mktemp("expressions")
     parquet = _write(folder, SCHEMA, "parquet")
     schema = pq.read_schema(parquet)
-    return {fmt: read_rows(_write(folder, SCHEMA, fmt), schema) for fmt in ("json", "csv")} | {
+    formats = ("json", "ndjson", "csv")
+    return {fmt: read_rows(_write(folder, SCHEMA, fmt), schema) for fmt in formats} | {
         "parquet": read_rows(parquet, schema)
     }
 
@@ -191,7 +194,7 @@ def test_expression_columns_are_typed_in_parquet(tmp_path: Path) -> None:
     assert {name: schema.field(name).type for name in TYPES} == TYPES
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "parquet"])
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_an_expression_equals_python_on_the_same_row(
     outputs: dict[str, list[Row]], fmt: str, name: str
@@ -201,7 +204,7 @@ def test_an_expression_equals_python_on_the_same_row(
     assert [r[name] for r in rows] == [EXPECTED[name](r) for r in rows]
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "parquet"])
 def test_when_is_null_exactly_where_the_condition_is_not_true(
     outputs: dict[str, list[Row]], fmt: str
 ) -> None:
@@ -213,7 +216,7 @@ def test_when_is_null_exactly_where_the_condition_is_not_true(
     ]
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "parquet"])
 def test_cases_takes_the_first_branch_that_holds(outputs: dict[str, list[Row]], fmt: str) -> None:
     rows = outputs[fmt]
     for r in rows:
