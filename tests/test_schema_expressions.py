@@ -1,5 +1,6 @@
-"""Expressions, `when:` and `cases` in a schema, end to end: the values written in json, csv and
-parquet equal the same computation done in Python on the other columns of the same rows."""
+"""Expressions, `when:` and `cases` in a schema, end to end: the values written in json, ndjson,
+csv and parquet equal the same computation done in Python on the other columns of the same
+rows."""
 
 from __future__ import annotations
 
