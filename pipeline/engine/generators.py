@@ -17,6 +17,7 @@ import pyarrow as pa
 from pipeline.engine import groups, patterns, records, templates, tuples
 from pipeline.engine.distributions import draw_floats, draw_integers
 from pipeline.engine.errors import EngineError
+from pipeline.engine.expressions import gen_cases, gen_expression, with_condition
 from pipeline.engine.frame import Frame, Job
 from pipeline.engine.lookups import gen_lookup, reference_rows, related_job
 from pipeline.engine.picks import permuted, pick, value_space
@@ -26,10 +27,12 @@ from pipeline.engine.values import to_arrow
 from pipeline.schema.model import (
     Array,
     Boolean,
+    Cases,
     Choice,
     Constant,
     Date,
     Datetime,
+    Expression,
     Field,
     Float,
     Integer,
@@ -229,9 +232,14 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
     Array: gen_array,
     Reference: gen_reference,
     Lookup: gen_lookup,
+    Expression: gen_expression,
+    Cases: gen_cases,
 }
 
 
 def generate(frame: Frame, path: str, spec: Field) -> pa.Array:
     spec = tuples.as_member(frame.job, path, spec)
-    return GENERATORS[type(spec)](frame, path, spec)
+    values = GENERATORS[type(spec)](frame, path, spec)
+    if spec.when is not None:
+        values = with_condition(frame, path, spec, values)
+    return values

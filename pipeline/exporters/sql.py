@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from pipeline.expressions import ColumnType
 from pipeline.schema import model as m
+from pipeline.schema.computed import may_be_null
 from pipeline.schema.resolved import (
     ResolvedEntity,
     ResolvedField,
@@ -44,7 +46,22 @@ def _float_type(spec: m.Float) -> str:
     return f"DECIMAL({max(digits + spec.decimals, 1)}, {spec.decimals})"
 
 
+# The column of an expression or cases field: its inferred type (a plain column, filled by
+# the generated rows like any other, so the data files load into it).
+_COMPUTED_TYPES = {
+    ColumnType.INTEGER: "BIGINT",
+    ColumnType.FLOAT: "DOUBLE PRECISION",
+    ColumnType.STRING: "TEXT",
+    ColumnType.BOOLEAN: "BOOLEAN",
+    ColumnType.DATE: "DATE",
+    ColumnType.DATETIME: "TIMESTAMP WITH TIME ZONE",
+    ColumnType.NULL: "TEXT",
+}
+
+
 def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema) -> str:
+    if isinstance(spec, m.Expression | m.Cases) and at is not None:
+        return _COMPUTED_TYPES[at.column_type]
     if isinstance(spec, m.Sequence | m.Integer):
         return "BIGINT"
     if isinstance(spec, m.Uuid):
@@ -158,14 +175,18 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
         keyed = at.path == entity.key or spec.unique or isinstance(spec, m.Sequence | m.Uuid)
         parts = [style.ident(at.path), style.type_of(_column_type(spec, at, schema), at, keyed)]
         always_null = isinstance(spec, m.Constant) and spec.value is None
-        if spec.null_rate == 0 and not (style.nullable_constant and always_null):
+        if (
+            spec.null_rate == 0
+            and not may_be_null(spec)
+            and not (style.nullable_constant and always_null)
+        ):
             parts.append("NOT NULL")
         if at.path == entity.key:
             parts.append("PRIMARY KEY")
         elif keyed:
             parts.append("UNIQUE")
         parts.extend(_checks(at.path, spec, style))
-        notes = [spec.description or _note(at)]
+        notes = [spec.description or _computed_note(spec, _note(at))]
         if at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
             parent = f"{style.ident(target.entity)} ({style.ident(target.field or '')})"
@@ -198,6 +219,19 @@ def _note(at: ResolvedField) -> str | None:
     if isinstance(spec, m.Provider):
         return f"provider {spec.name}"
     return None
+
+
+def _computed_note(spec: m.Field, note: str | None) -> str | None:
+    """The expression a column is computed by, and the condition it is null outside of."""
+    parts = [note]
+    if isinstance(spec, m.Expression):
+        parts.append(f"expression {spec.expr}")
+    elif isinstance(spec, m.Cases):
+        parts.append("cases: " + "; ".join(case.when for case in spec.cases))
+    if spec.when is not None:
+        parts.append(f"null unless {spec.when}")
+    found = [p for p in parts if p]
+    return ", ".join(found) if found else None
 
 
 def _one_line(text: str) -> str:
