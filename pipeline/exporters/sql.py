@@ -83,7 +83,9 @@ def _checks(name: str, spec: m.Field) -> list[str]:
     return []
 
 
-def _columns(entity: ResolvedEntity, schema: ResolvedSchema) -> list[str]:
+def _columns(
+    entity: ResolvedEntity, schema: ResolvedSchema, *, references: bool = True
+) -> list[str]:
     lines: list[str] = []
     for at in entity.columns():
         spec = at.spec
@@ -95,13 +97,23 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema) -> list[str]:
         elif spec.unique or (isinstance(spec, m.Sequence | m.Uuid)):
             parts.append("UNIQUE")
         parts.extend(_checks(at.path, spec))
-        if at.reference is not None and _is_column(schema, at.reference):
+        if references and at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
             parts.append(f"REFERENCES {ident(target.entity)} ({ident(target.field or '')})")
         line = " ".join(parts)
         note = spec.description or _note(at)
         lines.append(f"  {line}" + (f"  -- {_one_line(note)}" if note else ""))
     return lines
+
+
+def foreign_keys(schema: ResolvedSchema, name: str) -> list[tuple[str, str, str]]:
+    """Entity ``name``'s references that a foreign key can state: (column, parent entity,
+    parent column), the same ones ``create_table`` writes inline as REFERENCES."""
+    return [
+        (at.path, at.reference.entity, at.reference.field or "")
+        for at in schema.entities[name].columns()
+        if at.reference is not None and _is_column(schema, at.reference)
+    ]
 
 
 def _is_column(schema: ResolvedSchema, target: Target) -> bool:
@@ -139,20 +151,26 @@ def _order(schema: ResolvedSchema) -> list[str]:
     return list(graphlib.TopologicalSorter(graph).static_order())
 
 
+def create_table(
+    schema: ResolvedSchema, name: str, *, table: str | None = None, references: bool = True
+) -> str:
+    """One entity's CREATE TABLE (named ``table``, already quoted, else the entity's name);
+    without its REFERENCES when ``references`` is False, for a loader that adds foreign keys
+    once every table is full."""
+    entity = schema.entities[name]
+    lines = _columns(entity, schema, references=references)
+    # A comment cannot follow the comma, so commas go before any "--".
+    body = []
+    for i, line in enumerate(lines):
+        code, sep, note = line.partition("  -- ")
+        comma = "," if i < len(lines) - 1 else ""
+        body.append(f"{code}{comma}{sep}{note}")
+    head = f"-- {_one_line(entity.model.description)}\n" if entity.model.description else ""
+    if entity.count is not None:
+        head += f"-- count: {entity.count}\n"
+    return f"{head}CREATE TABLE {table or ident(name)} (\n" + "\n".join(body) + "\n);"
+
+
 def export_sql(schema: m.Schema) -> str:
     resolved = resolve(schema)
-    blocks: list[str] = []
-    for name in _order(resolved):
-        entity = resolved.entities[name]
-        lines = _columns(entity, resolved)
-        # A comment cannot follow the comma, so commas go before any "--".
-        body = []
-        for i, line in enumerate(lines):
-            code, sep, note = line.partition("  -- ")
-            comma = "," if i < len(lines) - 1 else ""
-            body.append(f"{code}{comma}{sep}{note}")
-        head = f"-- {_one_line(entity.model.description)}\n" if entity.model.description else ""
-        if entity.count is not None:
-            head += f"-- count: {entity.count}\n"
-        blocks.append(f"{head}CREATE TABLE {ident(name)} (\n" + "\n".join(body) + "\n);")
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join(create_table(resolved, name) for name in _order(resolved)) + "\n"
