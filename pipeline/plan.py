@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 import yaml
 
+from pipeline.destinations import Destination
 from pipeline.schema.model import Schema
 from pipeline.schema.resolved import resolve
 
@@ -29,6 +30,8 @@ class JobSpec(msgspec.Struct, frozen=True, kw_only=True):
     storage_options: dict[str, Any] = {}
     providers: dict[str, list[Any]] = {}
     shard_rows: int = DEFAULT_SHARD_ROWS
+    # Where the rows go instead of files (the same in every entity's spec of a job).
+    destination: Destination | None = None
 
 
 class ShardSpec(msgspec.Struct, frozen=True, kw_only=True):

@@ -138,3 +138,10 @@ def m004_jobs_of_several_entities(db: SqliteUtilsDatabase) -> None:
     db.executescript(
         "ALTER TABLE jobs ADD COLUMN parts TEXT; ALTER TABLE jobs ADD COLUMN outputs TEXT;"
     )
+
+
+@migrations()
+def m005_job_destinations(db: SqliteUtilsDatabase) -> None:
+    # The database a job loads into, as JSON, password included: a job resumed after a
+    # restart must connect again. Never part of what the API returns (JobRow leaves it out).
+    db.executescript("ALTER TABLE jobs ADD COLUMN destination TEXT;")

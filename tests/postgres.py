@@ -14,6 +14,9 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +120,23 @@ class Postgres:
         done = self.psql("postgres", "-c", f'CREATE DATABASE "{name}"')
         if done.returncode:
             raise RuntimeError(done.stderr)
+
+
+@contextmanager
+def running() -> Iterator[Postgres]:
+    """A started server, stopped and removed afterwards; skips the test when PostgreSQL is
+    not installed."""
+    import pytest
+
+    bin_dir = binaries()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (make test installs it)")
+    # Not pytest's tmp_path: its parents are private to root, and the server may run as
+    # another user.
+    root = Path(tempfile.mkdtemp(prefix="drafta-pg-"))
+    server = Postgres(root, bin_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

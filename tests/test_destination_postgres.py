@@ -1,0 +1,254 @@
+"""Jobs that load their rows straight into a real PostgreSQL: tables with every key, parents
+first, foreign keys checked at the end, if_exists, the allow-list, no password anywhere, and a
+retried shard that loads its rows once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import msgspec
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from pipeline.destinations import Destination, postgres
+from pipeline.plan import JobSpec, plan_shards
+from service.settings import Settings
+from tests.jobhelpers import make_project, wait_for
+from tests.postgres import Postgres, running
+from tests.receiver import Receiver
+
+Client = TestClient[Litestar]
+PASSWORD = "s3cr3t-Pw"
+
+SHOP = """\
+version: 1
+entities:
+  order:
+    count: 700
+    fields:
+      id: {type: sequence}
+      customer_id: {type: reference, entity: customer}
+      amount: {type: float, min: 1, max: 500, decimals: 2}
+      placed: {type: datetime, start: 2024-01-01T00:00:00Z, end: 2024-12-31T00:00:00Z}
+      extra: {type: object, fields: {gift: {type: boolean}}}
+  customer:
+    count: 300
+    fields:
+      id: {type: sequence}
+      uid: uuid
+      name: person.first_name
+      tier: {type: choice, values: [gold, silver, bronze]}
+      born: {type: date, start: 1950-01-01, end: 2005-12-31, null_rate: 0.2}
+  visit:
+    count: 200
+    fields:
+      id: uuid
+      customer_id: {type: reference, entity: customer}
+"""
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Postgres]:
+    with running() as started:
+        yield started
+
+
+@pytest.fixture
+def database(server: Postgres, request: pytest.FixtureRequest) -> str:
+    name = f"d_{request.node.name[-40:]}".lower()
+    server.create_database(name)
+    return name
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # Small shards: every entity loads in several, as large jobs do.
+    return msgspec.structs.replace(settings, destination_allow=("127.0.0.1",), shard_rows=256)
+
+
+def _url(server: Postgres, database: str, port: int | None = None) -> str:
+    return f"postgresql://postgres:{PASSWORD}@127.0.0.1:{port or server.port}/{database}"
+
+
+def _sql(server: Postgres, database: str, query: str) -> str:
+    done = server.psql(database, "-At", "-c", query)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _load(client: Client, auth: dict[str, str], project: str, url: str, **extra: object) -> dict:
+    destination = {"kind": "postgres", "url": url, **extra}
+    body = {"entities": ["order", "customer"], "seed": 5, "destination": destination}
+    r = client.post(f"/data/{project}", json=body, headers=auth)
+    assert r.status_code == 202, r.json()
+    return wait_for(client, auth, r.json()["id"])
+
+
+def test_dataset_loads_with_every_key_and_every_reference_resolves(
+    client: Client, auth: dict[str, str], server: Postgres, database: str
+) -> None:
+    project = make_project(client, auth, SHOP)
+    status = _load(client, auth, project, _url(server, database))
+    assert status["status"] == "completed", status["error"]
+    where = f"postgresql://127.0.0.1:{server.port}/{database}"
+    assert status["data"] == {
+        "customer": f"{where}#public.customer",
+        "order": f"{where}#public.order",
+    }
+    assert status["progress"]["shards_done"] == 2 + 3
+    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
+    assert _sql(server, database, 'SELECT count(*) FROM "order"') == "700"
+    orphans = (
+        'SELECT count(*) FROM "order" o LEFT JOIN customer c ON c.id = o.customer_id '
+        "WHERE c.id IS NULL"
+    )
+    assert _sql(server, database, orphans) == "0"
+    keys = (
+        "SELECT contype, count(*) FROM pg_constraint WHERE contype IN ('p', 'f') "
+        "AND connamespace = 'public'::regnamespace GROUP BY 1"
+    )
+    assert _sql(server, database, keys + " ORDER BY 1") == "f|1\np|2"
+    assert _sql(server, database, "SELECT to_regclass('_drafta_loaded') IS NULL") == "t"
+    # Values arrive as the typed columns hold them.
+    row = _sql(
+        server,
+        database,
+        "SELECT length(uid::text), tier IN ('gold', 'silver', 'bronze') FROM customer WHERE id = 1",
+    )
+    assert row == "36|t"
+    assert _sql(server, database, "SELECT extra::jsonb ? 'gift' FROM \"order\" LIMIT 1") == "t"
+    r = client.get(f"/data/{status['id']}/download/order", headers=auth)
+    assert r.status_code == 404
+    assert "loaded its rows into a database" in r.json()["detail"]
+
+
+def test_if_exists_fail_append_and_replace(
+    client: Client, auth: dict[str, str], server: Postgres, database: str
+) -> None:
+    project = make_project(client, auth, SHOP)
+    url = _url(server, database)
+    assert _load(client, auth, project, url)["status"] == "completed"
+
+    refused = _load(client, auth, project, url)
+    assert refused["status"] == "failed"
+    assert refused["error"] == (
+        'table public.customer already exists (if_exists is "fail": use "append" or "replace")'
+    )
+
+    # Sequence keys start at 1 again: appending them collides, and says so.
+    collided = _load(client, auth, project, url, if_exists="append")
+    assert collided["status"] == "failed"
+    assert collided["error"].startswith("loading table public.")
+    assert "failed after 0 rows" in collided["error"]
+    assert "duplicate key" in collided["error"]
+    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
+
+    # uuid keys do not collide: a second load with another seed doubles the rows.
+    body = {
+        "entities": ["visit"],
+        "destination": {"kind": "postgres", "url": url, "if_exists": "append"},
+    }
+    for seed in (6, 7):
+        r = client.post(f"/data/{project}", json=body | {"seed": seed}, headers=auth)
+        assert wait_for(client, auth, r.json()["id"])["status"] == "completed"
+    assert _sql(server, database, "SELECT count(*) FROM visit") == "400"
+
+    replaced = _load(client, auth, project, url, if_exists="replace")
+    assert replaced["status"] == "completed", replaced["error"]
+    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
+    assert _sql(server, database, 'SELECT count(*) FROM "order"') == "700"
+
+
+def test_a_host_off_the_allow_list_is_refused(
+    client: Client, auth: dict[str, str], server: Postgres
+) -> None:
+    project = make_project(client, auth, SHOP)
+    body = {
+        "entity_name": "customer",
+        "count": 5,
+        "destination": {"kind": "postgres", "url": f"postgresql://u:{PASSWORD}@10.9.8.7/db"},
+    }
+    r = client.post(f"/data/{project}", json=body, headers=auth)
+    assert r.status_code == 422
+    problem = r.json()
+    assert problem["field"] == "destination.url"
+    assert "10.9.8.7" in problem["detail"] and "DRAFTA_DESTINATION_ALLOW" in problem["detail"]
+    assert PASSWORD not in r.text
+
+
+def test_the_password_is_nowhere_when_a_load_fails(
+    client: Client,
+    auth: dict[str, str],
+    server: Postgres,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hook = Receiver(secret=client.get("/settings/webhook", headers=auth).json()["secret"]).start()
+    try:
+        closed = _free_port()
+        project = make_project(client, auth, SHOP)
+        body = {
+            "entity_name": "customer",
+            "count": 10,
+            "webhook_url": hook.url,
+            "destination": {"kind": "postgres", "url": _url(server, "shop", closed)},
+        }
+        with caplog.at_level(logging.DEBUG):
+            r = client.post(f"/data/{project}", json=body, headers=auth)
+            assert r.status_code == 202
+            status = wait_for(client, auth, r.json()["id"])
+            _wait(lambda: bool(hook.received))
+        assert status["status"] == "failed"
+        assert status["error"].startswith("loading table public.customer failed after 0 rows: ")
+        assert "Connection refused" in status["error"] or "connect" in status["error"]
+        listed = client.get("/data", headers=auth).text
+        for text in (str(status), listed, hook.received[0].body.decode(), caplog.text):
+            assert PASSWORD not in text
+    finally:
+        hook.stop()
+
+
+def test_a_shard_retried_after_its_copy_committed_loads_its_rows_once(
+    server: Postgres, database: str
+) -> None:
+    url = _url(server, database)
+    job = JobSpec(
+        job_id="j" * 26,
+        schema_text=SHOP,
+        entity="customer",
+        count=300,
+        seed=3,
+        format="csv",
+        root_url="memory://unused",
+        shard_rows=200,
+        destination=Destination(url=url, hostaddr="127.0.0.1"),
+    )
+    postgres.prepare([job])
+    first, second = plan_shards(job)
+    assert postgres.load_shard(first).rows == 200
+    assert postgres.load_shard(first).rows == 200  # its COPY had committed: skipped
+    assert _sql(server, database, "SELECT count(*) FROM customer") == "200"
+    postgres.load_shard(second)
+    postgres.prepare([job])  # a retried setup neither refuses nor drops the job's own tables
+    (result,) = postgres.complete([job])
+    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
+    assert result.path == f"postgresql://127.0.0.1:{server.port}/{database}#public.customer"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(done: object, timeout: float = 30) -> None:
+    import time
+
+    assert callable(done)
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
