@@ -5,7 +5,9 @@ retried shard that loads its rows once."""
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Iterator
+from typing import Any
 
 import msgspec
 import pytest
@@ -237,8 +239,6 @@ def test_a_shard_retried_after_its_copy_committed_loads_its_rows_once(
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -252,3 +252,36 @@ def _wait(done: object, timeout: float = 30) -> None:
     while not done():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_the_job_connects_to_the_address_checked_at_submission(
+    client: Client,
+    auth: dict[str, str],
+    server: Postgres,
+    database: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only this process's resolver knows the name, and only once: libpq, which resolves on
+    # its own, could not find it, so the load can only have used the checked address.
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def resolve(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "db.example":
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        if len(asked) > 1:
+            raise socket.gaierror(socket.EAI_NONAME, "rebound")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    project = make_project(client, auth, SHOP)
+    url = f"postgresql://postgres:{PASSWORD}@db.example:{server.port}/{database}"
+    status = _load(client, auth, project, url)
+    assert status["status"] == "completed", status["error"]
+    assert (
+        status["data"]["customer"]
+        == f"postgresql://db.example:{server.port}/{database}#public.customer"
+    )
+    assert asked == ["db.example"]
+    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
