@@ -1,5 +1,6 @@
-"""The same load into PostgreSQL on the Dask cluster: the tables are made ready by one task,
-shards of both entities load in parallel on the workers, one task adds the foreign keys."""
+"""The same load into PostgreSQL on the Dask cluster: one task makes the tables ready, each
+entity's shards load in parallel on the workers, parents first, one task adds the foreign
+keys."""
 
 from __future__ import annotations
 

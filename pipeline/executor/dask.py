@@ -136,8 +136,9 @@ class DaskExecutor:
         futures: list[Any],
         report: Report,
     ) -> list[MergeResult]:
-        """Load into the job's destination: one task makes the tables ready, the shards of
-        every entity load in parallel, one task adds the foreign keys."""
+        """Load into the job's destination: one task makes the tables ready, each entity's
+        shards load in parallel, parents before children (an appended-to table may already
+        have its foreign keys), and one task adds the foreign keys."""
 
         async def one(task: Any, name: str) -> Any:
             future = client.submit(
@@ -147,8 +148,9 @@ class DaskExecutor:
             return await future
 
         await one(postgres.prepare, "prepare")
-        shards = [s for part in parts for s in plan_shards(part)]
-        await self._run_shards(client, shards, prefix, futures, report, postgres.load_shard)
+        for part in parts:
+            shards = plan_shards(part)
+            await self._run_shards(client, shards, prefix, futures, report, postgres.load_shard)
         results: list[MergeResult] = await one(postgres.complete, "complete")
         return results
 
