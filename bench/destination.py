@@ -1,6 +1,7 @@
 """Loading one shard into PostgreSQL (a destination job's shard task) beside a plain COPY.
 
-A throwaway server (the tests' one) gets the same table twice, with the same keys and checks:
+A throwaway server (the tests' one) gets the reference table (``bench/person.yaml``) twice,
+with the same keys and checks:
 once through ``pipeline.destinations.postgres.load_shard`` (generate the shard, binary COPY of
 its Arrow batches in one transaction), once through ``psql``'s ``COPY ... FROM STDIN (FORMAT
 csv)`` of the same rows written as csv beforehand. Generating the rows alone is timed too, so
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import io
 import time
+from pathlib import Path
 
 from pipeline.destinations import Destination, postgres
 from pipeline.engine import arrow_schema, generate_batches
@@ -24,28 +26,15 @@ from pipeline.schema.resolved import resolve
 from storage.formats.csv import write_csv
 from tests.postgres import Postgres, running
 
-SCHEMA = """\
-version: 1
-entities:
-  customer:
-    fields:
-      id: {type: sequence}
-      uid: uuid
-      first_name: person.first_name
-      email: {type: template, template: "{first_name|lower}.{id}@example.com"}
-      age: {type: integer, min: 18, max: 90}
-      balance: {type: float, min: 0, max: 1000, decimals: 2, null_rate: 0.1}
-      active: {type: boolean}
-      joined: {type: datetime, start: 2020-01-01T00:00:00Z, end: 2024-12-31T00:00:00Z}
-      birthday: {type: date, start: 1950-01-01, end: 2005-12-31}
-"""
+SCHEMA = (Path(__file__).parent / "person.yaml").read_text()
+ENTITY = "Person"
 SEED = 1
 
 
 def _generate(rows: int) -> float:
     schema = parse_schema(SCHEMA)
     started = time.perf_counter()
-    for _ in generate_batches(schema, "customer", 0, rows, seed=SEED, providers={}):
+    for _ in generate_batches(schema, ENTITY, 0, rows, seed=SEED, providers={}):
         pass
     return time.perf_counter() - started
 
@@ -54,7 +43,7 @@ def _adbc(server: Postgres, rows: int) -> float:
     job = JobSpec(
         job_id="bench-destination-000000000",
         schema_text=SCHEMA,
-        entity="customer",
+        entity=ENTITY,
         count=rows,
         seed=SEED,
         format="csv",
@@ -75,16 +64,17 @@ def _adbc(server: Postgres, rows: int) -> float:
 
 def _plain_copy(server: Postgres, rows: int) -> float:
     schema = parse_schema(SCHEMA)
-    ddl = create_table(resolve(schema), "customer", table="plain.customer")
+    ddl = create_table(resolve(schema), ENTITY, table='plain."Person"')
     done = server.psql("bench", stdin=f"CREATE SCHEMA plain;\n{ddl}")
     assert done.returncode == 0, done.stderr
     out = io.BytesIO()
-    batches = generate_batches(schema, "customer", 0, rows, seed=SEED, providers={})
-    columns = arrow_schema(schema, "customer", seed=SEED, providers={})
+    batches = generate_batches(schema, ENTITY, 0, rows, seed=SEED, providers={})
+    columns = arrow_schema(schema, ENTITY, seed=SEED, providers={})
     write_csv(batches, out, schema=columns, with_header=False)
     text = out.getvalue().decode()
     started = time.perf_counter()
-    done = server.psql("bench", "-c", "COPY plain.customer FROM STDIN (FORMAT csv)", stdin=text)
+    copy = 'COPY plain."Person" FROM STDIN (FORMAT csv)'
+    done = server.psql("bench", "-c", copy, stdin=text)
     seconds = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
     return seconds
@@ -100,8 +90,8 @@ def main() -> None:
         adbc = _adbc(server, args.rows)
         plain = _plain_copy(server, args.rows)
         counted = server.psql(
-            "bench", "-At", "-c", "SELECT (SELECT count(*) FROM customer), "
-            "(SELECT count(*) FROM plain.customer)"
+            "bench", "-At", "-c", 'SELECT (SELECT count(*) FROM "Person"), '
+            '(SELECT count(*) FROM plain."Person")'
         )  # fmt: skip
     rows = args.rows
     print(f"rows loaded (shard task | plain COPY): {counted.stdout.strip()}")

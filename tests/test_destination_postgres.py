@@ -14,7 +14,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from pipeline.destinations import Destination, postgres
+from pipeline.destinations import Destination, postgres, scrub, table_url
 from pipeline.plan import JobSpec, plan_shards
 from service.settings import Settings
 from tests.jobhelpers import make_project, wait_for
@@ -88,17 +88,11 @@ def _load(client: Client, auth: dict[str, str], project: str, url: str, **extra:
     return wait_for(client, auth, r.json()["id"])
 
 
-def test_dataset_loads_with_every_key_and_every_reference_resolves(
-    client: Client, auth: dict[str, str], server: Postgres, database: str
-) -> None:
+def load_shop(client: Client, auth: dict[str, str], server: Postgres, database: str) -> dict:
+    """Load customers and their orders; check the counts, the keys and every reference."""
     project = make_project(client, auth, SHOP)
     status = _load(client, auth, project, _url(server, database))
     assert status["status"] == "completed", status["error"]
-    where = f"postgresql://127.0.0.1:{server.port}/{database}"
-    assert status["data"] == {
-        "customer": f"{where}#public.customer",
-        "order": f"{where}#public.order",
-    }
     assert status["progress"]["shards_done"] == 2 + 3
     assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
     assert _sql(server, database, 'SELECT count(*) FROM "order"') == "700"
@@ -113,6 +107,18 @@ def test_dataset_loads_with_every_key_and_every_reference_resolves(
     )
     assert _sql(server, database, keys + " ORDER BY 1") == "f|1\np|2"
     assert _sql(server, database, "SELECT to_regclass('_drafta_loaded') IS NULL") == "t"
+    return status
+
+
+def test_dataset_loads_with_every_key_and_every_reference_resolves(
+    client: Client, auth: dict[str, str], server: Postgres, database: str
+) -> None:
+    status = load_shop(client, auth, server, database)
+    where = f"postgresql://127.0.0.1:{server.port}/{database}"
+    assert status["data"] == {
+        "customer": f"{where}#public.customer",
+        "order": f"{where}#public.order",
+    }
     # Values arrive as the typed columns hold them.
     row = _sql(
         server,
@@ -285,3 +291,14 @@ def test_the_job_connects_to_the_address_checked_at_submission(
     )
     assert asked == ["db.example"]
     assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
+
+
+def test_a_driver_message_quoting_the_url_is_scrubbed() -> None:
+    url = "postgresql://loader:p%40ss%2Fw0rd@db.example:5433/shop?sslmode=require"
+    destination = Destination(url=url, schema="sales")
+    said = f"cannot use {url}: password p@ss/w0rd refused"
+    assert scrub(said, destination) == (
+        "cannot use postgresql://loader:***@db.example:5433/shop?sslmode=require: "
+        "password *** refused"
+    )
+    assert table_url(destination, "order") == "postgresql://db.example:5433/shop#sales.order"
