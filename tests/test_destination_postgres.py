@@ -43,6 +43,7 @@ entities:
       name: person.first_name
       tier: {type: choice, values: [gold, silver, bronze]}
       born: {type: date, start: 1950-01-01, end: 2005-12-31, null_rate: 0.2}
+      lucky: {type: mimesis, method: numeric.integer_number}  # int values, a TEXT column
   visit:
     count: 200
     fields:
@@ -126,6 +127,9 @@ def test_dataset_loads_with_every_key_and_every_reference_resolves(
         "SELECT length(uid::text), tier IN ('gold', 'silver', 'bronze') FROM customer WHERE id = 1",
     )
     assert row == "36|t"
+    assert _sql(server, database, "SELECT count(*) FROM customer WHERE lucky ~ '^-?[0-9]+$'") == (
+        "300"
+    )
     assert _sql(server, database, "SELECT extra::jsonb ? 'gift' FROM \"order\" LIMIT 1") == "t"
     r = client.get(f"/data/{status['id']}/download/order", headers=auth)
     assert r.status_code == 404

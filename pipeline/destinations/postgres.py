@@ -36,7 +36,7 @@ from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
 from pipeline.schema.resolved import ResolvedSchema, resolve
 from pipeline.tasks import MergeResult, ShardResult
-from storage.formats.text import nested_json
+from storage.formats.text import nested_json, scalar_text
 
 BOOKKEEPING = "_drafta_loaded"
 SETUP = -1  # the bookkeeping row of an entity whose table ``prepare`` made ready
@@ -263,6 +263,9 @@ def _for_table(batch: pa.RecordBatch, columns: dict[str, str]) -> pa.RecordBatch
         kind = columns.get(name, "")
         if pa.types.is_nested(column.type):
             column = nested_json(column)
+        elif kind.startswith(TEXT_TYPES) and not _is_text(column.type):
+            # A column the DDL could only call text (a provider's or a mimesis method's values).
+            column = scalar_text(column)
         elif kind == "uuid" and pa.types.is_string(column.type):
             column = uuid_bytes(column)
         elif kind.startswith("numeric(") and pa.types.is_floating(column.type):
@@ -270,6 +273,13 @@ def _for_table(batch: pa.RecordBatch, columns: dict[str, str]) -> pa.RecordBatch
             column = pc.round(column, scale).cast(pa.decimal128(precision, scale), safe=False)
         arrays.append(column)
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+TEXT_TYPES = ("text", "character varying", "json")
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 _HEX = np.zeros(256, dtype=np.uint8)
