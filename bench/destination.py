@@ -24,7 +24,7 @@ from pipeline.plan import JobSpec, plan_shards
 from pipeline.schema.parse import parse_schema
 from pipeline.schema.resolved import resolve
 from storage.formats.csv import write_csv
-from tests.postgres import Postgres, running
+from tests.postgres import Postgres, throwaway
 
 SCHEMA = (Path(__file__).parent / "person.yaml").read_text()
 ENTITY = "Person"
@@ -84,7 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_048_576)
     args = parser.parse_args()
-    with running() as server:
+    with throwaway() as server:
         server.create_database("bench")
         generate = _generate(args.rows)
         adbc = _adbc(server, args.rows)

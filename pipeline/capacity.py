@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pipeline.schema.dataset_rules import tuple_count_problems
 from pipeline.schema.model import Schema
 from pipeline.schema.problems import path_text
 from pipeline.schema.resolved import resolve
@@ -19,10 +20,12 @@ def uniqueness_problems(
     schema: Schema, entity: str, count: int, providers: Mapping[str, Sequence[Any]]
 ) -> list[dict[str, str]]:
     """Problems for every unique field that cannot hold ``count`` distinct values."""
-    resolved = resolve(schema).entity(entity)
+    whole = resolve(schema)
+    resolved = whole.entity(entity)
     if resolved is None:
         return [{"path": f"entities.{entity}", "message": f"unknown entity {entity}"}]
-    return [
-        {"path": path_text(location), "message": message}
-        for location, message in unique_problems(resolved, count, providers)
+    found = [
+        *unique_problems(resolved, count, providers),
+        *tuple_count_problems(whole, resolved, count),
     ]
+    return [{"path": path_text(location), "message": message} for location, message in found]

@@ -21,7 +21,17 @@ from pipeline.executor import Executor
 from pipeline.executor.dask import DaskExecutor
 from pipeline.executor.inprocess import InProcessExecutor
 from pipeline.lifecycle import Event, ShardDone
-from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, choose_seed, dependency_order, plan_shards
+from pipeline.plan import (
+    DEFAULT_SHARD_ROWS,
+    JobSpec,
+    check_format,
+    choose_seed,
+    dependency_order,
+    derived_count,
+    plan_shards,
+    scaled_counts,
+    scaled_schema,
+)
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 from pipeline.tasks import MergeResult
@@ -33,10 +43,11 @@ IN_PROCESS_ROWS = 4 * DEFAULT_SHARD_ROWS
 def generate(
     schema: Schema | str,
     entity: str,
-    count: int,
+    count: int | None,
     *,
     seed: int | None = None,
     format: str = "json",
+    dialect: str | None = None,
     out: str,
     workers: int = 1,
     shard_rows: int = DEFAULT_SHARD_ROWS,
@@ -45,12 +56,16 @@ def generate(
     storage_options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write ``count`` rows of ``entity`` to ``out`` (a path or fsspec URL); returns
-    ``{"path", "rows", "bytes", "seed", "format", "shards"}``."""
+    ``{"path", "rows", "bytes", "seed", "format", "shards"}``. ``dialect`` is the sql format's
+    (postgres, its default, mysql or sqlite) and refused with any other format. An entity made
+    in groups per parent row has the count its groups sum to: ``count`` may be None, or must
+    equal it."""
     (written,) = generate_files(
         schema,
         [(entity, count, out)],
         seed=seed,
         format=format,
+        dialect=dialect,
         workers=workers,
         shard_rows=shard_rows,
         progress=progress,
@@ -80,19 +95,25 @@ def generate_dataset(
             raise EngineError(f"entity {name} has no count in the schema")
     fmt = options.get("format", "json")
     folder = out.rstrip("/")
-    wanted = [
-        (n, max(1, round((model.entities[n].count or 0) * scale)), f"{folder}/{n}.{fmt}")
-        for n in dependency_order(model, names)
+    if scale != 1:
+        # Every count is scaled in the schema itself, so references and groups per parent
+        # draw among the parent rows this job really makes.
+        schema = scaled_schema(_text(schema), scaled_counts(model, scale))
+        model = _model(schema)
+    counts = scaled_counts(model, 1.0)
+    wanted: list[tuple[str, int | None, str]] = [
+        (n, counts.get(n), f"{folder}/{n}.{fmt}") for n in dependency_order(model, names)
     ]
     return generate_files(schema, wanted, **options)
 
 
 def generate_files(
     schema: Schema | str,
-    wanted: Sequence[tuple[str, int, str]],
+    wanted: Sequence[tuple[str, int | None, str]],
     *,
     seed: int | None = None,
     format: str = "json",
+    dialect: str | None = None,
     workers: int = 1,
     shard_rows: int = DEFAULT_SHARD_ROWS,
     progress: bool = False,
@@ -100,20 +121,20 @@ def generate_files(
     storage_options: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Each (entity, count, output path or URL) of ``wanted``, as one job."""
-    text = schema if isinstance(schema, str) else _schema_text(schema)
+    dialect = check_format(format, dialect)
+    text = _text(schema)
     model = _model(schema)
     chosen = choose_seed(seed, model.seed)
     data = {k: list(v) for k, v in (providers or {}).items()}
-    for entity, count, _ in wanted:
-        if entity not in model.entities:
-            raise EngineError(f"unknown entity {entity}")
+    made = [(e, _count(model, e, c, chosen), out) for e, c, out in wanted]
+    for entity, count, _ in made:
         problems = uniqueness_problems(model, entity, count, data)
         if problems:
             raise SchemaError(problems)
     options = storage_options or {}
     job_id = uuid.uuid4().hex
     parts, places = [], []
-    for entity, count, out in wanted:
+    for entity, count, out in made:
         fs, target = fsspec.core.url_to_fs(out, **options)
         folder, _, name = target.rpartition("/")
         root = f"{folder}/.{name}.parts-{job_id[:8]}" if folder else f".{name}.parts"
@@ -126,6 +147,7 @@ def generate_files(
                 count=count,
                 seed=chosen,
                 format=format,
+                dialect=dialect,
                 root_url=fs.unstrip_protocol(root),
                 storage_options=options,
                 providers=data,
@@ -133,7 +155,7 @@ def generate_files(
             )
         )
     shards = [len(plan_shards(part)) for part in parts]
-    rows = sum(count for _, count, _ in wanted)
+    rows = sum(count for _, count, _ in made)
     # A cluster's worker processes cannot see this process's memory:// files.
     in_memory = any(fs.protocol in ("memory", ("memory",)) for fs, _, _ in places)
     here = (workers <= 1 and rows <= IN_PROCESS_ROWS) or in_memory
@@ -159,9 +181,31 @@ def generate_files(
             "shards": count,
         }
         for (entity, _, out), (fs, target, _), result, count in zip(
-            wanted, places, results, shards, strict=True
+            made, places, results, shards, strict=True
         )
     ]
+
+
+def _count(model: Schema, entity: str, count: int | None, seed: int) -> int:
+    """The rows to make: the count asked for, checked against the groups of an entity made
+    per parent row."""
+    if entity not in model.entities:
+        raise EngineError(f"unknown entity {entity}")
+    derived = derived_count(model, entity, seed)
+    if derived is None:
+        if count is None:
+            raise EngineError(f"{entity} needs a count")
+        return count
+    if count is not None and count != derived:
+        raise EngineError(
+            f"{entity} is made in groups per parent row: with seed {seed} it has {derived} "
+            f"rows, not {count}; leave the count out"
+        )
+    return derived
+
+
+def _text(schema: Schema | str) -> str:
+    return schema if isinstance(schema, str) else _schema_text(schema)
 
 
 def _model(schema: Schema | str) -> Schema:

@@ -10,8 +10,11 @@ import msgspec
 import yaml
 
 from pipeline.destinations import Destination
-from pipeline.schema.model import Schema
+from pipeline.engine.groups import entity_rows
+from pipeline.schema.model import PerParent, Schema
 from pipeline.schema.resolved import resolve
+from storage.formats import FormatError, extension
+from storage.formats.sql import DEFAULT_DIALECT, check_dialect
 
 # A multiple of the engine's block, so a shard never generates a block it only partly covers.
 DEFAULT_SHARD_ROWS = 1_048_576
@@ -26,6 +29,7 @@ class JobSpec(msgspec.Struct, frozen=True, kw_only=True):
     count: int
     seed: int
     format: str
+    dialect: str | None = None  # the sql format's: postgres (its default), mysql or sqlite
     root_url: str
     storage_options: dict[str, Any] = {}
     providers: dict[str, list[Any]] = {}
@@ -64,6 +68,17 @@ def shard_path(job: JobSpec, index: int) -> str:
 
 def output_path(job: JobSpec) -> str:
     return f"{job.root_url.rstrip('/')}/{job.entity}.{job.format}"
+
+
+def check_format(fmt: str, dialect: str | None) -> str | None:
+    """The job's dialect: the sql format's (postgres unless given); None for the other
+    formats, which take none. Raises FormatError naming what is wrong."""
+    extension(fmt)
+    if fmt != "sql":
+        if dialect is not None:
+            raise FormatError(f"a dialect applies to the sql format only, not to {fmt}")
+        return None
+    return check_dialect(dialect or DEFAULT_DIALECT)
 
 
 def choose_seed(requested: int | None, default: int | None) -> int:
@@ -105,3 +120,20 @@ def scaled_schema(text: str, counts: dict[str, int]) -> str:
     for name, count in counts.items():
         document["entities"][name]["count"] = count
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
+def derived_count(schema: Schema, entity: str, seed: int) -> int | None:
+    """The rows of an entity made in groups per parent row (``count: {per: ...}``) with this
+    seed: the sum of its group sizes; None for an entity whose count is given."""
+    if not isinstance(schema.entities[entity].count, PerParent):
+        return None
+    return entity_rows(schema, entity, seed)
+
+
+def scaled_counts(schema: Schema, scale: float) -> dict[str, int]:
+    """Every given count times ``scale`` (at least 1); counts per parent follow their parents."""
+    return {
+        name: max(1, round(entity.count * scale))
+        for name, entity in schema.entities.items()
+        if isinstance(entity.count, int)
+    }

@@ -8,12 +8,15 @@ from typing import Any
 
 import fsspec
 import msgspec
+import pyarrow as pa
 
 from pipeline.engine import arrow_schema, generate_batches
+from pipeline.exporters.sql import create_table
 from pipeline.plan import JobSpec, ShardSpec, output_path, plan_shards, shard_path
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
 from storage.formats import write_shard_file
+from storage.formats.sql import DEFAULT_DIALECT, SqlLayout
 from storage.merge import MergeError, ShardFile, merge_files
 
 
@@ -52,8 +55,19 @@ def write_shard(shard: ShardSpec) -> ShardResult:
         schema, job.entity, shard.start, shard.stop, seed=job.seed, providers=providers
     )
     columns = arrow_schema(schema, job.entity, seed=job.seed, providers=providers)
-    rows = write_shard_file(job.format, batches, fs, path, schema=columns, first=shard.index == 0)
+    sql = sql_layout(shard, schema, columns) if job.format == "sql" else None
+    rows = write_shard_file(
+        job.format, batches, fs, path, schema=columns, first=shard.index == 0, sql=sql
+    )
     return ShardResult(shard.index, rows, int(fs.size(path)), url)
+
+
+def sql_layout(shard: ShardSpec, schema: Schema, columns: pa.Schema) -> SqlLayout:
+    job = shard.job
+    dialect = job.dialect or DEFAULT_DIALECT
+    # Only the first shard writes the CREATE TABLE.
+    ddl = create_table(schema, job.entity, dialect, columns) if shard.index == 0 else ""
+    return SqlLayout(dialect, job.entity, ddl, shard.start, job.count)
 
 
 def merge(job: JobSpec, results: list[ShardResult]) -> MergeResult:

@@ -17,6 +17,7 @@ import fsspec
 import httpx
 import msgspec
 
+from pipeline.lifecycle import JobStatus
 from service.dto import (
     Group,
     GroupDetail,
@@ -31,7 +32,7 @@ from service.dto import (
 )
 
 T = TypeVar("T")
-FINISHED = ("completed", "failed")
+FINISHED = (JobStatus.COMPLETED, JobStatus.FAILED)
 CHUNK = 1 << 20
 
 
@@ -259,15 +260,19 @@ class DraftaClient:
         entities: list[str] | str | None = None,
         scale: float | None = None,
         format: str = "json",
+        dialect: str | None = None,
         seed: int | None = None,
         webhook_url: str | None = None,
         destination: dict[str, str] | None = None,
     ) -> JobAccepted:
         """Start a job: ``entity`` and ``count``, or ``entities`` (names, or "*" for all) each
-        with its schema count (times ``scale``). ``destination`` loads the rows into a
-        database instead of files: ``{"kind": "postgres", "url": "postgresql://...",
-        "schema": "public", "if_exists": "fail" | "append" | "replace"}``."""
+        with its schema count (times ``scale``). ``dialect`` (postgres, mysql, sqlite) is the
+        sql format's. ``destination`` loads the rows into a database instead of files:
+        ``{"kind": "postgres", "url": "postgresql://...", "schema": "public",
+        "if_exists": "fail" | "append" | "replace"}``."""
         body: dict[str, Any] = {"format": format}
+        if dialect is not None:
+            body["dialect"] = dialect
         if entity is not None:
             body["entity_name"] = entity
         if count is not None:
@@ -327,7 +332,7 @@ class DraftaClient:
             if on_progress is not None:
                 on_progress(job)
             if job.status in FINISHED:
-                if job.status == "failed" and raise_on_failure:
+                if job.status == JobStatus.FAILED and raise_on_failure:
                     raise JobFailed(job)
                 return job
             left = deadline - time.monotonic()

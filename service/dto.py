@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from pipeline.lifecycle import JobStatus
+
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 Name = Annotated[
     str,
@@ -20,6 +22,8 @@ Value = str | int | float | bool
 Item = Value | dict[str, Value]
 SchemaFormat = Literal["yaml", "json_schema", "json_parquet", "sql"]
 SchemaExport = Literal["yaml", "json_schema", "sql"]
+DataFormat = Literal["json", "ndjson", "csv", "parquet", "sql"]
+Dialect = Literal["postgres", "mysql", "sqlite"]
 
 
 class In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -144,7 +148,8 @@ class DataRequest(In):
     count: Annotated[int, msgspec.Meta(ge=1)] | None = None
     entities: list[str] | Literal["*"] | None = None
     scale: Annotated[float, msgspec.Meta(gt=0)] | None = None
-    format: Literal["json", "csv", "parquet"] = "json"
+    format: DataFormat = "json"
+    dialect: Dialect | None = None  # the sql format's; postgres when not given
     webhook_url: str | None = None
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
     destination: DestinationIn | None = None
@@ -152,7 +157,7 @@ class DataRequest(In):
 
 class JobAccepted(Out):
     id: str
-    status: Literal["pending", "processing", "completed", "failed"]
+    status: JobStatus
 
 
 class Progress(Out):
@@ -164,11 +169,12 @@ class Progress(Out):
 
 class JobStatusBody(Out):
     id: str
-    status: Literal["pending", "processing", "completed", "failed"]
+    status: JobStatus
     project_id: str
     entity_name: str | None  # the entity of a one-entity job
     entities: list[str]  # every entity of the job, parents before children
     format: str
+    dialect: str | None  # the sql format's; None for the other formats
     count: int
     seed: int
     progress: Progress

@@ -58,10 +58,6 @@ class ServiceError(DraftaError):
             self.status = status
 
 
-# The name the web pages import.
-ApiError = ServiceError
-
-
 class BadRequest(ServiceError):
     status, slug = 400, "bad-request"
 

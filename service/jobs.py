@@ -15,17 +15,25 @@ import msgspec
 from pipeline.capacity import uniqueness_problems
 from pipeline.destinations import is_table_url
 from pipeline.lifecycle import UNFINISHED, JobStatus
-from pipeline.plan import choose_seed, dependency_order, scaled_schema
+from pipeline.plan import (
+    check_format,
+    choose_seed,
+    dependency_order,
+    derived_count,
+    scaled_counts,
+    scaled_schema,
+)
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 from service.destinations import check_destination
 from service.dto import DataRequest, JobAccepted, JobStatusBody, Progress
-from service.errors import Invalid, TooMany
+from service.errors import ConflictError, Invalid, TooMany
 from service.projects import check_entity, load_project_schema
 from service.settings import Settings
 from service.webhooks.guard import UnsafeUrl, check_url
 from storage import files, jobs
 from storage.db import Database
+from storage.formats import FormatError
 from storage.jobs import JobPart, JobRow, NewJob
 
 if TYPE_CHECKING:
@@ -33,8 +41,10 @@ if TYPE_CHECKING:
 
 MEDIA_TYPES = {
     "json": "application/json",
+    "ndjson": "application/x-ndjson",
     "csv": "text/csv; charset=utf-8",
     "parquet": "application/vnd.apache.parquet",
+    "sql": "application/sql; charset=utf-8",
 }
 
 
@@ -47,15 +57,18 @@ def submit_job(
     base_url: str,
 ) -> JobRow:
     """Validate a request, snapshot schema and provider values, and store a pending job."""
+    try:
+        dialect = check_format(request.format, request.dialect)
+    except FormatError as exc:
+        raise Invalid(str(exc), field="dialect") from exc
     project, schema, values = load_project_schema(db, ws, project_id)
-    parts = job_parts(schema, request)
+    seed = choose_seed(request.seed, schema.seed)
+    parts = job_parts(schema, request, seed)
     text = project.data or ""
     if request.scale not in (None, 1):
         # Every entity of the schema is scaled, named or not, so a reference to a parent left
         # out of the job still draws among the rows a job of that parent would make.
-        scale = request.scale or 1.0
-        counts = {n: scaled(e.count, scale) for n, e in schema.entities.items() if e.count}
-        text = scaled_schema(text, counts)
+        text = scaled_schema(text, scaled_counts(schema, request.scale or 1.0))
         schema = parse_schema(text)
     count = sum(p.count for p in parts)
     if count > settings.max_rows:
@@ -86,8 +99,9 @@ def submit_job(
         entity_name=request.entity_name or "",
         parts=parts,
         format=request.format,
+        dialect=dialect,
         count=count,
-        seed=choose_seed(request.seed, schema.seed),
+        seed=seed,
         schema_text=text,
         providers=values,
         webhook_url=request.webhook_url,
@@ -106,17 +120,29 @@ def submit_job(
     return row
 
 
-def job_parts(schema: Schema, request: DataRequest) -> list[JobPart]:
-    """The entities a request asks for, each with its rows, parents before children."""
+def job_parts(schema: Schema, request: DataRequest, seed: int = 0) -> list[JobPart]:
+    """The entities a request asks for, each with its rows, parents before children.
+
+    An entity made in groups per parent row has the rows its groups sum to with ``seed`` (and
+    the request's scale): a single-entity job may leave out its count, or give that one.
+    """
     if request.entities is None:
         if request.entity_name is None:
             raise Invalid("give entity_name and count, or entities", field="entity_name")
-        if request.count is None:
-            raise Invalid("count is required with entity_name", field="count")
         if request.scale is not None:
             raise Invalid("scale goes with entities, not with entity_name", field="scale")
         check_entity(schema, request.entity_name)
-        return [JobPart(request.entity_name, request.count)]
+        derived = derived_count(schema, request.entity_name, seed)
+        if derived is not None and request.count not in (None, derived):
+            raise Invalid(
+                f"{request.entity_name} is made in groups per parent row: with seed {seed} it "
+                f"has {derived} rows, not {request.count}; leave count out",
+                field="count",
+            )
+        count = derived if derived is not None else request.count
+        if count is None:
+            raise Invalid("count is required with entity_name", field="count")
+        return [JobPart(request.entity_name, count)]
     if request.entity_name is not None:
         raise Invalid("give entity_name or entities, not both", field="entities")
     if request.count is not None:
@@ -140,15 +166,21 @@ def job_parts(schema: Schema, request: DataRequest) -> list[JobPart]:
             f"{', '.join(uncounted)}; give each a count, or ask for it with entity_name",
             field="entities",
         )
-    scale = request.scale or 1.0
+    counts = scaled_counts(schema, request.scale or 1.0)
+    counted = _with_counts(schema, counts)
     return [
-        JobPart(n, scaled(schema.entities[n].count or 0, scale))
+        JobPart(n, counts[n] if n in counts else derived_count(counted, n, seed) or 0)
         for n in dependency_order(schema, names)
     ]
 
 
-def scaled(count: int, scale: float) -> int:
-    return max(1, round(count * scale))
+def _with_counts(schema: Schema, counts: dict[str, int]) -> Schema:
+    """The schema with these entities' counts (the scaled ones a job makes)."""
+    entities = {
+        n: msgspec.structs.replace(e, count=counts[n]) if n in counts else e
+        for n, e in schema.entities.items()
+    }
+    return msgspec.structs.replace(schema, entities=entities)
 
 
 def accepted(row: JobRow) -> JobAccepted:
@@ -175,6 +207,7 @@ def status_body(
         entity_name=row.entity_name or None,
         entities=[p.entity for p in row.parts],
         format=row.format,
+        dialect=row.dialect,
         count=row.count,
         seed=row.seed,
         progress=Progress(
@@ -235,6 +268,24 @@ def list_jobs(
     return [status_body(r, base_url, link, runner.notices.get(r.id)) for r in rows]
 
 
+async def cancel_job(db: Database, runner: JobRunner, ws: str, job_id: str) -> JobRow:
+    """Cancel the workspace's job if it is still running; a finished one is left as it is (a
+    job that ends while the cancel is on its way is not removed by it)."""
+    row = jobs.get_job(db, ws, job_id)
+    return await runner.cancel(row.id) if row.status in UNFINISHED else row
+
+
+async def remove_finished_job(db: Database, settings: Settings, ws: str, job_id: str) -> None:
+    """Delete a finished job and its files; a running one must be cancelled first."""
+    row = jobs.get_job(db, ws, job_id)
+    if row.status in UNFINISHED:
+        raise ConflictError("the job is still running: cancel it first", field="job_id")
+    # Off the event loop: on object storage a delete is a request per file.
+    root = files.job_root(settings.storage, ws, row.id)
+    await asyncio.to_thread(files.remove_tree, root, settings.storage_options)
+    jobs.delete_job(db, ws, row.id)
+
+
 async def remove_job(
     db: Database, settings: Settings, runner: JobRunner, ws: str, job_id: str, base_url: str
 ) -> JobStatusBody | None:
@@ -242,9 +293,6 @@ async def remove_job(
     (None)."""
     row = jobs.get_job(db, ws, job_id)
     if row.status in UNFINISHED:
-        return status_body(await runner.cancel(job_id), base_url)
-    # Off the event loop: on object storage a delete is a request per file.
-    root = files.job_root(settings.storage, ws, job_id)
-    await asyncio.to_thread(files.remove_tree, root, settings.storage_options)
-    jobs.delete_job(db, ws, job_id)
+        return status_body(await cancel_job(db, runner, ws, job_id), base_url)
+    await remove_finished_job(db, settings, ws, job_id)
     return None

@@ -146,6 +146,7 @@ class JobRunner:
                 count=part.count,
                 seed=row.seed,
                 format=row.format,
+                dialect=row.dialect,
                 # Each entity of a job of several has a folder of its own for its shards.
                 root_url=f"{root}/{part.entity}" if several else root,
                 storage_options=dict(self.settings.storage_options),

@@ -32,6 +32,7 @@ class NewJob(msgspec.Struct, frozen=True, kw_only=True):
     entity_name: str  # the entity of a one-entity job; "" for a job of several
     parts: list[JobPart]  # every entity with its rows, parents before children
     format: str
+    dialect: str | None = None  # the sql format's
     count: int  # rows in all
     seed: int
     schema_text: str
@@ -52,6 +53,7 @@ class JobRow(msgspec.Struct, frozen=True, kw_only=True):
     entity_name: str
     parts: list[JobPart]
     format: str
+    dialect: str | None
     count: int
     seed: int
     status: str

@@ -1,7 +1,8 @@
 """Joining a job's shards into its one output file, streaming, memory bounded by a chunk.
 
-csv and json shards are joined as bytes; parquet shards by copying their row groups' bytes
-and writing one footer whose offsets are shifted (no value is decoded or re-encoded).
+csv, json, ndjson and sql shards are joined as bytes; parquet shards by copying their row
+groups' bytes and writing one footer whose offsets are shifted (no value is decoded or
+re-encoded).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from storage.errors import StorageError
 from storage.formats import json as json_format
+from storage.formats import sql as sql_format
 from storage.formats import temporary_name
 from storage.formats.parquet_footer import (
     MAGIC,
@@ -123,11 +125,13 @@ def _write_text(
         if fmt == "json" and shard.rows and wrote:
             out.write(json_format.SEPARATOR)
         lines, quoted = 0, False
+        header = _Header(fmt, shard.path, i == 0)
         with fs.open(shard.path, "rb") as src:
             while chunk := src.read(CHUNK):
                 out.write(chunk)
                 lines, quoted = _count_lines(fmt, chunk, lines, quoted)
-        found = _rows_from_lines(fmt, lines, i == 0, fs.size(shard.path))
+                header.read(chunk)
+        found = _rows_from_lines(fmt, lines - header.lines(), fs.size(shard.path))
         if found != shard.rows:
             raise MergeError(f"shard {shard.path} has {found} rows, expected {shard.rows}")
         done(shard)
@@ -136,11 +140,39 @@ def _write_text(
         out.write(json_format.CLOSING)
 
 
+class _Header:
+    """The lines of a first shard's header (csv's names, sql's CREATE TABLE), not rows."""
+
+    def __init__(self, fmt: str, path: str, first: bool) -> None:
+        self._path = path
+        self._found: int | None = None
+        self._head = b""
+        if not first or fmt not in ("csv", "sql"):
+            self._found = 0
+        elif fmt == "csv":
+            self._found = 1
+
+    def read(self, chunk: bytes) -> None:
+        if self._found is None:
+            # A CREATE TABLE is far shorter than a chunk; more is not a shard of ours.
+            self._head += chunk
+            self._found = sql_format.header_lines(self._head)
+            if self._found is None and len(self._head) >= CHUNK:
+                raise MergeError(f"shard {self._path} does not start with a CREATE TABLE")
+            if self._found is not None:
+                self._head = b""
+
+    def lines(self) -> int:
+        if self._found is None:
+            raise MergeError(f"shard {self._path} does not start with a CREATE TABLE")
+        return self._found
+
+
 def _count_lines(fmt: str, chunk: bytes, lines: int, quoted: bool) -> tuple[int, bool]:
     data = np.frombuffer(chunk, dtype=np.uint8)
     # Most chunks hold no quote: one memchr tells, and numpy counts line ends about five
-    # times faster than bytes.count.
-    if fmt == "json" or (not quoted and b'"' not in chunk):
+    # times faster than bytes.count. Only csv values hold raw line breaks.
+    if fmt != "csv" or (not quoted and b'"' not in chunk):
         return lines + int(np.count_nonzero(data == 10)), False
     # A line break inside quotes belongs to a value, not a row end.
     quotes = data == 34
@@ -149,10 +181,10 @@ def _count_lines(fmt: str, chunk: bytes, lines: int, quoted: bool) -> tuple[int,
     return lines + ends, bool((int(np.count_nonzero(quotes)) + int(quoted)) & 1)
 
 
-def _rows_from_lines(fmt: str, lines: int, first: bool, size: int) -> int:
-    if fmt == "json":
+def _rows_from_lines(fmt: str, lines: int, size: int) -> int:
+    if fmt == "json":  # rows are separated, not ended, by a line break
         return lines + 1 if size else 0
-    return lines - 1 if first else lines
+    return lines
 
 
 # Parquet -----------------------------------------------------------------------------------

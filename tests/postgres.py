@@ -8,6 +8,7 @@ Clients (``psql``) connect over TCP as the superuser ``postgres`` with trust aut
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -16,7 +17,6 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -122,21 +122,17 @@ class Postgres:
             raise RuntimeError(done.stderr)
 
 
-@contextmanager
-def running() -> Iterator[Postgres]:
-    """A started server, stopped and removed afterwards; skips the test when PostgreSQL is
-    not installed."""
-    import pytest
-
+@contextlib.contextmanager
+def throwaway() -> Iterator[Postgres]:
+    """A server started in a new temporary folder, stopped and removed at the end. Not pytest's
+    tmp_path: its parents are private to root, and the server may run as another user."""
     bin_dir = binaries()
     if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (make test installs it)")
-    # Not pytest's tmp_path: its parents are private to root, and the server may run as
-    # another user.
+        raise RuntimeError("PostgreSQL is not installed (make test installs it)")
     root = Path(tempfile.mkdtemp(prefix="drafta-pg-"))
-    server = Postgres(root, bin_dir).start()
+    server = Postgres(root, bin_dir)
     try:
-        yield server
+        yield server.start()
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)

@@ -18,7 +18,7 @@ from pipeline.destinations import Destination, postgres, scrub, table_url
 from pipeline.plan import JobSpec, plan_shards
 from service.settings import Settings
 from tests.jobhelpers import make_project, wait_for
-from tests.postgres import Postgres, running
+from tests.postgres import Postgres, binaries, throwaway
 from tests.receiver import Receiver
 
 Client = TestClient[Litestar]
@@ -43,7 +43,7 @@ entities:
       name: person.first_name
       tier: {type: choice, values: [gold, silver, bronze]}
       born: {type: date, start: 1950-01-01, end: 2005-12-31, null_rate: 0.2}
-      lucky: {type: mimesis, method: numeric.integer_number}  # int values, a TEXT column
+      lucky: {type: mimesis, method: numeric.integer_number}  # int values
   visit:
     count: 200
     fields:
@@ -54,7 +54,9 @@ entities:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Postgres]:
-    with running() as started:
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (make test installs it)")
+    with throwaway() as started:
         yield started
 
 
@@ -127,9 +129,8 @@ def test_dataset_loads_with_every_key_and_every_reference_resolves(
         "SELECT length(uid::text), tier IN ('gold', 'silver', 'bronze') FROM customer WHERE id = 1",
     )
     assert row == "36|t"
-    assert _sql(server, database, "SELECT count(*) FROM customer WHERE lucky ~ '^-?[0-9]+$'") == (
-        "300"
-    )
+    # Typed from the values the engine makes: the DDL knows no type for a mimesis method.
+    assert _sql(server, database, "SELECT pg_typeof(lucky) FROM customer LIMIT 1") == "bigint"
     assert _sql(server, database, "SELECT extra::jsonb ? 'gift' FROM \"order\" LIMIT 1") == "t"
     r = client.get(f"/data/{status['id']}/download/order", headers=auth)
     assert r.status_code == 404

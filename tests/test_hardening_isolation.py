@@ -28,6 +28,7 @@ COLLECTIONS = {
     ("GET", "/types"),
     ("POST", "/project-group"),
     ("POST", "/provider"),
+    ("POST", "/provider/csv"),
 }
 # Request bodies that pass validation, so only the ownership check can refuse them.
 PROJECT_BODY = {"data": "version: 1\nentities:\n  E:\n    fields:\n      id: {type: sequence}\n"}
@@ -42,6 +43,11 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/project/{project_id}/preview"): {"entity_name": "Customer", "count": 2},
     ("POST", "/project/{project_id}/{action}"): {"entity_name": "Customer", "count": 2},
     ("POST", "/project/{group}/{name}/preview"): {"entity_name": "Customer", "count": 2},
+}
+# Routes that take CSV: their body, and the query they need.
+CSV_BODIES: dict[tuple[str, str], tuple[bytes, dict[str, str]]] = {
+    ("POST", "/provider/csv"): (b"colour\nblue\n", {"name": "b-csv"}),
+    ("PUT", "/provider/{provider_id}/csv"): (b"colour\nblue\n", {}),
 }
 # Fullwidth "s" and Cyrillic "o" make look-alikes of "shop".
 LOOK_ALIKES = ["\uff53hop", "sh\u043ep"]
@@ -75,6 +81,7 @@ def world(client: TestClient[Litestar], auth: dict[str, str]) -> dict[str, str]:
         "project_id": project,
         "provider_id": provider.json()[0]["id"],
         "job_id": job.json()["id"],
+        "entity": "Customer",
         "action": "preview",
     }
 
@@ -108,7 +115,12 @@ def test_every_route_refuses_another_workspaces_things(
         for variant in variants:
             values = {**world, **variant}
             path = template.format(**{p: values[p] for p in params})
-            r = client.request(method, path, json=body, headers=other_auth)
+            if (method, template) in CSV_BODIES:
+                content, query = CSV_BODIES[(method, template)]
+                headers = {**other_auth, "Content-Type": "text/csv"}
+                r = client.request(method, path, content=content, params=query, headers=headers)
+            else:
+                r = client.request(method, path, json=body, headers=other_auth)
             checked += 1
             if (method, template) in COLLECTIONS:
                 assert r.status_code < 300, (method, path, r.text)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from pipeline.importers import convert_with_warnings
 from pipeline.schema import load_schema
 from pipeline.schema import model as m
 from storage.formats.csv import write_csv
-from tests.postgres import Postgres, binaries
+from tests.postgres import Postgres, binaries, throwaway
 
 LOAD = Path(__file__).parent / "corpus" / "load"
 SEED = 7
@@ -59,18 +57,10 @@ def _csv(schema: m.Schema, entity: str) -> str:
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[Postgres]:
-    bin_dir = binaries()
-    if bin_dir is None:
+    if binaries() is None:
         pytest.skip("PostgreSQL is not installed (make test installs it)")
-    # Not pytest's tmp_path: its parents are private to root, and the server may run as
-    # another user.
-    root = Path(tempfile.mkdtemp(prefix="drafta-pg-"))
-    server = Postgres(root, bin_dir).start()
-    try:
+    with throwaway() as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_pg_dump_script_loads_into_postgresql_with_every_constraint_on(postgres: Postgres) -> None:

@@ -271,6 +271,40 @@ def test_import_shows_the_yaml_it_made(page: Page, server: LiveServer) -> None:
     expect(section(page, "Import").get_by_label("Source")).to_have_value("{not json")
 
 
+def test_import_lists_what_it_skipped(page: Page, server: LiveServer) -> None:
+    sign_in(page, str(server.key))
+    new_project(page, "imports-warned", "viewed")
+    importer = section(page, "Import")
+    importer.get_by_label("Format").select_option(label="SQL")
+    importer.get_by_label("Source").fill(f"{SQL}\nCREATE VIEW big AS SELECT id FROM city;\n")
+    importer.get_by_role("button", name="Import").click()
+    warnings = page.get_by_role("list", name="Import warnings")
+    expect(warnings).to_have_text(
+        "line 2: skipped CREATE VIEW big: not about tables, types, keys or constraints"
+    )
+
+
+def test_a_provider_of_records_is_made_and_shown_back_as_json(
+    page: Page, server: LiveServer
+) -> None:
+    sign_in(page, workspace_key(server, "records"))
+    go(page, "Providers")
+    form = section(page, "New provider")
+    form.get_by_label("Name").fill("cities")
+    form.get_by_label("Values").fill(
+        '[{"city": "Lyon", "zip": "69001"}, {"city": "Nice", "zip": "06000"}]'
+    )
+    form.get_by_role("button", name="Create provider").click()
+    page.get_by_role("link", name="cities").click()
+    expect(page.get_by_label("Values")).to_have_value(
+        '[{"city": "Lyon", "zip": "69001"}, {"city": "Nice", "zip": "06000"}]'
+    )
+    # Records of other keys are refused with the item at fault.
+    page.get_by_label("Values").fill('[{"city": "Lyon"}, {"town": "Nice"}]')
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("values[1]")
+
+
 def test_generate_follows_the_job_and_downloads_its_file(page: Page, server: LiveServer) -> None:
     sign_in(page, str(server.key))
     new_project(page, "gen", "people")
@@ -307,6 +341,28 @@ def test_generate_follows_the_job_and_downloads_its_file(page: Page, server: Liv
     expect(page.get_by_role("link", name=job_id)).to_have_count(0)
     with api(server) as client:
         assert all(not j["id"].startswith(job_id) for j in client.get("/data").json())
+
+
+def test_a_job_of_several_entities_has_a_download_per_entity(
+    page: Page, server: LiveServer
+) -> None:
+    sign_in(page, str(server.key))
+    project_id = new_project(page, "both", "shop-all")
+    save_schema(page, SHOP.replace("  Order:\n", "  Order:\n    count: 120\n"))
+    with api(server) as client:
+        answer = client.post(f"/data/{project_id}", json={"entities": "*", "format": "csv"})
+    assert answer.status_code == 202, answer.text
+    page.goto(f"/app/jobs/{answer.json()['id']}")
+    expect(page.get_by_role("heading", name="Customer, Order: 170 rows as csv")).to_be_visible()
+    expect(page.locator("#job-status")).to_have_text("completed", timeout=60_000)
+    expect(page.get_by_role("link", name="Download", exact=True)).to_have_count(0)
+    for entity, header, rows in (("Customer", "id,name,tier", 50), ("Order", "id,", 120)):
+        link = page.get_by_role("link", name=f"Download {entity}")
+        expect(link).to_have_attribute("href", f"/app/jobs/{answer.json()['id']}/download/{entity}")
+        with page.expect_download() as download:
+            link.click()
+        lines = Path(download.value.path()).read_text().splitlines()
+        assert lines[0].startswith(header) and len(lines) == rows + 1, (entity, lines[0])
 
 
 def test_a_project_is_exported_and_deleted_and_then_its_group(

@@ -71,6 +71,7 @@ def world(client: TestClient[Litestar], auth: dict[str, str]) -> dict[str, str]:
         "project_id": project,
         "provider_id": provider.json()[0]["id"],
         "job_id": job.json()["id"],
+        "entity": "Customer",
         "prefix": auth["Authorization"].removeprefix("Bearer dft_").partition(".")[0],
     }
 

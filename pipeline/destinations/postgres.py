@@ -29,14 +29,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.destinations import Destination, DestinationError, scrub, table_url
-from pipeline.engine import generate_batches
+from pipeline.engine import arrow_schema, generate_batches
 from pipeline.exporters.sql import create_table, foreign_keys, ident
 from pipeline.plan import JobSpec, ShardSpec
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
 from pipeline.schema.resolved import ResolvedSchema, resolve
 from pipeline.tasks import MergeResult, ShardResult
-from storage.formats.text import nested_json, scalar_text
+from storage.formats.text import nested_json
 
 BOOKKEEPING = "_drafta_loaded"
 SETUP = -1  # the bookkeeping row of an entity whose table ``prepare`` made ready
@@ -116,11 +116,12 @@ def prepare(parts: Sequence[JobSpec]) -> None:
     """Make every table of the job ready to load, parents first, in one transaction."""
     first = parts[0]
     destination = _destination(first)
-    _, resolved = _schema(first.schema_text)
+    schema, _ = _schema(first.schema_text)
     entity = first.entity
     try:
         with _connect(destination) as connection, connection.cursor() as cursor:
             _use_schema(cursor, destination)
+            cursor.execute(f"SET search_path TO {ident(destination.schema)}")
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {_book(destination)} (job_id TEXT NOT NULL, "
                 "entity TEXT NOT NULL, shard BIGINT NOT NULL, rows BIGINT NOT NULL, "
@@ -140,11 +141,9 @@ def prepare(parts: Sequence[JobSpec]) -> None:
                     cursor.execute(f"DROP TABLE {_table(destination, entity)} CASCADE")
                     exists = False
                 if not exists:
-                    cursor.execute(
-                        create_table(
-                            resolved, entity, table=_table(destination, entity), references=False
-                        )
-                    )
+                    # In the destination's schema (the search path): the DDL names tables alone.
+                    columns = arrow_schema(schema, entity, seed=part.seed, providers=part.providers)
+                    cursor.execute(create_table(schema, entity, "postgres", columns))
                 cursor.execute(
                     f"INSERT INTO {_book(destination)} VALUES ($1, $2, $3, 0)",
                     (part.job_id, entity, SETUP),
@@ -263,9 +262,6 @@ def _for_table(batch: pa.RecordBatch, columns: dict[str, str]) -> pa.RecordBatch
         kind = columns.get(name, "")
         if pa.types.is_nested(column.type):
             column = nested_json(column)
-        elif kind.startswith(TEXT_TYPES) and not _is_text(column.type):
-            # A column the DDL could only call text (a provider's or a mimesis method's values).
-            column = scalar_text(column)
         elif kind == "uuid" and pa.types.is_string(column.type):
             column = uuid_bytes(column)
         elif kind.startswith("numeric(") and pa.types.is_floating(column.type):
@@ -273,13 +269,6 @@ def _for_table(batch: pa.RecordBatch, columns: dict[str, str]) -> pa.RecordBatch
             column = pc.round(column, scale).cast(pa.decimal128(precision, scale), safe=False)
         arrays.append(column)
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
-
-
-TEXT_TYPES = ("text", "character varying", "json")
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 _HEX = np.zeros(256, dtype=np.uint8)

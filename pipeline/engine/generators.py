@@ -14,10 +14,11 @@ import msgspec
 import numpy as np
 import pyarrow as pa
 
-from pipeline.engine import patterns, records, templates
-from pipeline.engine.distributions import draw_floats, draw_integers, zipf_ranks
+from pipeline.engine import groups, patterns, records, templates, tuples
+from pipeline.engine.distributions import draw_floats, draw_integers
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, Job
+from pipeline.engine.lookups import gen_lookup, reference_rows, related_job
 from pipeline.engine.picks import permuted, pick, value_space
 from pipeline.engine.pools import PoolError, mimesis_pool
 from pipeline.engine.uuids import format_uuids, uuid_words
@@ -32,6 +33,7 @@ from pipeline.schema.model import (
     Field,
     Float,
     Integer,
+    Lookup,
     Mimesis,
     Object,
     Pattern,
@@ -53,6 +55,8 @@ def _as_int64(perm: np.ndarray, low: int) -> np.ndarray:
 
 def gen_sequence(frame: Frame, path: str, spec: Sequence) -> pa.Array:
     base = frame.positions if frame.positions is not None else frame.rows
+    if spec.scope == "parent":
+        base = groups.group_positions(frame)
     return pa.array(spec.start + base.astype(np.int64) * spec.step, type=pa.int64())
 
 
@@ -193,15 +197,6 @@ def gen_array(frame: Frame, path: str, spec: Array) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
 
 
-def parent_rows(frame: Frame, path: str, spec: Reference, parent_count: int) -> np.ndarray:
-    if spec.unique:
-        return permuted(frame, path, parent_count).astype(np.int64)
-    rng = frame.rng(path)
-    if spec.distribution.kind == "zipf":
-        return zipf_ranks(rng, frame.n, parent_count, float(spec.distribution.s or 1.0)) - 1
-    return rng.integers(0, parent_count, frame.n, dtype=np.int64)
-
-
 def gen_reference(frame: Frame, path: str, spec: Reference) -> pa.Array:
     target = frame.job.field(path).reference
     assert target is not None
@@ -211,11 +206,8 @@ def gen_reference(frame: Frame, path: str, spec: Reference) -> pa.Array:
         )
     if target.spec is None:
         raise EngineError(f"{path}: entity {spec.entity} has no field {target.field}")
-    if not target.count:
-        raise EngineError(f"{path}: entity {spec.entity} needs a count to be referenced")
-    parent = Job(frame.job.schema, spec.entity, frame.job.seed, frame.job.providers)
-    rows = parent_rows(frame, path, spec, target.count)
-    lookup = Frame(parent, None, rows, generate)
+    rows = reference_rows(frame, path)
+    lookup = Frame(related_job(frame.job, spec.entity), None, rows, generate)
     return lookup.column(target.field)
 
 
@@ -236,8 +228,10 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
     Object: gen_object,
     Array: gen_array,
     Reference: gen_reference,
+    Lookup: gen_lookup,
 }
 
 
 def generate(frame: Frame, path: str, spec: Field) -> pa.Array:
+    spec = tuples.as_member(frame.job, path, spec)
     return GENERATORS[type(spec)](frame, path, spec)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from pipeline.engine import tuples
 from pipeline.engine.bijection import Permutation
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame
@@ -18,6 +19,9 @@ def permuted(frame: Frame, path: str, domain: int | None = None) -> np.ndarray:
     one the schema gives it)."""
     if domain is None:
         domain = value_space(frame, path)
+    together = tuples.component(frame, path, domain)
+    if together is not None:
+        return together
     if frame.n and int(frame.rows.max()) >= domain:
         raise EngineError(f"{path}: unique needs more than the {domain} distinct values it has")
     return Permutation(domain, frame.job.keys(path + "#perm"))(frame.rows)

@@ -52,6 +52,10 @@ def _field(at: ResolvedField, entity: ResolvedEntity, schema: ResolvedSchema) ->
         out = {"const": spec.value}
     elif isinstance(spec, m.Reference):
         out = _reference(at, schema)
+    elif isinstance(spec, m.Lookup):
+        found = _looked(at, schema)
+        described = {"type": "string"} if found is None else _field(found[1], found[0], schema)
+        out = {k: v for k, v in described.items() if k != "description"}
     elif isinstance(spec, m.Object):
         out = _object([entity.by_path[f"{at.path}.{name}"] for name in spec.fields], entity, schema)
     elif isinstance(spec, m.Array):
@@ -69,6 +73,17 @@ def _field(at: ResolvedField, entity: ResolvedEntity, schema: ResolvedSchema) ->
     if spec.description:
         out["description"] = spec.description
     return out
+
+
+def _looked(
+    at: ResolvedField, schema: ResolvedSchema
+) -> tuple[ResolvedEntity, ResolvedField] | None:
+    """The entity and field a lookup reads, when both exist."""
+    if at.lookup is None:
+        return None
+    owner = schema.entity(at.lookup.entity)
+    looked = owner.field(at.lookup.field or "") if owner else None
+    return None if owner is None or looked is None else (owner, looked)
 
 
 def _nullable(out: dict[str, Any]) -> dict[str, Any]:

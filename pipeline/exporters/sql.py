@@ -1,8 +1,13 @@
-"""Schema -> SQL DDL: one CREATE TABLE per entity, parents first, in portable SQL."""
+"""Schema -> SQL DDL: one CREATE TABLE per entity, parents first, in portable SQL; and one
+entity's CREATE TABLE in a dialect, at the head of the sql output format."""
 
 from __future__ import annotations
 
 import graphlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
 
 from pipeline.schema import model as m
 from pipeline.schema.resolved import (
@@ -12,11 +17,12 @@ from pipeline.schema.resolved import (
     Target,
     resolve,
 )
+from storage.formats.sql import check_dialect, literal, quote_ident
 
 
 def ident(name: str) -> str:
     """A quoted identifier, so names such as Order or user stay usable."""
-    return '"' + name.replace('"', '""') + '"'
+    return quote_ident(name, "postgres")
 
 
 def _quote(value: object) -> str:
@@ -66,6 +72,10 @@ def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema
         parent = schema.entity(target.entity)
         copied = parent.field(target.field) if parent and target.field else None
         return _column_type(copied.spec, copied, schema) if copied is not None else "BIGINT"
+    if isinstance(spec, m.Lookup) and at is not None and at.lookup is not None:
+        owner = schema.entity(at.lookup.entity)
+        looked = owner.field(at.lookup.field or "") if owner else None
+        return _column_type(looked.spec, looked, schema) if looked is not None else "TEXT"
     if isinstance(spec, m.Object | m.Array):
         return "JSON"
     if isinstance(spec, m.Constant) and spec.value is not None:
@@ -73,42 +83,104 @@ def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema
     return "TEXT"
 
 
-def _checks(name: str, spec: m.Field) -> list[str]:
+@dataclass(frozen=True)
+class _Style:
+    """How DDL is spelled: the portable export's way, or one dialect's."""
+
+    ident: Callable[[str], str] = ident
+    literal: Callable[[object], str] = _quote
+    types: dict[str, str] = field(default_factory=dict)  # portable type -> this dialect's
+    key_text: str = "TEXT"  # a TEXT column that is a key or unique
+    references: bool = True  # False: a table written alone, its parents elsewhere
+    typed: pa.Schema | None = None  # the Arrow types of the columns, for untyped fields
+    nullable_constant: bool = False  # a constant without a value is NULL on every row
+
+    def type_of(self, portable: str, at: ResolvedField, keyed: bool) -> str:
+        if portable == "TEXT" and self.typed is not None:
+            index = self.typed.get_field_index(at.path)
+            if index >= 0:
+                portable = _arrow_type(self.typed.field(index).type)
+        if portable == "TEXT" and keyed:
+            portable = self.key_text
+        return self.types.get(portable, portable)
+
+
+PORTABLE = _Style()
+_DIALECT_TYPES = {
+    "postgres": {},
+    "mysql": {
+        "UUID": "CHAR(36)",
+        "DOUBLE PRECISION": "DOUBLE",
+        "TIMESTAMP WITH TIME ZONE": "DATETIME(6)",  # UTC: DATETIME holds no zone
+    },
+    "sqlite": {
+        "UUID": "TEXT",
+        "DOUBLE PRECISION": "REAL",
+        "TIMESTAMP WITH TIME ZONE": "TEXT",
+        "DATE": "TEXT",
+        "JSON": "TEXT",
+    },
+}
+
+
+_ARROW_TYPES: tuple[tuple[Callable[[pa.DataType], bool], str], ...] = (
+    (pa.types.is_integer, "BIGINT"),
+    (pa.types.is_floating, "DOUBLE PRECISION"),
+    (pa.types.is_boolean, "BOOLEAN"),
+    (pa.types.is_date, "DATE"),
+    (pa.types.is_timestamp, "TIMESTAMP WITH TIME ZONE"),
+    (pa.types.is_nested, "JSON"),
+)
+
+
+def _arrow_type(kind: pa.DataType) -> str:
+    """The portable type of values the schema language leaves untyped (mimesis, providers)."""
+    return next((name for test, name in _ARROW_TYPES if test(kind)), "TEXT")
+
+
+def _checks(name: str, spec: m.Field, style: _Style) -> list[str]:
+    column, quote = style.ident(name), style.literal
     if isinstance(spec, m.Integer | m.Float):
-        return [f"CHECK ({ident(name)} BETWEEN {_quote(spec.min)} AND {_quote(spec.max)})"]
+        return [f"CHECK ({column} BETWEEN {quote(spec.min)} AND {quote(spec.max)})"]
     if isinstance(spec, m.Choice) and not all(isinstance(v, bool) for v in spec.values):
-        return [f"CHECK ({ident(name)} IN ({', '.join(_quote(v) for v in spec.values)}))"]
+        return [f"CHECK ({column} IN ({', '.join(quote(v) for v in spec.values)}))"]
     if isinstance(spec, m.Constant) and spec.value is not None:
-        return [f"CHECK ({ident(name)} = {_quote(spec.value)})"]
+        return [f"CHECK ({column} = {quote(spec.value)})"]
     return []
 
 
-def _columns(
-    entity: ResolvedEntity, schema: ResolvedSchema, *, references: bool = True
-) -> list[str]:
+def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> list[str]:
     lines: list[str] = []
     for at in entity.columns():
         spec = at.spec
-        parts = [ident(at.path), _column_type(spec, at, schema)]
-        if spec.null_rate == 0:
+        keyed = at.path == entity.key or spec.unique or isinstance(spec, m.Sequence | m.Uuid)
+        parts = [style.ident(at.path), style.type_of(_column_type(spec, at, schema), at, keyed)]
+        always_null = isinstance(spec, m.Constant) and spec.value is None
+        if spec.null_rate == 0 and not (style.nullable_constant and always_null):
             parts.append("NOT NULL")
         if at.path == entity.key:
             parts.append("PRIMARY KEY")
-        elif spec.unique or (isinstance(spec, m.Sequence | m.Uuid)):
+        elif keyed:
             parts.append("UNIQUE")
-        parts.extend(_checks(at.path, spec))
-        if references and at.reference is not None and _is_column(schema, at.reference):
+        parts.extend(_checks(at.path, spec, style))
+        notes = [spec.description or _note(at)]
+        if at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
-            parts.append(f"REFERENCES {ident(target.entity)} ({ident(target.field or '')})")
+            parent = f"{style.ident(target.entity)} ({style.ident(target.field or '')})"
+            if style.references:
+                parts.append(f"REFERENCES {parent}")
+            else:
+                notes.append(f"references {parent}")
         line = " ".join(parts)
-        note = spec.description or _note(at)
-        lines.append(f"  {line}" + (f"  -- {_one_line(note)}" if note else ""))
+        note = "; ".join(_one_line(n) for n in notes if n)
+        lines.append(f"  {line}" + (f"  -- {note}" if note else ""))
     return lines
 
 
 def foreign_keys(schema: ResolvedSchema, name: str) -> list[tuple[str, str, str]]:
     """Entity ``name``'s references that a foreign key can state: (column, parent entity,
-    parent column), the same ones ``create_table`` writes inline as REFERENCES."""
+    parent column), the ones the portable DDL writes as REFERENCES. A loader adds them once
+    every table is full."""
     return [
         (at.path, at.reference.entity, at.reference.field or "")
         for at in schema.entities[name].columns()
@@ -151,14 +223,10 @@ def _order(schema: ResolvedSchema) -> list[str]:
     return list(graphlib.TopologicalSorter(graph).static_order())
 
 
-def create_table(
-    schema: ResolvedSchema, name: str, *, table: str | None = None, references: bool = True
+def _create_table(
+    entity: ResolvedEntity, schema: ResolvedSchema, style: _Style, comment: str = ""
 ) -> str:
-    """One entity's CREATE TABLE (named ``table``, already quoted, else the entity's name);
-    without its REFERENCES when ``references`` is False, for a loader that adds foreign keys
-    once every table is full."""
-    entity = schema.entities[name]
-    lines = _columns(entity, schema, references=references)
+    lines = _columns(entity, schema, style)
     # A comment cannot follow the comma, so commas go before any "--".
     body = []
     for i, line in enumerate(lines):
@@ -166,11 +234,33 @@ def create_table(
         comma = "," if i < len(lines) - 1 else ""
         body.append(f"{code}{comma}{sep}{note}")
     head = f"-- {_one_line(entity.model.description)}\n" if entity.model.description else ""
-    if entity.count is not None:
-        head += f"-- count: {entity.count}\n"
-    return f"{head}CREATE TABLE {table or ident(name)} (\n" + "\n".join(body) + "\n);"
+    head += f"-- {comment}\n" if comment else ""
+    return f"{head}CREATE TABLE {style.ident(entity.name)} (\n" + "\n".join(body) + "\n);"
 
 
 def export_sql(schema: m.Schema) -> str:
     resolved = resolve(schema)
-    return "\n\n".join(create_table(resolved, name) for name in _order(resolved)) + "\n"
+    blocks: list[str] = []
+    for name in _order(resolved):
+        entity = resolved.entities[name]
+        count = f"count: {entity.count}" if entity.count is not None else ""
+        blocks.append(_create_table(entity, resolved, PORTABLE, count))
+    return "\n\n".join(blocks) + "\n"
+
+
+def create_table(schema: m.Schema, entity: str, dialect: str, columns: pa.Schema) -> str:
+    """The CREATE TABLE of one entity written alone in ``dialect`` (its references to other
+    tables become comments: their rows are not in the same file). ``columns``, the Arrow
+    schema of its rows, types the fields the schema language leaves untyped."""
+    check_dialect(dialect)
+    resolved = resolve(schema)
+    style = _Style(
+        ident=lambda name: quote_ident(name, dialect),
+        literal=lambda value: literal(value, dialect),
+        types=_DIALECT_TYPES[dialect],
+        key_text="VARCHAR(255)" if dialect == "mysql" else "TEXT",  # MySQL keys need a length
+        references=False,
+        typed=columns,
+        nullable_constant=True,
+    )
+    return _create_table(resolved.entities[entity], resolved, style) + "\n"

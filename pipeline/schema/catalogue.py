@@ -31,6 +31,10 @@ def type_text(typ: Any) -> str:
         return "datetime"
     if typ is m.Distribution:
         return "distribution"
+    if typ is m.PerParent:
+        return "count_per_parent"
+    if typ is m.GroupSizes:
+        return "group_sizes"
     origin = typing.get_origin(typ)
     args = typing.get_args(typ)
     if origin in (typing.Union, types.UnionType):
@@ -62,7 +66,8 @@ def _options(cls: type[msgspec.Struct], skip: frozenset[str]) -> dict[str, dict[
 
 
 _VALUES = {
-    "sequence": "start + row_index * step; unique by construction",
+    "sequence": "start + row_index * step; unique by construction; with scope: parent, "
+    "start + position * step within the row's group (1..k)",
     "uuid": "RFC 4122 version-4 shaped, derived from seed and row index; unique by construction",
     "integer": "int64 in [min, max], spread by `distribution`",
     "float": "float64 in [min, max], rounded to `decimals` when given",
@@ -76,7 +81,10 @@ _VALUES = {
     "pattern": "text: # a digit, ? an upper-case letter, * a letter or digit, \\ escapes",
     "template": "text with {field} or {field|filter} naming other fields of the same row",
     "constant": "always `value`",
-    "reference": "the referenced field of some row of another entity",
+    "reference": "the referenced field of some row of another entity; in an entity made per "
+    "parent row, the group's parent (the only reference to `per`, or the one marked `parent`)",
+    "lookup": "the value of `field` in the row of another entity that the reference `via` "
+    "picks, recomputed from that row's index",
     "object": "a nested record with its own `fields`",
     "array": "a list of `of` items, min_items to max_items long",
 }
@@ -113,6 +121,13 @@ def _build() -> dict[str, Any]:
                 "lognormal": ["mean", "sigma"],
                 "exponential": ["scale"],
                 "zipf": ["s"],
+            },
+        },
+        "entity": {
+            "options": _options(m.Entity, frozenset({"fields"})),
+            "count_per_parent": {
+                "options": _options(m.PerParent, frozenset()),
+                "kinds": {"uniform": [], "poisson": ["mean"], "zipf": ["s"]},
             },
         },
         "template_filters": list(FILTERS),

@@ -211,7 +211,14 @@ def _decode_entity(raw: Any, path: Path, problems: Problems, broken: set[Path]) 
     if not isinstance(raw, dict):
         problems.add(path, "an entity is a mapping with `fields` (and optionally `count`)")
         return None
-    opts = _options(m.Entity, raw, path, problems, skip=frozenset({"fields"}), what="an entity")
+    count = raw.get("count")
+    groups = isinstance(count, dict)
+    skip = frozenset({"fields", "count"} if groups else {"fields"})
+    opts = _options(m.Entity, raw, path, problems, skip=skip, what="an entity")
+    if isinstance(count, dict):
+        per = _options(m.PerParent, count, (*path, "count"), problems, what="count per parent")
+        if opts is not None:
+            opts = None if per is None else {**opts, "count": m.PerParent(**per)}
     if "fields" not in raw:
         problems.add(path, "an entity needs `fields`")
         return None

@@ -46,6 +46,8 @@ class FieldBase(
 class Sequence(FieldBase, tag="sequence", frozen=True):
     start: int = 1
     step: int = 1
+    # "parent": numbered 1..k within each group of a children-per-parent entity
+    scope: Literal["entity", "parent"] = "entity"
 
 
 class Uuid(FieldBase, tag="uuid", frozen=True):
@@ -113,6 +115,14 @@ class Reference(FieldBase, tag="reference", frozen=True):
     entity: str
     field: str | None = None
     distribution: Distribution = UNIFORM
+    parent: bool = False  # the reference that holds the group's parent (``count: {per: ...}``)
+
+
+class Lookup(FieldBase, tag="lookup", frozen=True):
+    """The value of ``field`` in the row of another entity that the reference ``via`` picks."""
+
+    via: str
+    field: str
 
 
 class Object(FieldBase, tag="object", frozen=True):
@@ -153,6 +163,7 @@ Field: TypeAlias = (
     | Object
     | Array
     | Mimesis
+    | Lookup
 )
 
 BUILTIN_TYPES: tuple[str, ...] = tuple(
@@ -160,10 +171,29 @@ BUILTIN_TYPES: tuple[str, ...] = tuple(
 )
 
 
+class GroupSizes(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """How the sizes of groups per parent spread between ``min`` and ``max``."""
+
+    kind: Literal["uniform", "poisson", "zipf"] = "uniform"
+    mean: float | None = None  # poisson
+    s: float | None = None  # zipf
+
+
+class PerParent(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """An entity-level ``count: {per: Order, ...}``: a group of rows for each row of ``per``,
+    its size drawn from the parent row's index."""
+
+    per: str
+    min: int = 0
+    max: int | None = None  # required unless the distribution is poisson
+    distribution: GroupSizes = GroupSizes()
+
+
 class Entity(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     fields: dict[str, Field]
-    count: int | None = None
+    count: int | PerParent | None = None
     description: str | None = None
+    unique: list[list[str]] = []  # tuples of fields unique together
 
 
 # weakref: its resolved form (pipeline.schema.resolved) is kept beside it while it lives.

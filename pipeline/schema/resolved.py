@@ -46,6 +46,7 @@ class ResolvedField:
     template: tuple[Part, ...] | None = None  # a template's parts; None: no template, or malformed
     template_token: bool = False  # a unique template that needs a token to stay unique
     reference: Target | None = None
+    lookup: Target | None = None  # a lookup's field on the entity its `via` reference points at
     hidden: bool = False  # generated (templates and references may read it) but not written
 
     @property
@@ -74,7 +75,13 @@ class ResolvedEntity:
 
     @property
     def count(self) -> int | None:
-        return self.model.count
+        """The row count the schema gives; None also for children per parent (see ``per``)."""
+        return self.model.count if isinstance(self.model.count, int) else None
+
+    @property
+    def per(self) -> m.PerParent | None:
+        """``count: {per: ...}``: rows in groups, one per parent row."""
+        return self.model.count if isinstance(self.model.count, m.PerParent) else None
 
     def field(self, path: str) -> ResolvedField | None:
         return self.by_path.get(path)
@@ -137,6 +144,8 @@ def _default_key(fields: list[ResolvedField]) -> str | None:
     """What a reference naming no field copies: the first top-level sequence or uuid."""
     for at in fields:
         if len(at.location) == 4 and isinstance(at.spec, m.Sequence | m.Uuid):
+            if isinstance(at.spec, m.Sequence) and at.spec.scope == "parent":
+                continue  # numbers rows within a group: repeats across groups
             return at.path
     return None
 
@@ -198,6 +207,8 @@ class _Resolver:
             out = self._template(entity, at, spec)
         elif isinstance(spec, m.Reference):
             out = replace(at, **self._reference(spec))
+        elif isinstance(spec, m.Lookup):
+            out = replace(at, lookup=self._lookup(entity, spec))
         else:
             out = replace(at, space=value_space(spec))
         self.busy.discard(key)
@@ -230,11 +241,25 @@ class _Resolver:
         name = spec.field if spec.field is not None else self.keys[spec.entity]
         target = self.by_path[spec.entity].get(name) if name is not None else None
         found = target.spec if target is not None and ITEM not in target.path else None
+        count = parent.count if isinstance(parent.count, int) else None
         return {
-            "reference": Target(spec.entity, name, found, parent.count),
+            "reference": Target(spec.entity, name, found, count),
             # Each parent row can be picked once: the parent's rows are the value space.
-            "space": parent.count if found is not None else None,
+            "space": count if found is not None else None,
         }
+
+    def _lookup(self, entity: str, spec: m.Lookup) -> Target | None:
+        """The field a lookup reads; None when ``via`` is not a reference of this entity."""
+        via = self.by_path[entity].get(spec.via)
+        if via is None or not isinstance(via.spec, m.Reference) or len(via.location) != 4:
+            return None
+        parent = self.schema.entities.get(via.spec.entity)
+        if parent is None:
+            return None
+        target = self.by_path[via.spec.entity].get(spec.field)
+        found = target.spec if target is not None and not target.inside_array else None
+        count = parent.count if isinstance(parent.count, int) else None
+        return Target(via.spec.entity, spec.field, found, count)
 
 
 # The resolved form is kept beside the schema it was built from, for as long as that lives;

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Collection, Mapping
 
 from pipeline.schema import model as m
+from pipeline.schema.dataset_rules import check_dataset
 from pipeline.schema.mimesis_methods import LOCALES
 from pipeline.schema.problems import Problems, did_you_mean
 from pipeline.schema.provider_rules import check_draw_groups, check_provider_field
@@ -102,6 +103,7 @@ def validate(
             problems.add(
                 ("entities", name, "fields"), "every field is hidden: at least one must be written"
             )
+    check_dataset(resolved, problems, broken_set)
     _check_cycles(edges, problems)
 
 
@@ -126,11 +128,13 @@ def _check_reference(
         return
     if ref.entity != name:
         edges.append((name, ref.entity, at.location))
-    if parent.count is None:
+    if parent.count is None and parent.per is None:
         problems.add(
             (*at.location, "entity"),
             (f"entity {ref.entity} has no `count`; a referenced entity needs one"),
         )
+    if _only_looked_through(entities[name], at):
+        return  # it picks rows for lookups; its own values are never made
     if target.field is None:
         problems.add(
             at.location,
@@ -164,6 +168,15 @@ def _check_reference(
             (*at.location, "field"),
             (f"{ref.entity}.{target.field} has a null_rate; a referenced field must never be null"),
         )
+
+
+def _only_looked_through(entity: ResolvedEntity, at: ResolvedField) -> bool:
+    """A hidden reference that lookups use and no template reads: it needs no parent key."""
+    if not at.hidden:
+        return False
+    if any(at.path in (h.path for h in f.placeholders) for f in entity.fields):
+        return False
+    return any(isinstance(f.spec, m.Lookup) and f.spec.via == at.path for f in entity.fields)
 
 
 def _check_cycles(edges: list[tuple[str, str, Path]], problems: Problems) -> None:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import get_args
 
 from service.commands.validate import describe, load_providers, read_text
+from service.dto import DataFormat, Dialect
+
+DATA_FORMATS: tuple[str, ...] = get_args(DataFormat)
+DIALECTS: tuple[str, ...] = get_args(Dialect)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,7 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--all", action="store_true", help="every entity that has a count")
     parser.add_argument("--count", type=int, help="rows, for one entity")
     parser.add_argument("--scale", type=float, default=1.0, help="times each schema count")
-    parser.add_argument("--format", default="json", choices=("json", "csv", "parquet"))
+    parser.add_argument("--format", default="json", choices=DATA_FORMATS)
+    parser.add_argument(
+        "--dialect", choices=DIALECTS, help="the sql format's SQL dialect (default postgres)"
+    )
     parser.add_argument(
         "--out", required=True, metavar="PATH_OR_URL", help="the output file (or folder)"
     )
@@ -55,12 +63,16 @@ def _generate(args: argparse.Namespace) -> int:
         usage = "give --entity and --count, or --entity A --entity B, or --all"
         print(f"drafta: {usage}", file=sys.stderr)
         return 2
+    if args.dialect is not None and args.format != "sql":
+        print("drafta: --dialect applies to --format sql only", file=sys.stderr)
+        return 2
     settings = load_settings()
     text = read_text(args.schema)
     providers = load_providers(args.providers)
     options = {
         "seed": args.seed,
         "format": args.format,
+        "dialect": args.dialect,
         "workers": args.workers,
         "shard_rows": settings.shard_rows,
         "progress": not args.quiet and sys.stderr.isatty(),

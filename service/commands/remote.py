@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from service.commands.generate import DATA_FORMATS, DIALECTS
 from service.commands.validate import read_text
 
 if TYPE_CHECKING:
@@ -79,7 +80,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--all", action="store_true", help="every entity of the schema")
     run.add_argument("--count", type=int, help="rows, for a job of one entity")
     run.add_argument("--scale", type=float, help="times each schema count (several entities)")
-    run.add_argument("--format", default="json", choices=("json", "csv", "parquet"))
+    run.add_argument("--format", default="json", choices=DATA_FORMATS)
+    run.add_argument(
+        "--dialect", choices=DIALECTS, help="the sql format's SQL dialect (default postgres)"
+    )
     run.add_argument("--seed", type=int)
     run.add_argument("--wait", action="store_true", help="wait until the job ends")
     run.add_argument(
@@ -207,21 +211,35 @@ def _push(client: DraftaClient, args: argparse.Namespace) -> int:
 
 
 def _job_run(client: DraftaClient, args: argparse.Namespace) -> int:
+    from pipeline.lifecycle import JobStatus
+
     several = args.all or len(args.entity or []) > 1
     if several:
         entities = "*" if args.all else args.entity
         job = client.submit(
-            args.project_id, entities=entities, scale=args.scale, format=args.format, seed=args.seed
+            args.project_id,
+            entities=entities,
+            scale=args.scale,
+            format=args.format,
+            dialect=args.dialect,
+            seed=args.seed,
         )
     else:
         entity = args.entity[0] if args.entity else None
-        job = client.submit(args.project_id, entity, args.count, format=args.format, seed=args.seed)
+        job = client.submit(
+            args.project_id,
+            entity,
+            args.count,
+            format=args.format,
+            dialect=args.dialect,
+            seed=args.seed,
+        )
     print(f"job {job.id} {job.status}", flush=True)
     if not (args.wait or args.out):
         return 0
     final = _wait(client, job.id, args.timeout)
     print(f"job {final.id} {final.status} seed {final.seed}", flush=True)
-    if final.status != "completed":
+    if final.status != JobStatus.COMPLETED:
         print(f"drafta: {final.error}", file=sys.stderr)
         return 1
     if args.out and several:
@@ -248,9 +266,11 @@ def _wait(client: DraftaClient, job_id: str, timeout: float) -> JobStatusBody:
 
 
 def _job_status(client: DraftaClient, args: argparse.Namespace) -> int:
+    from pipeline.lifecycle import JobStatus
+
     job = client.status(args.job_id)
     _show(job)
-    return 1 if job.status == "failed" else 0
+    return 1 if job.status == JobStatus.FAILED else 0
 
 
 def _job_download(client: DraftaClient, args: argparse.Namespace) -> int:

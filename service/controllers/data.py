@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Literal
+from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
@@ -11,6 +11,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.response import Redirect, Stream
 
+from pipeline.lifecycle import JobStatus
 from service import jobs as usecases
 from service.auth import workspace_of
 from service.deps import Page, base_url_of, db_of
@@ -21,9 +22,6 @@ from service.settings import Settings
 from storage import jobs
 from storage.db import Database
 from storage.keys import Workspace
-
-StatusFilter = Literal["pending", "processing", "completed", "failed"]
-
 
 DOWNLOAD_RESPONSES = {
     206: ResponseSpec(None, description="The byte range asked for (Content-Range)"),
@@ -65,7 +63,7 @@ class DataController(Controller):
         workspace: Workspace,
         page: Page,
         project_id: str | None = Parameter(query="project_id", default=None),
-        status: StatusFilter | None = Parameter(query="status", default=None),
+        status: JobStatus | None = Parameter(query="status", default=None),
     ) -> list[JobStatusBody]:
         return usecases.list_jobs(
             db,

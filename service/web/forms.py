@@ -9,9 +9,10 @@ from litestar import Request
 from litestar.datastructures import FormMultiDict, UploadFile
 
 from pipeline.schema.parse import SchemaError
-from service.errors import ApiError
+from service.dto import Name
+from service.errors import Invalid, as_service_error
 from service.web.session import WebSession, check_csrf
-from storage.errors import Conflict
+from storage.errors import DraftaError
 
 CSRF_FIELD = "_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -47,7 +48,7 @@ async def upload_text(form: FormMultiDict, name: str) -> str | None:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ApiError(f"{value.filename} is not UTF-8 text", field=name, status=422) from None
+        raise Invalid(f"{value.filename} is not UTF-8 text", field=name) from None
 
 
 def problems_of(exc: SchemaError) -> list[dict[str, Any]]:
@@ -58,25 +59,36 @@ def problems_of(exc: SchemaError) -> list[dict[str, Any]]:
     ]
 
 
+def parse_name(text: str) -> str:
+    """A group's, project's or provider's name as typed, with the API's rule said in words."""
+    try:
+        return msgspec.convert(text.strip(), Name)
+    except msgspec.ValidationError:
+        raise Invalid(
+            "a name has letters, digits, '.', '_' or '-', starts with a letter or digit and "
+            "is at most 64 characters",
+            field="name",
+        ) from None
+
+
 def message_of(exc: Exception) -> str:
+    """What a form says of an error: the API's words for it (the first problem, by line, for
+    a schema)."""
     if isinstance(exc, SchemaError):
         first = problems_of(exc)[:1]
         if not first:
             return "the schema is not valid"
         where = f"line {first[0]['line']}: " if first[0]["line"] else ""
         return f"{where}{first[0]['message']}"
-    if isinstance(exc, ApiError):
-        return str(exc.detail)
-    if isinstance(exc, Conflict):
-        return str(exc)
-    if isinstance(exc, msgspec.ValidationError):
-        return str(exc)
+    if isinstance(exc, DraftaError):
+        answer = as_service_error(exc)
+        if answer is None:
+            # No answer in the API either: a bug, for the error page and the log.
+            raise exc
+        return answer.detail
     return str(exc)
 
 
-FORM_ERRORS: tuple[type[Exception], ...] = (
-    SchemaError,
-    ApiError,
-    Conflict,
-    msgspec.ValidationError,
-)
+# What a form shows beside itself instead of leaving the page: every domain error, and a
+# value msgspec refused.
+FORM_ERRORS: tuple[type[Exception], ...] = (DraftaError, msgspec.ValidationError)

@@ -3,44 +3,45 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from typing import Any, get_args
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 
 from pipeline.importers import FORMATS
-from pipeline.schema import load_schema, used_providers
+from pipeline.schema import load_schema
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError
+from service import groups as group_usecases
 from service import jobs as job_usecases
 from service import projects as usecases
 from service.deps import base_url_of
-from service.dto import DataRequest, PreviewRequest
-from service.errors import ApiError, Invalid
+from service.dto import DataFormat, DataRequest, Preview, PreviewRequest, Project
+from service.errors import Invalid
 from service.exports import export_project
-from service.preview import preview_schema
+from service.preview import preview_project, preview_schema
 from service.projects import prepare_schema
 from service.settings import Settings
 from service.web.diagram import draw
 from service.web.forms import (
     FORM_ERRORS,
     message_of,
+    parse_name,
     posted,
     posted_json,
     problems_of,
     text,
     upload_text,
 )
-from service.web.providers import parse_name
 from service.web.render import page, redirect
 from service.web.session import signed_in
-from storage import groups, projects
 from storage.db import Database
 from storage.keys import Workspace
-from storage.providers import provider_names, provider_values
+from storage.providers import provider_values
 
 IMPORT_FORMATS = {"json_schema": "JSON Schema", "json_parquet": "Parquet JSON", "sql": "SQL"}
-OUTPUT_FORMATS = ("csv", "json", "parquet")
+OUTPUT_FORMATS: tuple[str, ...] = get_args(DataFormat)  # sql in its default dialect
 EXPORT_FORMATS = {"json_schema": "JSON Schema", "sql": "SQL"}
 PREVIEW_ROWS = 10
 assert set(IMPORT_FORMATS) == set(FORMATS)
@@ -56,10 +57,17 @@ def _settings(request: Request[Any, Any, Any]) -> Settings:
     return settings
 
 
+def _project(db: Database, ws: Workspace, project_id: str) -> Project:
+    found = usecases.get_project(db, ws.id, project_id, None, None)
+    # Without a format the use case answers the project itself, never an export.
+    assert isinstance(found, Project)
+    return found
+
+
 def _projects_context(db: Database, ws: Workspace, settings: Settings) -> dict[str, Any]:
-    rows = groups.list_groups(db, ws.id, limit=settings.max_page_size, offset=0)
+    rows = group_usecases.list_groups(db, ws.id, settings.max_page_size, 0)
     return {
-        "groups": [{**g, "projects": groups.group_projects(db, ws.id, g["id"])} for g in rows],
+        "groups": [group_usecases.get_group(db, ws.id, g.id) for g in rows],
         "active": "projects",
     }
 
@@ -68,20 +76,18 @@ def _parse(db: Database, ws: str, text_: str | None) -> Schema | None:
     if not text_:
         return None
     try:
-        return load_schema(text_, providers=provider_names(db, ws))
+        return load_schema(text_, providers=usecases.workspace_shapes(db, ws))
     except SchemaError:
         return None
 
 
-def _project_context(
-    db: Database, ws: Workspace, project: dict[str, Any], **extra: Any
-) -> dict[str, Any]:
-    group = groups.get_group(db, ws.id, project["project_group_id"])
-    schema = _parse(db, ws.id, project["data"])
+def _project_context(db: Database, ws: Workspace, project: Project, **extra: Any) -> dict[str, Any]:
+    group = group_usecases.get_group(db, ws.id, project.project_group_id)
+    schema = _parse(db, ws.id, project.data)
     context: dict[str, Any] = {
         "project": project,
         "group": group,
-        "schema_text": project["data"] or "",
+        "schema_text": project.data or "",
         "entities": list(schema.entities) if schema else [],
         "diagram": draw(schema) if schema else "",
         "problems": [],
@@ -112,7 +118,7 @@ class ProjectPages(Controller):
         form = await posted(request, session)
         db = _db(request)
         try:
-            groups.create_group(db, ws.id, parse_name(text(form, "name")))
+            group_usecases.create_group(db, ws.id, parse_name(text(form, "name")))
         except FORM_ERRORS as exc:
             return page(
                 request,
@@ -147,21 +153,21 @@ class ProjectPages(Controller):
                 project_group=text(form, "group"),
                 **_projects_context(db, ws, settings),
             )
-        return redirect(request, f"/app/projects/{row['id']}")
+        return redirect(request, f"/app/projects/{row.id}")
 
     @get("/projects/{project_id:str}")
     async def project_page(self, request: Request[Any, Any, Any], project_id: str) -> Response[str]:
         _, ws = await signed_in(request)
         db = _db(request)
-        project = projects.get_project(db, ws.id, project_id)
+        project = _project(db, ws, project_id)
         saved = request.query_params.get("saved") == "1"
         context = _project_context(db, ws, project, saved=saved)
         entity = request.query_params.get("entity")
-        if entity in context["entities"]:
+        if entity in context["entities"] and project.data:
             # The preview without the page's script: the form asks for it in the address.
-            names = provider_names(db, ws.id)
-            used = sorted(used_providers(load_schema(project["data"], providers=names)))
-            context["preview"] = _preview(db, ws.id, project["data"], str(entity), used, names, {})
+            context["preview"] = _preview(
+                str(entity), {}, lambda asked: preview_project(db, ws.id, project.id, None, asked)
+            )
         return page(request, "project.html", **context)
 
     @post("/projects/{project_id:str}")
@@ -169,26 +175,26 @@ class ProjectPages(Controller):
         session, ws = await signed_in(request)
         form = await posted(request, session)
         db = _db(request)
-        project = projects.get_project(db, ws.id, project_id)
+        project = _project(db, ws, project_id)
         data = text(form, "schema")
         try:
-            usecases.update_project(db, _settings(request), ws.id, project["id"], data, "yaml")
+            usecases.update_project(db, _settings(request), ws.id, project.id, None, data, "yaml")
         except FORM_ERRORS as exc:
             problems = problems_of(exc) if isinstance(exc, SchemaError) else []
             context = _project_context(
                 db, ws, project, schema_text=data, problems=problems, save_error=message_of(exc)
             )
             return page(request, "project.html", **context)
-        return redirect(request, f"/app/projects/{project['id']}?saved=1")
+        return redirect(request, f"/app/projects/{project.id}?saved=1")
 
     @post("/groups/{group_id:str}/delete")
     async def delete_group(self, request: Request[Any, Any, Any], group_id: str) -> Response[str]:
         session, ws = await signed_in(request)
         await posted(request, session)
         db = _db(request)
-        group = groups.get_group(db, ws.id, group_id)
+        group = group_usecases.get_group(db, ws.id, group_id)
         try:
-            groups.delete_group(db, ws.id, group["id"])
+            group_usecases.delete_group(db, ws.id, group.id)
         except FORM_ERRORS as exc:
             return page(
                 request,
@@ -202,22 +208,20 @@ class ProjectPages(Controller):
     async def delete(self, request: Request[Any, Any, Any], project_id: str) -> Response[str]:
         session, ws = await signed_in(request)
         await posted(request, session)
-        db = _db(request)
-        project = projects.get_project(db, ws.id, project_id)
-        projects.delete_project(db, ws.id, project["id"])
+        usecases.delete_project(_db(request), ws.id, project_id, None)
         return redirect(request, "/app/projects")
 
     @get("/projects/{project_id:str}/export")
     async def export(self, request: Request[Any, Any, Any], project_id: str) -> Response[str]:
         _, ws = await signed_in(request)
         db = _db(request)
-        project = projects.get_project(db, ws.id, project_id)
+        project = _project(db, ws, project_id)
         fmt = request.query_params.get("format", "")
         if fmt not in EXPORT_FORMATS:
             raise Invalid(f"choose a format: {', '.join(EXPORT_FORMATS)}", field="format")
-        answer = export_project(project, fmt)  # type: ignore[arg-type]
+        answer = export_project(project.data, fmt)  # type: ignore[arg-type]
         suffix = "sql" if fmt == "sql" else "schema.json"
-        answer.headers["Content-Disposition"] = f'attachment; filename="{project["name"]}.{suffix}"'
+        answer.headers["Content-Disposition"] = f'attachment; filename="{project.name}.{suffix}"'
         return answer
 
     @post("/projects/{project_id:str}/check", status_code=200)
@@ -226,14 +230,14 @@ class ProjectPages(Controller):
         session, ws = await signed_in(request)
         body = await posted_json(request, session)
         db, settings = _db(request), _settings(request)
-        projects.get_project(db, ws.id, project_id)
+        _project(db, ws, project_id)
         data = body.get("data") if isinstance(body.get("data"), str) else ""
         try:
-            text_, used = prepare_schema(db, settings, ws.id, str(data), "yaml")
+            prepared = prepare_schema(db, settings, ws.id, str(data), "yaml")
         except SchemaError as exc:
             return {"ok": False, "problems": problems_of(exc)}
-        names = provider_names(db, ws.id)
-        schema = load_schema(text_, providers=names)
+        # prepare_schema has checked it against the workspace's providers: read it as it is.
+        schema = load_schema(prepared.text)
         answer: dict[str, Any] = {
             "ok": True,
             "problems": [],
@@ -242,7 +246,10 @@ class ProjectPages(Controller):
         }
         entity = body.get("entity")
         if isinstance(entity, str) and entity in schema.entities:
-            answer["preview"] = _preview(db, ws.id, text_, entity, sorted(used), names, body)
+            values = provider_values(db, ws.id, sorted(prepared.used))
+            answer["preview"] = _preview(
+                entity, body, lambda asked: preview_schema(prepared.text, asked, providers=values)
+            )
         return answer
 
     @post("/projects/{project_id:str}/import")
@@ -250,7 +257,7 @@ class ProjectPages(Controller):
         session, ws = await signed_in(request)
         form = await posted(request, session)
         db = _db(request)
-        project = projects.get_project(db, ws.id, project_id)
+        project = _project(db, ws, project_id)
         fmt = text(form, "format")
         source = text(form, "source")
         try:
@@ -259,7 +266,7 @@ class ProjectPages(Controller):
                 raise Invalid(
                     f"choose a format: {', '.join(IMPORT_FORMATS.values())}", field="format"
                 )
-            made, _ = prepare_schema(db, _settings(request), ws.id, uploaded or source, fmt)
+            made = prepare_schema(db, _settings(request), ws.id, uploaded or source, fmt)
         except FORM_ERRORS as exc:
             context = _project_context(
                 db,
@@ -271,7 +278,13 @@ class ProjectPages(Controller):
             )
             return page(request, "project.html", **context)
         context = _project_context(
-            db, ws, project, schema_text=made, imported=IMPORT_FORMATS[fmt], import_format=fmt
+            db,
+            ws,
+            project,
+            schema_text=made.text,
+            imported=IMPORT_FORMATS[fmt],
+            import_format=fmt,
+            import_warnings=made.warnings or [],
         )
         return page(request, "project.html", **context)
 
@@ -280,7 +293,7 @@ class ProjectPages(Controller):
         session, ws = await signed_in(request)
         form = await posted(request, session)
         db, settings = _db(request), _settings(request)
-        project = projects.get_project(db, ws.id, project_id)
+        project = _project(db, ws, project_id)
         asked = {k: text(form, k) for k in ("entity", "rows", "format", "seed", "webhook")}
         try:
             job = DataRequest(
@@ -296,21 +309,17 @@ class ProjectPages(Controller):
                 db,
                 settings,
                 ws.id,
-                project["id"],
-                entity_name=checked.entity_name,
-                count=checked.count,
-                fmt=checked.format,
-                webhook_url=checked.webhook_url,
-                seed=checked.seed,
-                base_url=base_url_of(request),
+                project.id,
+                checked,
+                base_url_of(request),
             )
         except FORM_ERRORS as exc:
             context = _project_context(
                 db, ws, project, generate=asked, generate_error=message_of(exc)
             )
             return page(request, "project.html", **context)
-        request.app.state.runner.launch(row["id"])
-        return redirect(request, f"/app/jobs/{row['id']}")
+        request.app.state.runner.launch(row.id)
+        return redirect(request, f"/app/jobs/{row.id}")
 
 
 def _integer(value: str, field: str) -> int:
@@ -321,24 +330,16 @@ def _integer(value: str, field: str) -> int:
 
 
 def _preview(
-    db: Database,
-    ws: str,
-    text_: str,
-    entity: str,
-    used: list[str],
-    names: set[str],
-    body: dict[str, Any],
+    entity: str, body: dict[str, Any], make: Callable[[PreviewRequest], Preview]
 ) -> dict[str, Any]:
+    """A preview as the page shows it, or what stopped it."""
     rows = body.get("rows") if isinstance(body.get("rows"), int) else PREVIEW_ROWS
     try:
         # The page sends back the seed of its last preview, so edits do not reshuffle the rows.
         seed = body.get("seed") if isinstance(body.get("seed"), int) else None
         asked = {"entity_name": entity, "count": rows, "seed": seed}
-        request = msgspec.convert(asked, PreviewRequest)
-        shown = preview_schema(
-            text_, request, providers=provider_values(db, ws, used), known_providers=names
-        )
-    except (SchemaError, ApiError, msgspec.ValidationError) as exc:
+        shown = make(msgspec.convert(asked, PreviewRequest))
+    except FORM_ERRORS as exc:
         return {"entity": entity, "error": message_of(exc)}
     columns = list(shown.rows[0]) if shown.rows else []
     return {

@@ -1,8 +1,5 @@
-"""Use cases of providers (custom value lists) for the web app.
-
-The JSON API keeps these rules in its controller; they live here, beside the pages that need
-them, until they move to a use-case module both share.
-"""
+"""A provider's items as the web form takes them (values one per line, or a JSON array of
+values or records) and shows them back; the use cases are service.providers'."""
 
 from __future__ import annotations
 
@@ -11,79 +8,33 @@ from typing import Any
 
 import msgspec
 
-from service.dto import Name, Value
-from service.errors import ConflictError, Invalid
+from service.dto import Item
+from service.errors import Invalid
+from service.providers import check_items
 from service.settings import Settings
-from storage import providers
-from storage.db import Database
-from storage.projects import projects_using_provider
 
 
-def parse_name(text: str) -> str:
-    try:
-        return msgspec.convert(text.strip(), Name)
-    except msgspec.ValidationError:
-        raise Invalid(
-            "a name has letters, digits, '.', '_' or '-', starts with a letter or digit and "
-            "is at most 64 characters",
-            field="name",
-        ) from None
-
-
-def parse_values(text: str, settings: Settings) -> list[Value]:
-    """Values written one per line, or as a JSON array (for numbers and booleans)."""
+def parse_values(text: str, settings: Settings) -> list[Item]:
+    """Values written one per line, or a JSON array (for numbers, booleans and records)."""
     stripped = text.strip()
     values: Any
     if stripped.startswith("["):
         try:
-            values = msgspec.convert(json.loads(stripped), list[Value])
+            values = msgspec.convert(json.loads(stripped), list[Item])
         except (ValueError, msgspec.ValidationError) as exc:
             raise Invalid(
-                f"the values are not a JSON array of strings, numbers or booleans: {exc}",
+                f"the values are not a JSON array of strings, numbers, booleans or records: {exc}",
                 field="values",
             ) from None
     else:
         values = [line.strip() for line in stripped.splitlines() if line.strip()]
     if not values:
         raise Invalid("a provider needs at least one value", field="values")
-    if len(values) > settings.max_provider_items:
-        raise Invalid(
-            f"a provider may hold at most {settings.max_provider_items} values "
-            f"(DRAFTA_MAX_PROVIDER_ITEMS); this one has {len(values)}",
-            field="values",
-        )
+    check_items(values, settings, "values")
     return list(values)
 
 
-def create_provider(db: Database, ws: str, name: str, values: list[Value]) -> dict:
-    return providers.create_providers(db, ws, [(name, values)])[0]
-
-
-def update_provider(
-    db: Database, ws: str, provider_id: str, name: str, values: list[Value]
-) -> dict:
-    current = providers.get_provider(db, ws, provider_id)
-    if name != current["name"]:
-        users = projects_using_provider(db, ws, current["name"])
-        if users:
-            raise ConflictError(
-                f"cannot rename provider {current['name']!r}: used by {', '.join(users)}",
-                field="name",
-            )
-    return providers.update_provider(db, ws, provider_id, name, values)
-
-
-def delete_provider(db: Database, ws: str, provider_id: str) -> None:
-    current = providers.get_provider(db, ws, provider_id)
-    users = projects_using_provider(db, ws, current["name"])
-    if users:
-        raise ConflictError(
-            f"provider {current['name']!r} is used by {', '.join(users)}", field="name"
-        )
-    providers.delete_provider(db, ws, provider_id)
-
-
-def values_text(values: list[Value]) -> str:
+def values_text(values: list[Item]) -> str:
     """How the edit form shows values: one per line when that reads back the same."""
     if all(isinstance(v, str) and v == v.strip() and v and "\n" not in v for v in values):
         return "\n".join(str(v) for v in values)

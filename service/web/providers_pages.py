@@ -6,12 +6,13 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 
+from service import providers as usecases
+from service.dto import Provider, ProviderIn, ProviderUpdate
 from service.settings import Settings
-from service.web import providers as usecases
-from service.web.forms import FORM_ERRORS, message_of, posted, text
+from service.web.forms import FORM_ERRORS, message_of, parse_name, posted, text
+from service.web.providers import parse_values, values_text
 from service.web.render import page, redirect
 from service.web.session import signed_in
-from storage import providers
 from storage.db import Database
 
 
@@ -30,9 +31,9 @@ class ProviderPages(Controller):
         db: Database = request.app.state.db
         settings: Settings = request.app.state.settings
         try:
-            name = usecases.parse_name(text(form, "name"))
-            values = usecases.parse_values(text(form, "values"), settings)
-            usecases.create_provider(db, ws.id, name, values)
+            name = parse_name(text(form, "name"))
+            values = parse_values(text(form, "values"), settings)
+            usecases.create_providers(db, settings, ws.id, ProviderIn(name=name, data=values))
         except FORM_ERRORS as exc:
             return page(
                 request,
@@ -47,31 +48,26 @@ class ProviderPages(Controller):
     @get("/{provider_id:str}")
     async def edit_page(self, request: Request[Any, Any, Any], provider_id: str) -> Response[str]:
         _, ws = await signed_in(request)
-        row = providers.get_provider(request.app.state.db, ws.id, provider_id)
-        return page(
-            request,
-            "provider.html",
-            provider=row,
-            name=row["name"],
-            values=usecases.values_text(row["data"]),
-            active="providers",
-        )
+        provider = usecases.get_provider(request.app.state.db, ws.id, provider_id)
+        return _edit_page(request, provider)
 
     @post("/{provider_id:str}")
     async def update(self, request: Request[Any, Any, Any], provider_id: str) -> Response[str]:
         session, ws = await signed_in(request)
         form = await posted(request, session)
         db: Database = request.app.state.db
-        row = providers.get_provider(db, ws.id, provider_id)
+        settings: Settings = request.app.state.settings
+        provider = usecases.get_provider(db, ws.id, provider_id)
         try:
-            name = usecases.parse_name(text(form, "name"))
-            values = usecases.parse_values(text(form, "values"), request.app.state.settings)
-            usecases.update_provider(db, ws.id, row["id"], name, values)
+            name = parse_name(text(form, "name"))
+            values = parse_values(text(form, "values"), settings)
+            change = ProviderUpdate(data=values, name=name)
+            usecases.update_provider(db, settings, ws.id, provider.id, change)
         except FORM_ERRORS as exc:
             return page(
                 request,
                 "provider.html",
-                provider=row,
+                provider=provider,
                 name=text(form, "name"),
                 values=text(form, "values"),
                 error=message_of(exc),
@@ -84,25 +80,27 @@ class ProviderPages(Controller):
         session, ws = await signed_in(request)
         await posted(request, session)
         db: Database = request.app.state.db
-        row = providers.get_provider(db, ws.id, provider_id)
+        provider = usecases.get_provider(db, ws.id, provider_id)
         try:
-            usecases.delete_provider(db, ws.id, row["id"])
+            usecases.delete_provider(db, ws.id, provider.id)
         except FORM_ERRORS as exc:
-            return page(
-                request,
-                "provider.html",
-                provider=row,
-                name=row["name"],
-                values=usecases.values_text(row["data"]),
-                error=message_of(exc),
-                active="providers",
-            )
+            return _edit_page(request, provider, error=message_of(exc))
         return redirect(request, "/app/providers")
+
+
+def _edit_page(request: Request[Any, Any, Any], provider: Provider, **extra: Any) -> Response[str]:
+    return page(
+        request,
+        "provider.html",
+        provider=provider,
+        name=provider.name,
+        values=values_text(provider.data),
+        active="providers",
+        **extra,
+    )
 
 
 def _list(request: Request[Any, Any, Any], ws: str) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
-    rows = providers.list_providers(
-        request.app.state.db, ws, limit=settings.max_page_size, offset=0
-    )
+    rows = usecases.list_providers(request.app.state.db, ws, settings.max_page_size, 0)
     return {"providers": rows, "active": "providers"}

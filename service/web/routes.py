@@ -10,7 +10,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.static_files import create_static_files_router
 
-from service.errors import ApiError
+from service.errors import as_service_error
 from service.web import session as sessions
 from service.web.forms import text
 from service.web.jobs_pages import JobPages
@@ -18,7 +18,7 @@ from service.web.projects_pages import ProjectPages
 from service.web.providers_pages import ProviderPages
 from service.web.render import STATIC, page, redirect
 from service.web.settings_pages import SettingsPages
-from storage.errors import NotFound
+from storage.errors import DraftaError
 from storage.keys import authenticate
 
 log = logging.getLogger("drafta")
@@ -44,19 +44,29 @@ def _csrf_refused(request: Request[Any, Any, Any], _: Exception) -> Response[Any
     return page(request, "error.html", status=403, title="Form refused", message=message)
 
 
-def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    message = str(exc) if isinstance(exc, NotFound) else "There is no page at this address."
+def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
     if _wants_json(request):
-        return Response({"detail": message}, status_code=404)
-    return page(request, "error.html", status=404, title="Not found", message=message)
+        return Response({"detail": message}, status_code=status)
+    title = "Not found" if status == 404 else "Something is wrong"
+    return page(request, "error.html", status=status, title=title, message=message)
+
+
+def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return _error_page(request, 404, "There is no page at this address.")
 
 
 def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    status = exc.status_code if isinstance(exc, HTTPException | ApiError) else 500
-    message = str(exc.detail) if isinstance(exc, HTTPException | ApiError) else ""
-    if _wants_json(request):
-        return Response({"detail": message}, status_code=status)
-    return page(request, "error.html", status=status, title="Something is wrong", message=message)
+    assert isinstance(exc, HTTPException)
+    return _error_page(request, exc.status_code, str(exc.detail))
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A domain error a page did not handle: the API's status and words for it."""
+    assert isinstance(exc, DraftaError)
+    answer = as_service_error(exc)
+    if answer is None:
+        return _internal(request, exc)
+    return _error_page(request, answer.status, answer.detail)
 
 
 def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -122,9 +132,8 @@ def web_routers() -> list[Router]:
         exception_handlers={
             sessions.SignInRequired: _sign_in_required,
             sessions.CsrfRefused: _csrf_refused,
-            NotFound: _not_found,
             NotFoundException: _not_found,
-            ApiError: _http_error,
+            DraftaError: _domain_error,
             HTTPException: _http_error,
             Exception: _internal,
         },

@@ -16,7 +16,7 @@ from litestar import Request, Response
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 
-from service.web.tokens import workspace_for_prefix
+from service.keys import workspace_for_prefix
 from storage.keys import Workspace
 
 COOKIE = "drafta_session"

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 
-from service.web import tokens
+from service import keys
 from service.web.forms import posted
 from service.web.render import page, redirect
 from service.web.session import signed_in
@@ -17,7 +17,7 @@ from storage.keys import Workspace
 
 def _context(db: Database, ws: Workspace, **extra: Any) -> dict[str, Any]:
     return {
-        "tokens": tokens.list_tokens(db, ws.id),
+        "tokens": keys.list_tokens(db, ws.id),
         "webhook_secret": jobs.get_webhook_secret(db, ws.id),
         "active": "settings",
         **extra,
@@ -42,7 +42,7 @@ class SettingsPages(Controller):
         session, ws = await signed_in(request)
         await posted(request, session)
         db: Database = request.app.state.db
-        new = tokens.create_token(db, ws)
+        new = keys.create_token(db, ws)
         # Shown on this answer only: the secret is not stored, so it cannot be shown again.
         return page(
             request,
@@ -56,5 +56,5 @@ class SettingsPages(Controller):
     async def revoke_token(self, request: Request[Any, Any, Any], prefix: str) -> Response[str]:
         session, ws = await signed_in(request)
         await posted(request, session)
-        tokens.revoke_token(request.app.state.db, ws.id, prefix)
+        keys.revoke_token(request.app.state.db, ws.id, prefix)
         return redirect(request, "/app/settings")

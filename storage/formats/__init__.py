@@ -1,4 +1,5 @@
-"""Writers of one shard of rows, in json, csv or parquet, through any fsspec file system."""
+"""Writers of one shard of rows, in json, ndjson, csv, parquet or sql, through any fsspec file
+system."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import pyarrow as pa
 from storage.errors import StorageError
 from storage.formats.csv import write_csv
 from storage.formats.json import write_json
+from storage.formats.ndjson import write_ndjson
 from storage.formats.parquet import write_parquet
+from storage.formats.sql import SqlLayout, write_sql
 
-FORMATS = ("json", "csv", "parquet")
+FORMATS = ("json", "ndjson", "csv", "parquet", "sql")
 
 
 class FormatError(StorageError, ValueError):
@@ -40,9 +43,13 @@ def write_shard_file(
     *,
     schema: pa.Schema,
     first: bool,
+    sql: SqlLayout | None = None,
 ) -> int:
-    """Write one shard to a temporary name and rename it into place; returns the rows."""
+    """Write one shard to a temporary name and rename it into place; returns the rows.
+    The sql format needs its ``sql`` layout."""
     extension(fmt)
+    if fmt == "sql" and sql is None:
+        raise FormatError("the sql format needs its table's layout")
     folder = path.rpartition("/")[0]
     if folder:
         fs.makedirs(folder, exist_ok=True)
@@ -51,8 +58,12 @@ def write_shard_file(
         with fs.open(tmp, "wb") as out:
             if fmt == "json":
                 rows = write_json(batches, out)
+            elif fmt == "ndjson":
+                rows = write_ndjson(batches, out)
             elif fmt == "csv":
                 rows = write_csv(batches, out, schema=schema, with_header=first)
+            elif fmt == "sql" and sql is not None:
+                rows = write_sql(batches, out, schema=schema, layout=sql, with_header=first)
             else:
                 rows = write_parquet(batches, out, schema=schema)
         fs.mv(tmp, path)

@@ -17,7 +17,6 @@ from storage.formats.text import json_parts, string_bytes
 OPENING = b"["
 SEPARATOR = b",\n"
 CLOSING = b"]"
-_ROW_START = SEPARATOR.decode() + "{"
 
 
 def framed(rows: bytes) -> bytes:
@@ -25,19 +24,24 @@ def framed(rows: bytes) -> bytes:
     return OPENING + rows + CLOSING
 
 
-def row_text(batch: pa.RecordBatch) -> pa.Array:
-    """One JSON object per row, each preceded by the row separator."""
+def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
+    """One JSON object per row, with ``before`` and ``after`` around each."""
     pieces: list[pa.Array | str] = []
-    text = _ROW_START
+    text = before + "{"
     for i, name in enumerate(batch.schema.names):
         opening, values, closing = json_parts(batch.column(i))
         pieces += [text + ("," if i else "") + msgspec.json.encode(name).decode() + ":" + opening]
         pieces.append(values)
         text = closing
     if not pieces:
-        return pa.repeat(pa.scalar(_ROW_START + "}"), batch.num_rows)
-    pieces.append(text + "}")
+        return pa.repeat(pa.scalar(before + "{}" + after), batch.num_rows)
+    pieces.append(text + "}" + after)
     return pc.binary_join_element_wise(*pieces, "")
+
+
+def row_text(batch: pa.RecordBatch) -> pa.Array:
+    """One JSON object per row, each preceded by the row separator."""
+    return objects(batch, SEPARATOR.decode(), "")
 
 
 def write_json(batches: Iterable[pa.RecordBatch], out: BinaryIO) -> int:

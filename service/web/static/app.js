@@ -197,7 +197,7 @@
     const rows = root.querySelector("#job-rows");
     const rate = root.querySelector("#job-rate");
     const elapsed = root.querySelector("#job-elapsed");
-    const download = root.querySelector("#job-download");
+    const downloads = root.querySelector("#job-downloads");
     const dashboard = root.querySelector("#job-dashboard");
     const cancel = root.querySelector("#job-cancel");
     const remove = root.querySelector("#job-delete");
@@ -214,7 +214,7 @@
     function show(job) {
       status.textContent = job.status;
       status.className = `badge ${job.status}`;
-      root.dataset.status = job.status;
+      root.dataset.running = String(job.running);
       const p = job.progress;
       bar.max = p.rows_total;
       bar.value = p.rows_done;
@@ -225,11 +225,18 @@
       elapsed.textContent = duration((end - Date.parse(job.created_at)) / 1000);
       const seconds = (end - Date.parse(job.started_at || job.created_at)) / 1000;
       rate.textContent = rateOf(p.rows_done, seconds);
-      const running = job.status === "pending" || job.status === "processing";
+      const running = job.running;
       cancel.hidden = !running;
       if (remove) remove.hidden = running;
-      download.hidden = !job.download;
-      if (job.download) download.href = job.download;
+      const files = Object.entries(job.downloads || {});
+      if (downloads.childElementCount !== files.length) {
+        // A job of several entities has a file for each; one file is simply "Download".
+        downloads.replaceChildren(
+          ...files.map(([entity, url]) =>
+            el("a", { class: "button", href: url }, files.length > 1 ? `Download ${entity}` : "Download"),
+          ),
+        );
+      }
       dashboard.hidden = !(running && job.dashboard_link);
       if (job.dashboard_link) dashboard.href = job.dashboard_link;
       notice.hidden = !job.notice;
@@ -257,7 +264,7 @@
       if (running) setTimeout(poll, 500);
     }
 
-    const running = root.dataset.status === "pending" || root.dataset.status === "processing";
+    const running = root.dataset.running === "true";
     const end = root.dataset.finished ? Date.parse(root.dataset.finished) : Date.now();
     elapsed.textContent = duration((end - Date.parse(root.dataset.created)) / 1000);
     if (running) poll();

@@ -1,4 +1,4 @@
-"""API keys seen from one workspace: the Settings page's tokens.
+"""Use cases of API keys seen from one workspace (the web app's Settings tokens, its sessions).
 
 storage.keys manages keys for the operator (every workspace); these use cases only ever
 see and touch the keys of the workspace asking.
