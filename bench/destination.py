@@ -22,7 +22,6 @@ from pipeline.engine import arrow_schema, generate_batches
 from pipeline.exporters.sql import create_table
 from pipeline.plan import JobSpec, plan_shards
 from pipeline.schema.parse import parse_schema
-from pipeline.schema.resolved import resolve
 from storage.formats.csv import write_csv
 from tests.postgres import Postgres, throwaway
 
@@ -64,12 +63,12 @@ def _adbc(server: Postgres, rows: int) -> float:
 
 def _plain_copy(server: Postgres, rows: int) -> float:
     schema = parse_schema(SCHEMA)
-    ddl = create_table(resolve(schema), ENTITY, table='plain."Person"')
-    done = server.psql("bench", stdin=f"CREATE SCHEMA plain;\n{ddl}")
+    columns = arrow_schema(schema, ENTITY, seed=SEED, providers={})
+    ddl = create_table(schema, ENTITY, "postgres", columns)
+    done = server.psql("bench", stdin=f"CREATE SCHEMA plain; SET search_path TO plain;\n{ddl}")
     assert done.returncode == 0, done.stderr
     out = io.BytesIO()
     batches = generate_batches(schema, ENTITY, 0, rows, seed=SEED, providers={})
-    columns = arrow_schema(schema, ENTITY, seed=SEED, providers={})
     write_csv(batches, out, schema=columns, with_header=False)
     text = out.getvalue().decode()
     started = time.perf_counter()
