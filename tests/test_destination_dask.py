@@ -11,9 +11,9 @@ from litestar.testing import TestClient
 
 from service.settings import Settings
 from tests.postgres import Postgres
-from tests.test_destination_postgres import database, load_shop, server
+from tests.test_destination_postgres import database, load_shop
 
-__all__ = ["database", "server"]  # fixtures, shared with the in-process tests
+__all__ = ["database"]  # a fixture, shared with the in-process tests
 
 Client = TestClient[Litestar]
 
@@ -24,6 +24,6 @@ def settings(dask_settings: Settings) -> Settings:
 
 
 def test_workers_load_every_shard_and_the_keys_hold(
-    client: Client, auth: dict[str, str], server: Postgres, database: str
+    client: Client, auth: dict[str, str], postgres: Postgres, database: str
 ) -> None:
-    load_shop(client, auth, server, database)
+    load_shop(client, auth, postgres, database)

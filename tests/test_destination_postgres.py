@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -14,11 +13,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from pipeline.destinations import Destination, postgres, scrub, table_url
+from pipeline.destinations import Destination, scrub, table_url
+from pipeline.destinations import postgres as loader
 from pipeline.plan import JobSpec, plan_shards
 from service.settings import Settings
 from tests.jobhelpers import make_project, wait_for
-from tests.postgres import Postgres, binaries, throwaway
+from tests.postgres import Postgres
 from tests.receiver import Receiver
 
 Client = TestClient[Litestar]
@@ -52,18 +52,10 @@ entities:
 """
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Postgres]:
-    if binaries() is None:
-        pytest.skip("PostgreSQL is not installed (make test installs it)")
-    with throwaway() as started:
-        yield started
-
-
 @pytest.fixture
-def database(server: Postgres, request: pytest.FixtureRequest) -> str:
+def database(postgres: Postgres, request: pytest.FixtureRequest) -> str:
     name = f"d_{request.node.name[-40:]}".lower()
-    server.create_database(name)
+    postgres.create_database(name)
     return name
 
 
@@ -73,12 +65,12 @@ def settings(settings: Settings) -> Settings:
     return msgspec.structs.replace(settings, destination_allow=("127.0.0.1",), shard_rows=256)
 
 
-def _url(server: Postgres, database: str, port: int | None = None) -> str:
-    return f"postgresql://postgres:{PASSWORD}@127.0.0.1:{port or server.port}/{database}"
+def _url(postgres: Postgres, database: str, port: int | None = None) -> str:
+    return f"postgresql://postgres:{PASSWORD}@127.0.0.1:{port or postgres.port}/{database}"
 
 
-def _sql(server: Postgres, database: str, query: str) -> str:
-    done = server.psql(database, "-At", "-c", query)
+def _sql(postgres: Postgres, database: str, query: str) -> str:
+    done = postgres.psql(database, "-At", "-c", query)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -91,57 +83,57 @@ def _load(client: Client, auth: dict[str, str], project: str, url: str, **extra:
     return wait_for(client, auth, r.json()["id"])
 
 
-def load_shop(client: Client, auth: dict[str, str], server: Postgres, database: str) -> dict:
+def load_shop(client: Client, auth: dict[str, str], postgres: Postgres, database: str) -> dict:
     """Load customers and their orders; check the counts, the keys and every reference."""
     project = make_project(client, auth, SHOP)
-    status = _load(client, auth, project, _url(server, database))
+    status = _load(client, auth, project, _url(postgres, database))
     assert status["status"] == "completed", status["error"]
     assert status["progress"]["shards_done"] == 2 + 3
-    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
-    assert _sql(server, database, 'SELECT count(*) FROM "order"') == "700"
+    assert _sql(postgres, database, "SELECT count(*) FROM customer") == "300"
+    assert _sql(postgres, database, 'SELECT count(*) FROM "order"') == "700"
     orphans = (
         'SELECT count(*) FROM "order" o LEFT JOIN customer c ON c.id = o.customer_id '
         "WHERE c.id IS NULL"
     )
-    assert _sql(server, database, orphans) == "0"
+    assert _sql(postgres, database, orphans) == "0"
     keys = (
         "SELECT contype, count(*) FROM pg_constraint WHERE contype IN ('p', 'f') "
         "AND connamespace = 'public'::regnamespace GROUP BY 1"
     )
-    assert _sql(server, database, keys + " ORDER BY 1") == "f|1\np|2"
-    assert _sql(server, database, "SELECT to_regclass('_drafta_loaded') IS NULL") == "t"
+    assert _sql(postgres, database, keys + " ORDER BY 1") == "f|1\np|2"
+    assert _sql(postgres, database, "SELECT to_regclass('_drafta_loaded') IS NULL") == "t"
     return status
 
 
 def test_dataset_loads_with_every_key_and_every_reference_resolves(
-    client: Client, auth: dict[str, str], server: Postgres, database: str
+    client: Client, auth: dict[str, str], postgres: Postgres, database: str
 ) -> None:
-    status = load_shop(client, auth, server, database)
-    where = f"postgresql://127.0.0.1:{server.port}/{database}"
+    status = load_shop(client, auth, postgres, database)
+    where = f"postgresql://127.0.0.1:{postgres.port}/{database}"
     assert status["data"] == {
         "customer": f"{where}#public.customer",
         "order": f"{where}#public.order",
     }
     # Values arrive as the typed columns hold them.
     row = _sql(
-        server,
+        postgres,
         database,
         "SELECT length(uid::text), tier IN ('gold', 'silver', 'bronze') FROM customer WHERE id = 1",
     )
     assert row == "36|t"
     # Typed from the values the engine makes: the DDL knows no type for a mimesis method.
-    assert _sql(server, database, "SELECT pg_typeof(lucky) FROM customer LIMIT 1") == "bigint"
-    assert _sql(server, database, "SELECT extra::jsonb ? 'gift' FROM \"order\" LIMIT 1") == "t"
+    assert _sql(postgres, database, "SELECT pg_typeof(lucky) FROM customer LIMIT 1") == "bigint"
+    assert _sql(postgres, database, "SELECT extra::jsonb ? 'gift' FROM \"order\" LIMIT 1") == "t"
     r = client.get(f"/data/{status['id']}/download/order", headers=auth)
     assert r.status_code == 404
     assert "loaded its rows into a database" in r.json()["detail"]
 
 
 def test_if_exists_fail_append_and_replace(
-    client: Client, auth: dict[str, str], server: Postgres, database: str
+    client: Client, auth: dict[str, str], postgres: Postgres, database: str
 ) -> None:
     project = make_project(client, auth, SHOP)
-    url = _url(server, database)
+    url = _url(postgres, database)
     assert _load(client, auth, project, url)["status"] == "completed"
 
     refused = _load(client, auth, project, url)
@@ -156,7 +148,7 @@ def test_if_exists_fail_append_and_replace(
     assert collided["error"].startswith("loading table public.")
     assert "failed after 0 rows" in collided["error"]
     assert "duplicate key" in collided["error"]
-    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
+    assert _sql(postgres, database, "SELECT count(*) FROM customer") == "300"
 
     # uuid keys do not collide: a second load with another seed doubles the rows.
     body = {
@@ -166,16 +158,16 @@ def test_if_exists_fail_append_and_replace(
     for seed in (6, 7):
         r = client.post(f"/data/{project}", json=body | {"seed": seed}, headers=auth)
         assert wait_for(client, auth, r.json()["id"])["status"] == "completed"
-    assert _sql(server, database, "SELECT count(*) FROM visit") == "400"
+    assert _sql(postgres, database, "SELECT count(*) FROM visit") == "400"
 
     replaced = _load(client, auth, project, url, if_exists="replace")
     assert replaced["status"] == "completed", replaced["error"]
-    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
-    assert _sql(server, database, 'SELECT count(*) FROM "order"') == "700"
+    assert _sql(postgres, database, "SELECT count(*) FROM customer") == "300"
+    assert _sql(postgres, database, 'SELECT count(*) FROM "order"') == "700"
 
 
 def test_a_host_off_the_allow_list_is_refused(
-    client: Client, auth: dict[str, str], server: Postgres
+    client: Client, auth: dict[str, str], postgres: Postgres
 ) -> None:
     project = make_project(client, auth, SHOP)
     body = {
@@ -194,7 +186,7 @@ def test_a_host_off_the_allow_list_is_refused(
 def test_the_password_is_nowhere_when_a_load_fails(
     client: Client,
     auth: dict[str, str],
-    server: Postgres,
+    postgres: Postgres,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     hook = Receiver(secret=client.get("/settings/webhook", headers=auth).json()["secret"]).start()
@@ -205,7 +197,7 @@ def test_the_password_is_nowhere_when_a_load_fails(
             "entity_name": "customer",
             "count": 10,
             "webhook_url": hook.url,
-            "destination": {"kind": "postgres", "url": _url(server, "shop", closed)},
+            "destination": {"kind": "postgres", "url": _url(postgres, "shop", closed)},
         }
         with caplog.at_level(logging.DEBUG):
             r = client.post(f"/data/{project}", json=body, headers=auth)
@@ -223,9 +215,9 @@ def test_the_password_is_nowhere_when_a_load_fails(
 
 
 def test_a_shard_retried_after_its_copy_committed_loads_its_rows_once(
-    server: Postgres, database: str
+    postgres: Postgres, database: str
 ) -> None:
-    url = _url(server, database)
+    url = _url(postgres, database)
     job = JobSpec(
         job_id="j" * 26,
         schema_text=SHOP,
@@ -237,16 +229,16 @@ def test_a_shard_retried_after_its_copy_committed_loads_its_rows_once(
         shard_rows=200,
         destination=Destination(url=url, hostaddr="127.0.0.1"),
     )
-    postgres.prepare([job])
+    loader.prepare([job])
     first, second = plan_shards(job)
-    assert postgres.load_shard(first).rows == 200
-    assert postgres.load_shard(first).rows == 200  # its COPY had committed: skipped
-    assert _sql(server, database, "SELECT count(*) FROM customer") == "200"
-    postgres.load_shard(second)
-    postgres.prepare([job])  # a retried setup neither refuses nor drops the job's own tables
-    (result,) = postgres.complete([job])
-    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
-    assert result.path == f"postgresql://127.0.0.1:{server.port}/{database}#public.customer"
+    assert loader.load_shard(first).rows == 200
+    assert loader.load_shard(first).rows == 200  # its COPY had committed: skipped
+    assert _sql(postgres, database, "SELECT count(*) FROM customer") == "200"
+    loader.load_shard(second)
+    loader.prepare([job])  # a retried setup neither refuses nor drops the job's own tables
+    (result,) = loader.complete([job])
+    assert _sql(postgres, database, "SELECT count(*) FROM customer") == "300"
+    assert result.path == f"postgresql://127.0.0.1:{postgres.port}/{database}#public.customer"
 
 
 def _free_port() -> int:
@@ -268,7 +260,7 @@ def _wait(done: object, timeout: float = 30) -> None:
 def test_the_job_connects_to_the_address_checked_at_submission(
     client: Client,
     auth: dict[str, str],
-    server: Postgres,
+    postgres: Postgres,
     database: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -287,15 +279,15 @@ def test_the_job_connects_to_the_address_checked_at_submission(
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     project = make_project(client, auth, SHOP)
-    url = f"postgresql://postgres:{PASSWORD}@db.example:{server.port}/{database}"
+    url = f"postgresql://postgres:{PASSWORD}@db.example:{postgres.port}/{database}"
     status = _load(client, auth, project, url)
     assert status["status"] == "completed", status["error"]
     assert (
         status["data"]["customer"]
-        == f"postgresql://db.example:{server.port}/{database}#public.customer"
+        == f"postgresql://db.example:{postgres.port}/{database}#public.customer"
     )
     assert asked == ["db.example"]
-    assert _sql(server, database, "SELECT count(*) FROM customer") == "300"
+    assert _sql(postgres, database, "SELECT count(*) FROM customer") == "300"
 
 
 def test_a_driver_message_quoting_the_url_is_scrubbed() -> None:
