@@ -8,11 +8,13 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from service.webhooks.guard import UnsafeUrl, pin_url
+from service.webhooks.guard import PinnedUrl, UnsafeUrl, pin_url
+from service.webhooks.sender import pinned_request
 from tests.jobhelpers import make_project, wait_for
 from tests.receiver import Receiver
 
@@ -81,3 +83,12 @@ def test_pin_url_resolves_once_and_keeps_the_first_answer(
     assert resolver.asked == [HOST]
     with pytest.raises(UnsafeUrl, match="does not resolve"):
         pin_url(f"https://{HOST}/hook", allow=["127.0.0.0/8"])
+
+
+def test_an_https_delivery_keeps_the_host_for_tls() -> None:
+    pinned = PinnedUrl("https://hooks.example:8443/in?x=1", "hooks.example", "203.0.113.7")
+    request = pinned_request(httpx.AsyncClient(), pinned, b"{}", {"webhook-id": "msg_1"})
+    assert str(request.url) == "https://203.0.113.7:8443/in?x=1"
+    assert request.headers["host"] == "hooks.example:8443"
+    assert request.headers["webhook-id"] == "msg_1"
+    assert request.extensions["sni_hostname"] == "hooks.example"

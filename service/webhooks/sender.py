@@ -44,6 +44,24 @@ def _retry_after(response: httpx.Response) -> float | None:
     return float(value) if value.isdigit() else None
 
 
+def pinned_request(
+    client: httpx.AsyncClient, pinned: PinnedUrl, body: bytes, sent: dict[str, str]
+) -> httpx.Request:
+    """A POST to the address that passed the check, not to the host name: resolving it again
+    could answer with another address. The host still goes in ``Host`` and, for TLS, as the
+    server name the certificate is checked against."""
+    url = httpx.URL(pinned.url)
+    host = url.netloc.decode("ascii").rpartition("@")[2]
+    extensions = {"sni_hostname": pinned.host} if url.scheme == "https" else {}
+    return client.build_request(
+        "POST",
+        url.copy_with(host=pinned.address),
+        content=body,
+        headers={**sent, "Host": host},
+        extensions=extensions,
+    )
+
+
 class WebhookSender:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
@@ -90,7 +108,7 @@ class WebhookSender:
             pinned = await asyncio.to_thread(pin_url, row.url, self.settings.webhook_allow)
             body = row.payload.encode()
             sent = headers(row.webhook_secret, row.id, int(time.time()), body)
-            response = await self._client.send(self._request(pinned, body, sent))
+            response = await self._client.send(pinned_request(self._client, pinned, body, sent))
             status_code = response.status_code
             if 200 <= status_code < 300:
                 self._record(row, attempt, status_code, None, DELIVERED, None)
@@ -111,21 +129,6 @@ class WebhookSender:
             self._record(row, attempt, status_code, error, FAILED, None)
         else:
             self._record(row, attempt, status_code, error, PENDING, time.time() + delay)
-
-    def _request(self, pinned: PinnedUrl, body: bytes, sent: dict[str, str]) -> httpx.Request:
-        """A POST to the address that passed the check, not to the host name: resolving it
-        again could answer with another address. The host still goes in ``Host`` and, for
-        TLS, in the server name the certificate is checked against."""
-        url = httpx.URL(pinned.url)
-        host = url.netloc.decode("ascii").rpartition("@")[2]
-        extensions = {"sni_hostname": pinned.host} if url.scheme == "https" else {}
-        return self._client.build_request(
-            "POST",
-            url.copy_with(host=pinned.address),
-            content=body,
-            headers={**sent, "Host": host},
-            extensions=extensions,
-        )
 
     def _record(
         self,
