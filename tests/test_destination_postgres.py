@@ -299,3 +299,18 @@ def test_a_driver_message_quoting_the_url_is_scrubbed() -> None:
         "password *** refused"
     )
     assert table_url(destination, "order") == "postgresql://db.example:5433/shop#sales.order"
+
+
+def test_a_load_failing_halfway_names_the_table_and_the_rows_in(
+    client: Client, auth: dict[str, str], postgres: Postgres, database: str
+) -> None:
+    project = make_project(client, auth, SHOP)
+    url = _url(postgres, database)
+    assert _load(client, auth, project, url)["status"] == "completed"
+    # One order left, in the third shard's range (rows 513 to 700); customers made again.
+    _sql(postgres, database, 'DELETE FROM "order" WHERE id <> 600; DROP TABLE customer CASCADE')
+    failed = _load(client, auth, project, url, if_exists="append")
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("loading table public.order failed after 512 rows: ")
+    assert "Key (id)=(600) already exists" in failed["error"]
+    assert _sql(postgres, database, 'SELECT count(*) FROM "order"') == str(1 + 512)
