@@ -152,9 +152,10 @@ class JobRunner:
                 storage_options=dict(self.settings.storage_options),
                 providers=snapshot.providers,
                 shard_rows=row.shard_rows,
+                made_before=tuple(p.entity for p in row.parts[:number]),
                 destination=destination,
             )
-            for part in row.parts
+            for number, part in enumerate(row.parts)
         ]
         return Drive(row, parts, root)
 

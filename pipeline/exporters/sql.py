@@ -4,7 +4,7 @@ entity's CREATE TABLE in a dialect, at the head of the sql output format."""
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -91,7 +91,9 @@ class _Style:
     literal: Callable[[object], str] = _quote
     types: dict[str, str] = field(default_factory=dict)  # portable type -> this dialect's
     key_text: str = "TEXT"  # a TEXT column that is a key or unique
-    references: bool = True  # False: a table written alone, its parents elsewhere
+    # The tables that a REFERENCES may name (None: every one): the others are loaded elsewhere
+    # or later, and the reference is a comment.
+    references: frozenset[str] | None = None
     typed: pa.Schema | None = None  # the Arrow types of the columns, for untyped fields
     nullable_constant: bool = False  # a constant without a value is NULL on every row
 
@@ -167,7 +169,7 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
         if at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
             parent = f"{style.ident(target.entity)} ({style.ident(target.field or '')})"
-            if style.references:
+            if style.references is None or target.entity in style.references:
                 parts.append(f"REFERENCES {parent}")
             else:
                 notes.append(f"references {parent}")
@@ -248,10 +250,17 @@ def export_sql(schema: m.Schema) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def create_table(schema: m.Schema, entity: str, dialect: str, columns: pa.Schema) -> str:
-    """The CREATE TABLE of one entity written alone in ``dialect`` (its references to other
-    tables become comments: their rows are not in the same file). ``columns``, the Arrow
-    schema of its rows, types the fields the schema language leaves untyped."""
+def create_table(
+    schema: m.Schema,
+    entity: str,
+    dialect: str,
+    columns: pa.Schema,
+    loaded_before: Collection[str] = (),
+) -> str:
+    """The CREATE TABLE of one entity in ``dialect``: its references to the tables
+    ``loaded_before`` (parents of the same job, whose files load first) are foreign keys, the
+    others comments. ``columns``, the Arrow schema of its rows, types the fields the schema
+    language leaves untyped."""
     check_dialect(dialect)
     resolved = resolve(schema)
     style = _Style(
@@ -259,7 +268,8 @@ def create_table(schema: m.Schema, entity: str, dialect: str, columns: pa.Schema
         literal=lambda value: literal(value, dialect),
         types=_DIALECT_TYPES[dialect],
         key_text="VARCHAR(255)" if dialect == "mysql" else "TEXT",  # MySQL keys need a length
-        references=False,
+        # A table's own rows may name rows of later batches: never a key to itself.
+        references=frozenset(loaded_before) - {entity},
         typed=columns,
         nullable_constant=True,
     )
