@@ -129,12 +129,20 @@ def test_dataset_loads_with_every_key_and_every_reference_resolves(
     assert "loaded its rows into a database" in r.json()["detail"]
 
 
-def test_if_exists_fail_append_and_replace(
+def _loaded_once(
     client: Client, auth: dict[str, str], postgres: Postgres, database: str
-) -> None:
+) -> tuple[str, str]:
+    """A project of SHOP loaded once into ``database``: the project and the URL."""
     project = make_project(client, auth, SHOP)
     url = _url(postgres, database)
     assert _load(client, auth, project, url)["status"] == "completed"
+    return project, url
+
+
+def test_if_exists_fail_append_and_replace(
+    client: Client, auth: dict[str, str], postgres: Postgres, database: str
+) -> None:
+    project, url = _loaded_once(client, auth, postgres, database)
 
     refused = _load(client, auth, project, url)
     assert refused["status"] == "failed"
@@ -304,9 +312,7 @@ def test_a_driver_message_quoting_the_url_is_scrubbed() -> None:
 def test_a_load_failing_halfway_names_the_table_and_the_rows_in(
     client: Client, auth: dict[str, str], postgres: Postgres, database: str
 ) -> None:
-    project = make_project(client, auth, SHOP)
-    url = _url(postgres, database)
-    assert _load(client, auth, project, url)["status"] == "completed"
+    project, url = _loaded_once(client, auth, postgres, database)
     # One order left, in the third shard's range (rows 513 to 700); customers made again.
     _sql(postgres, database, 'DELETE FROM "order" WHERE id <> 600; DROP TABLE customer CASCADE')
     failed = _load(client, auth, project, url, if_exists="append")
