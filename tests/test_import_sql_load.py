@@ -9,14 +9,12 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from pipeline.engine.blocks import arrow_schema, generate_batches
 from pipeline.importers import convert_with_warnings
 from pipeline.schema import load_schema
 from pipeline.schema import model as m
 from storage.formats.csv import write_csv
-from tests.postgres import Postgres, binaries, throwaway
+from tests.postgres import Postgres
 
 LOAD = Path(__file__).parent / "corpus" / "load"
 SEED = 7
@@ -53,14 +51,6 @@ def _csv(schema: m.Schema, entity: str) -> str:
         batches, out, schema=arrow_schema(schema, entity, seed=SEED, providers={}), with_header=True
     )
     return out.getvalue().decode()
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Postgres]:
-    if binaries() is None:
-        pytest.skip("PostgreSQL is not installed (make test installs it)")
-    with throwaway() as server:
-        yield server
 
 
 def test_pg_dump_script_loads_into_postgresql_with_every_constraint_on(postgres: Postgres) -> None:

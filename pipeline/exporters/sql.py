@@ -200,6 +200,17 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
     return lines
 
 
+def foreign_keys(schema: ResolvedSchema, name: str) -> list[tuple[str, str, str]]:
+    """Entity ``name``'s references that a foreign key can state: (column, parent entity,
+    parent column), the ones the portable DDL writes as REFERENCES. A loader adds them once
+    every table is full."""
+    return [
+        (at.path, at.reference.entity, at.reference.field or "")
+        for at in schema.entities[name].columns()
+        if at.reference is not None and _is_column(schema, at.reference)
+    ]
+
+
 def _is_column(schema: ResolvedSchema, target: Target) -> bool:
     """A foreign key can only name a column: a hidden key field is generated, never written."""
     parent = schema.entity(target.entity)
