@@ -226,6 +226,31 @@ def test_composite_keys_the_language_cannot_say_are_reported() -> None:
     ]
 
 
+def test_composite_foreign_keys_closing_a_cycle_or_onto_their_own_key_stay_plain() -> None:
+    script = (
+        "CREATE TABLE a (a1 INT NOT NULL, a2 INT NOT NULL, b_id INT NOT NULL REFERENCES b (id),\n"
+        "  PRIMARY KEY (a1, a2));\n"
+        "CREATE TABLE b (id INT PRIMARY KEY, x INT, y INT, FOREIGN KEY (x, y) REFERENCES a);\n"
+        "CREATE TABLE e (org INT NOT NULL, id INT NOT NULL, boss INT, PRIMARY KEY (org, id),\n"
+        "  FOREIGN KEY (org, boss) REFERENCES e (org, id));\n"
+    )
+    text, warnings = convert_with_warnings(script, "sql")
+    assert [w["message"] for w in warnings] == [
+        "b: FOREIGN KEY (x, y) REFERENCES a is not generated as a reference: it would close a "
+        "reference cycle",
+        "e: FOREIGN KEY (org, boss) REFERENCES e is not generated as a reference: it maps the "
+        "table's own key columns onto themselves",
+    ]
+    b = _fields(text, "b")
+    assert list(b) == ["id", "x", "y"]
+    assert b["x"] == m.Integer(
+        null_rate=0.1,
+        description="part of FOREIGN KEY (x, y) REFERENCES a; not generated as a reference: a "
+        "reference cycle",
+    )
+    assert load_schema(text).entities["e"].unique == [["org", "id"]]
+
+
 def test_partitions_date_checks_and_like_lists() -> None:
     script = (LOAD / "club_pg_dump.sql").read_text()
     schema = load_schema(convert_with_warnings(script, "sql").text)

@@ -664,17 +664,17 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             description=renamed(table.name, entity_of[table.name.lower()]),
         )
     links = _link_composite_keys(tables, entities, entity_of, columns_of, warnings)
-    line_of = {entity_of[t.name.lower()]: t.line for t in tables}
+    table_of = {entity_of[t.name.lower()]: t for t in tables}
     while cycles := _fix_references(entities):
         for entity_name, ref in cycles:
             done = next(x for x in links[entity_name] if x.field == ref)
-            sql_keys.unlink(entities[entity_name].fields, done)
+            sql_keys.unlink(entities[entity_name].fields, done, "a reference cycle")
             links[entity_name].remove(done)
             warnings.append(
                 {
-                    "line": line_of[entity_name],
-                    "message": f"{entity_name}: {ref} is not generated as a reference: it "
-                    "would close a reference cycle",
+                    "line": table_of[entity_name].line,
+                    "message": f"{table_of[entity_name].name}: {done.label} is not generated as "
+                    "a reference: it would close a reference cycle",
                 }
             )
     for table in tables:

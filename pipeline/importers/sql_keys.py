@@ -30,6 +30,7 @@ class Link:
     field: str  # the hidden reference
     columns: list[str]  # the child's fields that are lookups through it
     originals: dict[str, FieldDraft]  # those fields as they were drafted from their columns
+    label: str  # the constraint, as warnings name it
 
 
 def link(
@@ -66,9 +67,8 @@ def link(
     ref: dict[str, Any] = {"type": "reference", "entity": parent_entity, "hidden": True}
     if all(fields[n].spec.get("null_rate") for n in names):
         ref["null_rate"] = fields[names[0]].spec["null_rate"]
-    add_description(
-        ref, f"FOREIGN KEY ({', '.join(fk.columns)}) REFERENCES {fk.table}: picks the parent row"
-    )
+    label = f"FOREIGN KEY ({', '.join(fk.columns)}) REFERENCES {fk.table}"
+    add_description(ref, f"{label}: picks the parent row")
     originals = {n: fields[n] for n in names}
     rebuilt: dict[str, FieldDraft] = {}
     for name, draft in fields.items():
@@ -86,13 +86,16 @@ def link(
             rebuilt[name] = draft
     fields.clear()
     fields.update(rebuilt)
-    return Link(ref_name, names, originals)
+    return Link(ref_name, names, originals, label)
 
 
-def unlink(fields: dict[str, FieldDraft], done: Link) -> None:
-    """Put back the columns of a link that cannot be generated (``fields`` changed in place)."""
+def unlink(fields: dict[str, FieldDraft], done: Link, why: str) -> None:
+    """Put back the columns of a link that cannot be generated, saying why in their
+    descriptions (``fields`` changed in place)."""
     fields.pop(done.field, None)
-    fields.update({n: d for n, d in done.originals.items() if n in fields})
+    for name, draft in done.originals.items():
+        add_description(draft.spec, f"not generated as a reference: {why}")
+        fields[name] = draft
 
 
 def unique_together(
