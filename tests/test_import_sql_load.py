@@ -8,6 +8,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,10 +89,16 @@ def _load(postgres: Postgres, database: str, ddl: str, schema: m.Schema) -> dict
     return loaded
 
 
-def test_pg_dump_script_loads_into_postgresql_with_every_constraint_on(postgres: Postgres) -> None:
-    ddl = (LOAD / "club_pg_dump.sql").read_text()
+def _import_and_load(postgres: Postgres, name: str) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """The script ``LOAD/<name>_pg_dump.sql`` imported, generated and loaded into database
+    ``name``: the rows each table holds, and the importer's warnings."""
+    ddl = (LOAD / f"{name}_pg_dump.sql").read_text()
     yaml_text, warnings = convert_with_warnings(ddl, "sql")
-    loaded = _load(postgres, "club", ddl, load_schema(_small(yaml_text)))
+    return _load(postgres, name, ddl, load_schema(_small(yaml_text))), warnings
+
+
+def test_pg_dump_script_loads_into_postgresql_with_every_constraint_on(postgres: Postgres) -> None:
+    loaded, warnings = _import_and_load(postgres, "club")
     assert loaded == {
         "country": 300, "city": 300, "member": 300, "member_detail": 300, "membership": 300,
         "event": 300, "event_2024": 300, "payment": 300,
@@ -105,9 +112,7 @@ def test_pg_dump_script_loads_into_postgresql_with_every_constraint_on(postgres:
 def test_composite_keys_load_into_postgresql_and_parents_repeat(postgres: Postgres) -> None:
     """Keys over several columns: each row's columns are one parent row's key, and a link
     table's pairs are unique while each side repeats."""
-    ddl = (LOAD / "school_pg_dump.sql").read_text()
-    yaml_text, _ = convert_with_warnings(ddl, "sql")
-    loaded = _load(postgres, "school", ddl, load_schema(_small(yaml_text)))
+    loaded, _ = _import_and_load(postgres, "school")
     assert loaded == {
         "room": 300, "subject": 300, "teacher": 300, "pupil": 300, "class": 300,
         "teaching": 300, "enrolment": 300, "favourite": 300,

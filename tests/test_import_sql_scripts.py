@@ -20,6 +20,13 @@ def _fields(yaml_text: str, entity: str) -> dict[str, m.Field]:
     return load_schema(yaml_text).entities[entity].fields
 
 
+def _without_warnings(script: str) -> m.Schema:
+    """The schema imported from ``script``, which must give no warning."""
+    text, warnings = convert_with_warnings(script, "sql")
+    assert warnings == []
+    return load_schema(text)
+
+
 def test_statements_are_cut_as_a_client_would() -> None:
     script = (
         "SELECT 'a;b' AS x; -- a ; in a comment\n"
@@ -150,9 +157,7 @@ def test_postgres_alter_table_keys_enums_domains_and_any_array() -> None:
         "ALTER TABLE ONLY public.child\n    ADD CONSTRAINT child_fk FOREIGN KEY (parent_id) "
         "REFERENCES public.parent(parent_id);\n"
     )
-    text, warnings = convert_with_warnings(script, "sql")
-    assert warnings == []
-    schema = load_schema(text)
+    schema = _without_warnings(script)
     assert schema.entities["parent"].fields == {
         "parent_id": m.Sequence(),
         "k": m.Choice(values=["a", "b"]),
@@ -182,9 +187,7 @@ def test_composite_keys_become_tuples_and_hidden_references_with_lookups() -> No
         "CREATE TABLE c (b_a_fk INT, p BOOLEAN NOT NULL, q BOOLEAN NOT NULL, n INT NOT NULL,\n"
         "  PRIMARY KEY (p, q, n), FOREIGN KEY (p, q) REFERENCES a);\n"
     )
-    text, warnings = convert_with_warnings(script, "sql")
-    assert warnings == []
-    schema = load_schema(text)
+    schema = _without_warnings(script)
     a = schema.entities["a"]
     # Two booleans make four pairs: the key's value space bounds the table.
     assert (a.unique, a.count) == ([["x", "y"]], 4)
