@@ -213,6 +213,7 @@ def test_composite_keys_the_language_cannot_say_are_reported() -> None:
     script = (
         "CREATE TABLE a (u DOUBLE PRECISION NOT NULL, v JSON NOT NULL, PRIMARY KEY (u, v));\n"
         "CREATE TABLE b (p INT, q INT, FOREIGN KEY (p, q) REFERENCES elsewhere (x, y));\n"
+        "CREATE TABLE c (p INT, q INT, FOREIGN KEY (p, q) REFERENCES b);\n"
     )
     _, warnings = convert_with_warnings(script, "sql")
     assert warnings == [
@@ -225,6 +226,11 @@ def test_composite_keys_the_language_cannot_say_are_reported() -> None:
             "line": 2,
             "message": "b: FOREIGN KEY (p, q) REFERENCES elsewhere is not generated as a "
             "reference: table elsewhere is not in the input",
+        },
+        {
+            "line": 3,
+            "message": "c: FOREIGN KEY (p, q) REFERENCES b is not generated as a reference: it "
+            "names no columns of b, which has no primary key",
         },
     ]
 

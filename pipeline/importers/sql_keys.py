@@ -50,6 +50,8 @@ def link(
     (lower-cased) columns to its fields.
     """
     wanted = fk.ref_columns or parent_key
+    if not wanted:
+        return f"it names no columns of {fk.table}, which has no primary key"
     if len(wanted) != len(fk.columns):
         return f"it names {len(fk.columns)} columns but the parent's key has {len(wanted)}"
     targets = [parent_columns.get(c.lower()) for c in wanted]
