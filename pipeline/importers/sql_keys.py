@@ -150,8 +150,26 @@ def unique_together(
     if len(members) == 1:  # the whole key is one parent's key: a 1:1 reference
         fields[members[0]].spec["unique"] = True
     else:
-        entity.unique.append(members)
+        entity.unique.append(_widest_first(members, fields))
     return True
+
+
+def _widest_first(members: list[str], fields: dict[str, FieldDraft]) -> list[str]:
+    """The tuple's fields with the most values first and references last.
+
+    A tuple's first field varies slowest over its rows: when the fields after it have more
+    values together than a row index spans, it would take a single value. A reference first
+    would then name one parent in every row; a long text first is harmless.
+    """
+
+    def width(name: str) -> float:
+        spec = fields[name].spec
+        if spec["type"] == "reference":
+            return 0
+        space = _space(spec, {})
+        return math.inf if space is None else space
+
+    return sorted(members, key=width, reverse=True)
 
 
 def _space(spec: dict[str, Any], counts: dict[str, int | None]) -> int | None:
