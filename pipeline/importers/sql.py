@@ -545,9 +545,9 @@ def _unique_alone(
 ) -> bool:
     """Make one column of a composite key unique on its own, which keeps the key unique.
 
-    The language has no uniqueness over several fields; one unique member is the closest it
-    can say. Members are tried in order: already unique, a reference (made 1:1), a bounded
-    value, then a text column (made a unique pattern).
+    For keys whose fields cannot be unique together (a field already in another tuple, a key
+    over a part of a composite foreign key). Members are tried in order: already unique, a
+    reference (made 1:1), a bounded value, then a text column (made a unique pattern).
     """
     members = [(c, field_of.get(c)) for c in columns]  # fields of unique tuples left out
     drafts = [(c, n, fields[n]) for c, n in members if n is not None]
