@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipeline.engine.blocks import generate_batches
+from pipeline.plan import dependency_order
 from pipeline.schema import model as m
 from tests.postgres import Postgres
 
@@ -24,19 +25,7 @@ SEED = 20240601
 
 
 def parents_first(schema: m.Schema) -> list[str]:
-    order: list[str] = []
-
-    def visit(name: str, path: tuple[str, ...]) -> None:
-        if name in order or name in path:
-            return
-        for spec in schema.entities[name].fields.values():
-            if isinstance(spec, m.Reference) and spec.entity != name:
-                visit(spec.entity, (*path, name))
-        order.append(name)
-
-    for name in schema.entities:
-        visit(name, ())
-    return order
+    return dependency_order(schema, list(schema.entities))
 
 
 def _source_names(schema: m.Schema, entity: str) -> tuple[str, list[str]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.engine.blocks import arrow_schema, generate_batches
 from pipeline.importers import convert_with_warnings
+from pipeline.plan import dependency_order
 from pipeline.schema import load_schema
 from pipeline.schema import model as m
 from storage.formats.csv import write_csv
@@ -29,19 +30,7 @@ def _small(text: str) -> str:
 
 
 def _parents_first(schema: m.Schema) -> list[str]:
-    order: list[str] = []
-
-    def visit(name: str, path: tuple[str, ...]) -> None:
-        if name in order or name in path:
-            return
-        for spec in schema.entities[name].fields.values():
-            if isinstance(spec, m.Reference) and spec.entity != name:
-                visit(spec.entity, (*path, name))
-        order.append(name)
-
-    for name in schema.entities:
-        visit(name, ())
-    return order
+    return dependency_order(schema, list(schema.entities))
 
 
 def _csv(schema: m.Schema, entity: str) -> str:

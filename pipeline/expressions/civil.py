@@ -7,25 +7,9 @@ from typing import Any
 
 import numpy as np
 
-# Day 0 of a calendar whose years start on March 1st, so February's length comes last.
-_SHIFT = 719_468
-_ERA_DAYS = 146_097
+from storage.calendar import ERA_DAYS, MARCH_EPOCH, split_days
 
-
-def split_days(days: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month (1-12) and day of month of each day number."""
-    z = np.asarray(days, dtype=np.int64) + _SHIFT
-    era = np.floor_divide(z, _ERA_DAYS)
-    day_of_era = z - era * _ERA_DAYS
-    year_of_era = (
-        day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096
-    ) // 365
-    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-    shifted_month = (5 * day_of_year + 2) // 153
-    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
-    month = np.where(shifted_month < 10, shifted_month + 3, shifted_month - 9)
-    year = year_of_era + era * 400 + (month <= 2)
-    return year, month, day
+__all__ = ["add_months", "join_days", "split_days"]
 
 
 def join_days(year: Any, month: Any, day: Any) -> np.ndarray:
@@ -38,7 +22,7 @@ def join_days(year: Any, month: Any, day: Any) -> np.ndarray:
     shifted_month = np.where(month > 2, month - 3, month + 9)
     day_of_year = (153 * shifted_month + 2) // 5 + np.asarray(day, dtype=np.int64) - 1
     day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * _ERA_DAYS + day_of_era - _SHIFT
+    return era * ERA_DAYS + day_of_era - MARCH_EPOCH
 
 
 def add_months(days: Any, months: Any) -> np.ndarray:

@@ -7,6 +7,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from storage.calendar import split_days
+
 # Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _CONTROL = r"[\x00-\x1f]"
@@ -33,7 +35,7 @@ def timestamps_text(values: pa.Array) -> pa.Array:
     days, in_day = np.divmod(micros, 86_400_000_000)
     if len(days) and (days.min() < -719162 or days.max() > _LAST_DAY):
         return pc.strftime(values, format=TIMESTAMP_FORMAT)
-    year, month, day = _civil(days)
+    year, month, day = split_days(days)
     seconds, micro = np.divmod(in_day, 1_000_000)
     minutes, second = np.divmod(seconds, 60)
     hour, minute = np.divmod(minutes, 60)
@@ -54,20 +56,6 @@ def timestamps_text(values: pa.Array) -> pa.Array:
         len(micros), pa.py_buffer(offsets), pa.py_buffer(out.tobytes()), validity,
         values.null_count,
     )  # fmt: skip
-
-
-def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day of each count of days since 1970-01-01 (proleptic Gregorian)."""
-    z = days + 719468
-    era = np.floor_divide(z, 146097)
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = np.where(mp < 10, mp + 3, mp - 9)
-    year = yoe + era * 400 + (month <= 2)
-    return year, month, day
 
 
 def _has(values: pa.Array, regex: str) -> bool:
