@@ -14,7 +14,7 @@ import msgspec
 import numpy as np
 import pyarrow as pa
 
-from pipeline.engine import groups, patterns, records, templates, tuples
+from pipeline.engine import exact, groups, patterns, records, templates, tuples
 from pipeline.engine.distributions import draw_floats, draw_integers
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, Job
@@ -25,11 +25,13 @@ from pipeline.engine.uuids import format_uuids, uuid_words
 from pipeline.engine.values import to_arrow
 from pipeline.schema.model import (
     Array,
+    Binary,
     Boolean,
     Choice,
     Constant,
     Date,
     Datetime,
+    Decimal,
     Field,
     Float,
     Integer,
@@ -69,7 +71,7 @@ def gen_integer(frame: Frame, path: str, spec: Integer) -> pa.Array:
         values = _as_int64(permuted(frame, path), spec.min)
     else:
         values = draw_integers(frame.rng(path), frame.n, spec.min, spec.max, spec.distribution)
-    return pa.array(values, type=pa.int64())
+    return exact.sized_integers(pa.array(values, type=pa.int64()), spec)
 
 
 def gen_float(frame: Frame, path: str, spec: Float) -> pa.Array:
@@ -79,11 +81,11 @@ def gen_float(frame: Frame, path: str, spec: Float) -> pa.Array:
         scale = 10**spec.decimals
         low = int(np.ceil(spec.min * scale))
         steps = _as_int64(permuted(frame, path), low)
-        return pa.array(steps / scale, type=pa.float64())
+        return exact.sized_floats(pa.array(steps / scale, type=pa.float64()), spec)
     values = draw_floats(frame.rng(path), frame.n, spec.min, spec.max, spec.distribution)
     if spec.decimals is not None:
         values = np.clip(np.round(values, spec.decimals), spec.min, spec.max)
-    return pa.array(values, type=pa.float64())
+    return exact.sized_floats(pa.array(values, type=pa.float64()), spec)
 
 
 def gen_boolean(frame: Frame, path: str, spec: Boolean) -> pa.Array:
@@ -154,7 +156,7 @@ def gen_datetime(frame: Frame, path: str, spec: Datetime) -> pa.Array:
     else:
         end = int(pa.scalar(spec.end, type=_TS).value)
         micros = start + frame.rng(path).integers(0, end - start, frame.n, endpoint=True)
-    return pa.array(micros.astype(np.int64), type=_TS)
+    return exact.naive_timestamps(pa.array(micros.astype(np.int64), type=_TS), spec)
 
 
 def gen_pattern(frame: Frame, path: str, spec: Pattern) -> pa.Array:
@@ -229,9 +231,14 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
     Array: gen_array,
     Reference: gen_reference,
     Lookup: gen_lookup,
+    Decimal: exact.gen_decimal,
+    Binary: exact.gen_binary,
 }
 
 
 def generate(frame: Frame, path: str, spec: Field) -> pa.Array:
     spec = tuples.as_member(frame.job, path, spec)
-    return GENERATORS[type(spec)](frame, path, spec)
+    values = GENERATORS[type(spec)](frame, path, spec)
+    if spec.max_length is not None and not isinstance(spec, Binary):
+        values = exact.truncated(values, spec.max_length)
+    return values

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from pipeline.exporters.sql_widths import declared_type
 from pipeline.schema import model as m
 from pipeline.schema.resolved import (
     ResolvedEntity,
@@ -45,6 +46,9 @@ def _float_type(spec: m.Float) -> str:
 
 
 def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema) -> str:
+    declared = declared_type(spec)
+    if declared is not None:
+        return declared
     if isinstance(spec, m.Sequence | m.Integer):
         return "BIGINT"
     if isinstance(spec, m.Uuid):
@@ -112,6 +116,9 @@ _DIALECT_TYPES = {
         "UUID": "CHAR(36)",
         "DOUBLE PRECISION": "DOUBLE",
         "TIMESTAMP WITH TIME ZONE": "DATETIME(6)",  # UTC: DATETIME holds no zone
+        "TIMESTAMP": "DATETIME(6)",
+        "BYTEA": "LONGBLOB",
+        "REAL": "FLOAT",
     },
     "sqlite": {
         "UUID": "TEXT",
@@ -119,6 +126,8 @@ _DIALECT_TYPES = {
         "TIMESTAMP WITH TIME ZONE": "TEXT",
         "DATE": "TEXT",
         "JSON": "TEXT",
+        "TIMESTAMP": "TEXT",
+        "BYTEA": "BLOB",
     },
 }
 

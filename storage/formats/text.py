@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import msgspec
 import numpy as np
 import pyarrow as pa
@@ -9,6 +11,8 @@ import pyarrow.compute as pc
 
 # Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# A timestamp without zone is wall-clock time: the same text without the Z.
+NAIVE_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S"
 _CONTROL = r"[\x00-\x1f]"
 CSV_QUOTED = '",\r\n'  # RFC 4180: a field holding one of these is quoted
 _NEEDS_QUOTES = f"[{CSV_QUOTED}]"
@@ -16,7 +20,27 @@ _SHORT_ESCAPES = {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
 
 
 def timestamps_text(values: pa.Array) -> pa.Array:
-    return pc.strftime(values, format=TIMESTAMP_FORMAT)
+    zoned = values.type.tz is not None
+    return pc.strftime(values, format=TIMESTAMP_FORMAT if zoned else NAIVE_TIMESTAMP_FORMAT)
+
+
+def binary_text(values: pa.Array) -> pa.Array:
+    """Bytes as standard base64 text (nulls stay null): json holds no raw bytes."""
+    encode = base64.b64encode
+    return pa.array(
+        [None if v is None else encode(v).decode() for v in values.to_pylist()], type=pa.string()
+    )
+
+
+def binary_hex(values: pa.Array) -> pa.Array:
+    """Bytes as ``\\x`` and hex digits, the text PostgreSQL's COPY reads into BYTEA (csv)."""
+    return pa.array(
+        [None if v is None else "\\x" + v.hex() for v in values.to_pylist()], type=pa.string()
+    )
+
+
+def is_binary(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_binary(kind) or pa.types.is_large_binary(kind))
 
 
 def _has(values: pa.Array, regex: str) -> bool:
@@ -53,6 +77,8 @@ def temporal_as_text(values: pa.Array) -> pa.Array:
     kind = values.type
     if pa.types.is_timestamp(kind):
         return timestamps_text(values)
+    if is_binary(kind):
+        return binary_text(values)
     if pa.types.is_struct(kind):
         children = [temporal_as_text(child) for child in values.flatten()]
         mask = pc.is_null(values) if values.null_count else None
@@ -80,6 +106,8 @@ def scalar_text(values: pa.Array) -> pa.Array:
     kind = values.type
     if pa.types.is_timestamp(kind):
         return timestamps_text(values)
+    if is_binary(kind):
+        return binary_text(values)
     if pa.types.is_null(kind):
         return pa.nulls(len(values), type=pa.string())
     return values.cast(pa.string())
@@ -96,7 +124,7 @@ def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
         text, quoted = json_escape(values.cast(pa.string())), True
     elif pa.types.is_nested(kind):
         text, quoted = nested_json(values), False
-    elif pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+    elif pa.types.is_date(kind) or pa.types.is_timestamp(kind) or is_binary(kind):
         text, quoted = scalar_text(values), True
     else:
         text, quoted = scalar_text(values), False
@@ -111,6 +139,8 @@ def csv_values(values: pa.Array) -> pa.Array:
         text = csv_quote(values.cast(pa.string()))
     elif pa.types.is_nested(kind):
         text = csv_quote(nested_json(values))
+    elif is_binary(kind):
+        text = binary_hex(values)
     else:
         text = scalar_text(values)
     return pc.fill_null(text, "") if text.null_count else text
