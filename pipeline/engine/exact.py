@@ -81,11 +81,14 @@ def _add128(base: int, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def gen_binary(frame: Frame, path: str, spec: m.Binary) -> pa.Array:
-    rng = frame.rng(path)
-    lengths = rng.integers(spec.min_length, binary_max_length(spec), frame.n, endpoint=True)
+    lengths = frame.rng(path).integers(
+        spec.min_length, binary_max_length(spec), frame.n, endpoint=True
+    )
     offsets = np.zeros(frame.n + 1, dtype=np.int32)
     np.cumsum(lengths, out=offsets[1:])
-    data = rng.integers(0, 256, int(offsets[-1]), dtype=np.uint8)
+    # The bytes from a stream of their own: a row's bytes then start at the same place in it
+    # whatever rows follow, so values do not depend on where a shard ends.
+    data = frame.rng(path + "#bytes").integers(0, 256, int(offsets[-1]), dtype=np.uint8)
     return pa.Array.from_buffers(
         pa.binary(), frame.n, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data)]
     )
