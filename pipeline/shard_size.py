@@ -34,7 +34,7 @@ _FIXED: dict[type, int] = {
 def field_bytes(spec: m.Field) -> int:
     """Estimated Arrow bytes of one value of a field."""
     size = _value_bytes(spec)
-    if spec.max_length is not None and not isinstance(spec, m.Binary | m.Object | m.Array):
+    if spec.max_length is not None and not isinstance(spec, m.Binary | m.Object | m.Array | m.Map):
         size = min(size, spec.max_length * 4 + OFFSET)  # at most 4 bytes a character
     return size + 1  # the validity bit, rounded up
 
@@ -57,6 +57,9 @@ def _value_bytes(spec: m.Field) -> int:
     if isinstance(spec, m.Array):
         items = (spec.min_items + spec.max_items + 1) // 2
         return items * field_bytes(spec.of) + OFFSET
+    if isinstance(spec, m.Map):
+        items = (spec.min_items + spec.max_items + 1) // 2
+        return items * (field_bytes(spec.keys) + field_bytes(spec.values)) + OFFSET
     return TEXT + OFFSET
 
 

@@ -216,3 +216,60 @@ def test_rows_load_into_postgresql_columns_of_the_declared_types(
     hex_query = "SELECT encode(digest, 'hex') FROM item WHERE id = 1"
     first = postgres.psql("typed", "-At", "-c", hex_query)
     assert first.stdout.strip() == rows[0]["digest"].hex()
+
+
+MAPS = """
+version: 1
+entities:
+  M:
+    count: 300
+    fields:
+      scores: {type: map, keys: {type: choice, values: [math, art, music]},
+               values: {type: integer, width: 16, max: 100}, min_items: 1, max_items: 5}
+      seen: {type: map, keys: {type: integer, min: 1, max: 3},
+             values: {type: datetime, timezone: false}}
+"""
+
+
+def test_a_map_is_a_parquet_map_with_distinct_keys_and_a_json_object(tmp_path: Path) -> None:
+    written = {}
+    for fmt in ("parquet", "json", "csv"):
+        written[fmt] = tmp_path / f"m.{fmt}"
+        generate(MAPS, "M", 300, seed=2, format=fmt, out=str(written[fmt]))
+    table = pq.read_table(written["parquet"])
+    assert table.schema.field("scores").type == pa.map_(pa.string(), pa.int16())
+    assert table.schema.field("seen").type == pa.map_(pa.int64(), pa.timestamp("us"))
+    maps = [dict(m) for m in table.column("scores").to_pylist()]
+    assert all(1 <= len(m) <= 3 and set(m) <= {"math", "art", "music"} for m in maps)
+    assert any(len(m) == 3 for m in maps)
+    assert all(0 <= v <= 100 for m in maps for v in m.values())
+    parsed = json.loads(written["json"].read_text())
+    assert [p["scores"] for p in parsed] == maps
+    assert [p["seen"] for p in parsed] == [
+        {str(k): v.isoformat(timespec="microseconds") for k, v in m}
+        for m in table.column("seen").to_pylist()
+    ]
+    csv_lines = written["csv"].read_text().splitlines()
+    assert csv_lines[1].startswith(
+        '"' + json.dumps(maps[0], separators=(",", ":")).replace('"', '""')
+    )
+
+
+def test_map_entries_are_refused_unique_and_need_keys_and_values() -> None:
+    head = "version: 1\nentities:\n  A:\n    count: 1\n    fields:\n      f: "
+    assert problems_of(head + "{type: map, keys: {type: integer}}\n") == [
+        {
+            "path": "entities.A.fields.f",
+            "line": 6,
+            "message": "type map needs option 'values' (the spec of its values)",
+        }
+    ]
+    assert problems_of(
+        head + "{type: map, keys: {type: integer, unique: true}, values: uuid}\n"
+    ) == [
+        {
+            "path": "entities.A.fields.f.keys.unique",
+            "line": 6,
+            "message": "unique is not allowed inside an array",
+        }
+    ]

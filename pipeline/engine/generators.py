@@ -18,7 +18,9 @@ from pipeline.engine import exact, groups, patterns, records, templates, tuples
 from pipeline.engine.distributions import draw_floats, draw_integers
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, Job
+from pipeline.engine.items import item_frame
 from pipeline.engine.lookups import gen_lookup, reference_rows, related_job
+from pipeline.engine.maps import gen_map
 from pipeline.engine.picks import permuted, pick, value_space
 from pipeline.engine.pools import PoolError, mimesis_pool
 from pipeline.engine.uuids import format_uuids, uuid_words
@@ -36,6 +38,7 @@ from pipeline.schema.model import (
     Float,
     Integer,
     Lookup,
+    Map,
     Mimesis,
     Object,
     Pattern,
@@ -179,22 +182,7 @@ def gen_object(frame: Frame, path: str, spec: Object) -> pa.Array:
 
 
 def gen_array(frame: Frame, path: str, spec: Array) -> pa.Array:
-    lengths = frame.rng(path).integers(spec.min_items, spec.max_items, frame.n, endpoint=True)
-    offsets = np.zeros(frame.n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    owner = np.repeat(np.arange(frame.n), lengths)
-    positions = np.arange(int(offsets[-1]), dtype=np.int64) - offsets[:-1][owner]
-    virtual = frame.rows[owner].astype(np.int64) * max(spec.max_items, 1) + positions
-    items = Frame(
-        frame.job,
-        frame.block,
-        virtual,
-        frame.generate,
-        positions=positions,
-        scope=path + "[]",
-        parent=frame,
-        parent_rows=owner,
-    )
+    offsets, items = item_frame(frame, path, spec.min_items, spec.max_items)
     values = items.column(path + "[]")
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
 
@@ -233,6 +221,7 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
     Lookup: gen_lookup,
     Decimal: exact.gen_decimal,
     Binary: exact.gen_binary,
+    Map: gen_map,
 }
 
 

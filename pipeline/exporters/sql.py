@@ -80,7 +80,7 @@ def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema
         owner = schema.entity(at.lookup.entity)
         looked = owner.field(at.lookup.field or "") if owner else None
         return _column_type(looked.spec, looked, schema) if looked is not None else "TEXT"
-    if isinstance(spec, m.Object | m.Array):
+    if isinstance(spec, m.Object | m.Array | m.Map):
         return "JSON"
     if isinstance(spec, m.Constant) and spec.value is not None:
         return _column_type(m.Choice(values=[spec.value]), None, schema)

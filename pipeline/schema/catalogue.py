@@ -92,6 +92,8 @@ _VALUES = {
     "picks, recomputed from that row's index",
     "object": "a nested record with its own `fields`",
     "array": "a list of `of` items, min_items to max_items long",
+    "map": "a map of `keys` to `values`, min_items to max_items entries with distinct keys; "
+    "parquet MAP, a json object, JSON text in csv",
 }
 
 

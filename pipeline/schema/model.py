@@ -159,6 +159,16 @@ class Array(FieldBase, tag="array", frozen=True):
     max_items: int = 3
 
 
+class Map(FieldBase, tag="map", frozen=True):
+    """A map of ``keys`` to ``values``, min_items to max_items entries, keys distinct in each
+    map (a repeated key is dropped, so a map may hold fewer entries than drawn)."""
+
+    keys: Field
+    values: Field
+    min_items: int = 0
+    max_items: int = 3
+
+
 class Mimesis(FieldBase, tag="mimesis", frozen=True):
     """A ``provider.method`` of mimesis, e.g. ``person.first_name``.
 
@@ -190,6 +200,7 @@ Field: TypeAlias = (
     | Lookup
     | Decimal
     | Binary
+    | Map
 )
 
 BUILTIN_TYPES: tuple[str, ...] = tuple(

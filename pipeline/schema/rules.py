@@ -115,7 +115,7 @@ def _type_findings(spec: m.Field) -> Iterator[Finding]:
             yield ("template",), f"bad template: {exc}"
     elif isinstance(spec, m.Reference):
         yield from distribution_findings(spec.distribution, allowed=("uniform", "zipf"))
-    elif isinstance(spec, m.Array):
+    elif isinstance(spec, m.Array | m.Map):
         if spec.min_items < 0:
             yield ("min_items",), "min_items must be >= 0"
         if spec.max_items < spec.min_items:

@@ -26,6 +26,7 @@ NOT_TEXT: tuple[type[m.FieldBase], ...] = (
     m.Datetime,
     m.Object,
     m.Array,
+    m.Map,
 )
 
 

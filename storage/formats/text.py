@@ -83,6 +83,10 @@ def temporal_as_text(values: pa.Array) -> pa.Array:
         children = [temporal_as_text(child) for child in values.flatten()]
         mask = pc.is_null(values) if values.null_count else None
         return pa.StructArray.from_arrays(children, fields=_fields(kind, children), mask=mask)
+    if pa.types.is_map(kind):
+        mask = pc.is_null(values) if values.null_count else None
+        keys, items = temporal_as_text(values.keys), temporal_as_text(values.items)
+        return pa.MapArray.from_arrays(values.offsets, keys, items, mask=mask)
     if pa.types.is_list(kind):
         mask = pc.is_null(values) if values.null_count else None
         offsets = values.offsets
@@ -97,7 +101,7 @@ def _fields(kind: pa.StructType, children: list[pa.Array]) -> list[pa.Field]:
 def nested_json(values: pa.Array) -> pa.Array:
     """JSON text of struct/list values (the slower path, only for nested columns)."""
     encode = msgspec.json.encode
-    plain = temporal_as_text(values).to_pylist()
+    plain = temporal_as_text(values).to_pylist(maps_as_pydicts="lossy")
     return pa.array([None if v is None else encode(v).decode() for v in plain], type=pa.string())
 
 
