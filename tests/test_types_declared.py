@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import jsonschema
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.exporters import export
 from pipeline.local import generate
+from pipeline.schema import load_schema
 from tests.datasets import problems_of
 from tests.postgres import Postgres, binaries, throwaway
 
@@ -273,3 +276,17 @@ def test_map_entries_are_refused_unique_and_need_keys_and_values() -> None:
             "message": "unique is not allowed inside an array",
         }
     ]
+
+
+def test_the_exported_json_schema_accepts_every_generated_row(tmp_path: Path) -> None:
+    for text, entity in ((SCHEMA, "Item"), (MAPS, "M")):
+        document = json.loads(export(load_schema(text), "json_schema"))
+        validator = jsonschema.Draft202012Validator(document)
+        part = validator.evolve(schema={**document, "$ref": f"#/$defs/{entity}"})
+        out = tmp_path / f"{entity}.json"
+        generate(text, entity, 300, seed=4, format="json", out=str(out))
+        rows = json.loads(out.read_text())
+        assert [list(part.iter_errors(row)) for row in rows] == [[]] * 300
+    item = json.loads(export(load_schema(SCHEMA), "json_schema"))["$defs"]["Item"]
+    assert item["properties"]["digest"] == {"type": "string", "contentEncoding": "base64"}
+    assert item["properties"]["name"]["maxLength"] == 6
