@@ -8,7 +8,6 @@ import datetime as dt
 import decimal
 import json
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -188,17 +187,13 @@ CREATE TABLE item (
 """
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Postgres]:
-    if binaries() is None:
-        pytest.skip("PostgreSQL is not installed (make test installs it)")
-    with throwaway() as server:
-        yield server
+@pytest.mark.skipif(binaries() is None, reason="PostgreSQL is not installed (make test does)")
+def test_rows_load_into_postgresql_columns_of_the_declared_types(tmp_path: Path) -> None:
+    with throwaway() as postgres:
+        _load_and_compare(postgres, tmp_path)
 
 
-def test_rows_load_into_postgresql_columns_of_the_declared_types(
-    postgres: Postgres, tmp_path: Path
-) -> None:
+def _load_and_compare(postgres: Postgres, tmp_path: Path) -> None:
     rows = pq.read_table(_write(tmp_path, "parquet")).to_pylist()
     postgres.create_database("typed")
     assert postgres.psql("typed", stdin=DDL).returncode == 0
