@@ -4,7 +4,11 @@ Prints rows/s for: mimesis ``Schema`` row by row, DuckDB building an equivalent 
 ``range()`` and writing parquet, and this engine into Arrow, + parquet, + csv, + json; then the
 peak memory (RSS high-water, measured in a child process) for two sizes written to parquet.
 
-    python bench/engine.py [--rows N] [--quick]
+With ``--expressions`` it instead prints the cost per row of the plain schema and of its
+expression-heavy variant (bench/person_expressions.yaml: five expressions, two conditions),
+into Arrow and into parquet, in the same run.
+
+    python bench/engine.py [--rows N] [--quick] [--expressions]
 """
 
 from __future__ import annotations
@@ -31,6 +35,15 @@ from storage.formats import write_shard_file
 
 # The reference schema of every speed figure (a copy of the shared bench/person.yaml).
 PERSON = (Path(__file__).with_name("person.yaml")).read_text()
+PERSON_EXPRESSIONS = (Path(__file__).with_name("person_expressions.yaml")).read_text()
+# For scale: five more generated columns of the kinds the expressions give, no expression.
+PERSON_FIVE_MORE = PERSON + (
+    '      full_name:  {type: template, template: "{first_name} {last_name}"}\n'
+    "      balance_eur: {type: float, min: 0, max: 92000, decimals: 2}\n"
+    "      renewal:    {type: date, start: 2016-01-01, end: 2026-12-31}\n"
+    "      age_band:   {type: choice, values: [young, middle, senior]}\n"
+    '      cohort:     {type: pattern, pattern: "20##-##"}\n'
+)
 
 
 def one_core() -> None:
@@ -101,16 +114,16 @@ def duckdb_rows(rows: int, folder: str, threads: int = 1) -> int:
     return rows
 
 
-def engine_arrow(rows: int) -> int:
-    schema = parse_schema(PERSON)
+def engine_arrow(rows: int, text: str = PERSON) -> int:
+    schema = parse_schema(text)
     count = 0
     for batch in generate_batches(schema, "Person", 0, rows, seed=7, providers={}):
         count += batch.num_rows
     return count
 
 
-def engine_file(rows: int, fmt: str, folder: str) -> int:
-    schema = parse_schema(PERSON)
+def engine_file(rows: int, fmt: str, folder: str, text: str = PERSON) -> int:
+    schema = parse_schema(text)
     columns = arrow_schema(schema, "Person", seed=7, providers={})
     batches = generate_batches(schema, "Person", 0, rows, seed=7, providers={})
     fs = fsspec.filesystem("file")
@@ -138,16 +151,61 @@ def child_main(rows: int) -> None:
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+def cpu_timed(action: Callable[[], int]) -> float:
+    """Rows per second of CPU time: on a shared machine, waiting for the core is not cost."""
+    start = time.process_time()
+    rows = action()
+    return rows / (time.process_time() - start)
+
+
+def best_of(repeats: int, action: Callable[[], int]) -> float:
+    """The fastest of a few runs, in rows per CPU second: noise only slows."""
+    return max(cpu_timed(action) for _ in range(repeats))
+
+
+def expressions_main(rows: int, repeats: int) -> None:
+    variants = [
+        ("person.yaml", PERSON),
+        ("+ five generated columns", PERSON_FIVE_MORE),
+        ("person_expressions.yaml", PERSON_EXPRESSIONS),
+    ]
+    for _, text in variants:
+        engine_arrow(1000, text)
+    print(f"CPU time per row, {rows:,} rows, best of {repeats}")
+    print(
+        f"{'schema':28} {'-> Arrow us':>12} {'overhead':>9} {'-> parquet us':>14} {'overhead':>9}"
+    )
+    base: tuple[float, float] | None = None
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in variants:
+            arrow = 1e6 / best_of(repeats, lambda text=text: engine_arrow(rows, text))
+            parquet = 1e6 / best_of(
+                repeats, lambda text=text: engine_file(rows, "parquet", folder, text)
+            )
+            base = base or (arrow, parquet)
+            print(
+                f"{name:28} {arrow:>12.3f} {arrow / base[0] - 1:>+9.1%} "
+                f"{parquet:>14.3f} {parquet / base[1] - 1:>+9.1%}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000, help="rows per engine run")
     parser.add_argument("--quick", action="store_true", help="small counts, no 10 M memory run")
     parser.add_argument("--child-parquet", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--expressions", action="store_true", help="plain schema against its expression variant"
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure of --expressions")
     args = parser.parse_args()
     if args.child_parquet:
         child_main(args.child_parquet)
         return
     one_core()
+    if args.expressions:
+        expressions_main(200_000 if args.quick else args.rows, args.repeats)
+        return
     rows = 200_000 if args.quick else args.rows
     baseline_rows = 5_000 if args.quick else 50_000
     engine_arrow(1000)  # builds the value pools once, as a worker does

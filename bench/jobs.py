@@ -3,8 +3,12 @@
 Starts `drafta serve` (embedded LocalCluster, one worker process per core) on a temporary
 home, loads the reference schema, and times 10 M-row jobs in each format beside DuckDB writing
 an equivalent table in the same run (all its threads), plus the latency of a 1,000-row job.
+With --dataset it times one job of the three entities of bench/dataset.yaml (1 M customers,
+poisson(5) orders each, 1 to 5 lines per order: about 20 M rows) beside DuckDB writing three
+tables of the same shape.
 
     .venv/bin/python bench/jobs.py [--rows 10000000] [--small-runs 10]
+    .venv/bin/python bench/jobs.py --dataset [--scale 1.0] [--formats parquet csv]
 """
 
 from __future__ import annotations
@@ -49,6 +53,84 @@ def duckdb_all_threads(rows: int, folder: str) -> float:
     return time.perf_counter() - started
 
 
+DATASET = (ROOT / "bench" / "dataset.yaml").read_text()
+
+
+def duckdb_dataset(customers: int, folder: str) -> tuple[float, int]:
+    """The dataset's three tables by DuckDB with all its threads: seconds and rows written."""
+    import duckdb
+
+    started = time.perf_counter()
+    with duckdb.connect() as con:
+        con.execute(f"""
+            CREATE TEMP TABLE customer AS
+              SELECT range + 1 AS id, 'Customer ' || range AS name,
+                     (['US','DE','FR','GB','JP','BR','IN'])[1 + floor(random() * 7)::INTEGER]
+                       AS country
+              FROM range({customers})""")
+        # Uniform 0..10 orders per customer: poisson(5)'s mean, which DuckDB cannot draw. The
+        # sizes are drawn per parent row (a random() that reads the row; one that does not is
+        # drawn once for the whole query).
+        con.execute("""
+            CREATE TEMP TABLE "order" AS
+              SELECT row_number() OVER () AS id, c.id AS customer_id,
+                     TIMESTAMPTZ '2024-01-01' + to_seconds((random() * 31622399)::BIGINT)
+                       AS ordered_at,
+                     (['placed','shipped','delivered'])[1 + floor(random() * 3)::INTEGER]
+                       AS status
+              FROM customer c,
+                   LATERAL (SELECT * FROM range(floor(random() * 11 + c.id * 0)::BIGINT))""")
+        con.execute("""
+            CREATE TEMP TABLE line AS
+              SELECT o.id AS order_id, k.range + 1 AS line_no,
+                     'SKU-' || lpad((floor(random() * 100000))::VARCHAR, 5, '0') AS sku,
+                     (1 + floor(random() * 9))::BIGINT AS quantity,
+                     round(1 + random() * 199, 2) AS unit_price, o.ordered_at
+              FROM "order" o,
+                   LATERAL (SELECT * FROM range(1 + floor(random() * 5 + o.id * 0)::BIGINT)) k""")
+        rows = 0
+        for table in ("customer", '"order"', "line"):
+            count = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            rows += int(count[0]) if count else 0
+            name = table.strip('"')
+            con.execute(f"COPY {table} TO '{folder}/{name}.parquet' (FORMAT parquet)")
+    return time.perf_counter() - started, rows
+
+
+def dataset(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as home:
+        server = LiveServer(
+            Path(home) / "home",
+            env={"DRAFTA_DASHBOARD_ADDRESS": ":0", "DRAFTA_RATE_LIMIT": "1000000"},
+        ).start()
+        results = []
+        try:
+            auth = {"Authorization": f"Bearer {server.key}"}
+            with httpx.Client(base_url=server.url, headers=auth, timeout=60) as http:
+                group = http.post("/project-group", json={"name": "bench"}).json()["id"]
+                project = http.post(
+                    "/project", json={"project_group_id": group, "name": "shop", "data": DATASET}
+                ).json()["id"]
+                for fmt in args.formats:
+                    os.sync()
+                    body = {"entities": "*", "scale": args.scale, "format": fmt}
+                    seconds, status = submit_and_wait(http, project, body)
+                    assert status["status"] == "completed", status
+                    results.append((f"drafta dataset -> {fmt}", seconds, status["count"]))
+            os.sync()
+            customers = round(1_000_000 * args.scale)
+            duck, duck_rows = duckdb_dataset(customers, home)
+        finally:
+            server.stop()
+    print(f"{'dataset, 2 cores':28} {'rows':>12} {'seconds':>9} {'rows/s':>12} {'x DuckDB':>9}")
+    duck_rate = duck_rows / duck
+    duck_name = "DuckDB, 3 tables -> parquet"
+    print(f"{duck_name:28} {duck_rows:>12,} {duck:>9.2f} {duck_rate:>12,.0f} {1:>9.2f}")
+    for name, seconds, rows in results:
+        rate = rows / seconds
+        print(f"{name:28} {rows:>12,} {seconds:>9.2f} {rate:>12,.0f} {rate / duck_rate:>9.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -59,7 +141,12 @@ def main() -> None:
         default=["parquet", "csv", "json"],
         choices=["parquet", "csv", "json"],
     )
+    parser.add_argument("--dataset", action="store_true", help="the three-entity dataset run")
+    parser.add_argument("--scale", type=float, default=1.0, help="--dataset: times 1 M customers")
     args = parser.parse_args()
+    if args.dataset:
+        dataset(args)
+        return
     with tempfile.TemporaryDirectory() as home:
         server = LiveServer(
             Path(home) / "home",

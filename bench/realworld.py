@@ -58,6 +58,7 @@ class Result:
     valid: bool | None = None  # None: not checked
     detail: str = ""
     database: str = ""  # the real database the rows were loaded into, if any
+    repeats: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)  # _repeats
 
 
 def _capped(text: str) -> str:
@@ -82,11 +83,44 @@ def _json_rows(schema: Schema, entity: str, count: int) -> list[Any]:
 # SQL
 
 
-def _sql_problems(text: str, yaml_text: str, dialect: str) -> list[str]:
+def _sql_rows(
+    text: str, yaml_text: str, dialect: str
+) -> tuple[list[Any], dict[str, list[dict[str, Any]]]]:
+    """The script's tables, and the generated rows of each by table and column name."""
+    from pipeline.importers.sql_tables import parse_tables
+
+    tables = parse_tables(text, dialect).tables
+    schema = load_schema(yaml_text)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for table, (entity_name, entity) in zip(tables, schema.entities.items(), strict=True):
+        generated = _rows(schema, entity_name, entity.count or ROWS)
+        columns = list(table.columns)
+        rows[table.name.lower()] = [dict(zip(columns, r.values(), strict=True)) for r in generated]
+    return tables, rows
+
+
+def _repeats(
+    tables: list[Any], rows: dict[str, list[dict[str, Any]]]
+) -> list[tuple[str, int, int]]:
+    """For each foreign key inside a composite primary key (a link table's sides): how many
+    distinct parents its rows name, of how many rows. Fewer than the rows: parents repeat, as
+    real ones do."""
+    out = []
+    for table in tables:
+        if len(table.primary_key) < 2:
+            continue
+        data = rows[table.name.lower()]
+        for fk in table.foreign_keys:
+            if set(fk.columns) < set(table.primary_key):
+                seen = {tuple(r[c] for c in fk.columns) for r in data}
+                out.append((f"{table.name}.{','.join(fk.columns)}", len(seen), len(data)))
+    return out
+
+
+def _sql_problems(tables: list[Any], rows: dict[str, list[dict[str, Any]]]) -> list[str]:
     from sqlglot import exp
 
     from pipeline.importers.sql import _Bounds, _params
-    from pipeline.importers.sql_tables import parse_tables
 
     types = exp.DataType.Type
     ranges = {
@@ -96,13 +130,6 @@ def _sql_problems(text: str, yaml_text: str, dialect: str) -> list[str]:
         "SERIAL": (1, 2**31 - 1), "BIGSERIAL": (1, 2**63 - 1),
     }  # fmt: skip
     sized = {"VARCHAR", "CHAR", "NVARCHAR", "NCHAR"}
-    tables = parse_tables(text, dialect).tables
-    schema = load_schema(yaml_text)
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for table, (entity_name, entity) in zip(tables, schema.entities.items(), strict=True):
-        generated = _rows(schema, entity_name, entity.count or ROWS)
-        columns = list(table.columns)
-        rows[table.name.lower()] = [dict(zip(columns, r.values(), strict=True)) for r in generated]
     problems: list[str] = []
 
     def bad(table: str, column: str, what: str, value: Any) -> None:
@@ -333,7 +360,9 @@ def check(
         if fmt == "sql":
             found = re.search(r"Imported from SQL \((\w+)\)", yaml_text)
             dialect = found[1] if found else "ansi"
-            problems: list[str] | None = _sql_problems(text, capped, dialect)
+            tables, rows = _sql_rows(text, capped, dialect)
+            problems: list[str] | None = _sql_problems(tables, rows)
+            result.repeats = _repeats(tables, rows)
             database = re.sub(r"\W+", "_", path.stem.lower())
             loaded = (
                 _database_problems(server, text, capped, dialect, database) if databases else None
@@ -373,11 +402,17 @@ def main() -> int:
         "(to compare versions of the importers; a missing file counts as not imported)",
     )
     parser.add_argument("--no-db", action="store_true", help="do not load rows into databases")
+    parser.add_argument(
+        "--keys",
+        action="store_true",
+        help="also print, for each foreign key inside a composite primary key, how many "
+        "distinct parents its rows name",
+    )
     args = parser.parse_args()
     folder = pathlib.Path(args.folder)
     converted = pathlib.Path(args.converted) if args.converted else None
     with _postgres(not args.no_db) as server:
-        return _run(folder, converted, server, not args.no_db)
+        return _run(folder, converted, server, not args.no_db, args.keys)
 
 
 @contextlib.contextmanager
@@ -397,7 +432,9 @@ def _postgres(wanted: bool) -> Iterator[Any]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _run(folder: pathlib.Path, converted: pathlib.Path | None, server: Any, db: bool) -> int:
+def _run(
+    folder: pathlib.Path, converted: pathlib.Path | None, server: Any, db: bool, keys: bool
+) -> int:
     results: list[Result] = []
     for sub, fmt in FORMATS.items():
         for path in sorted((folder / sub).glob("*")):
@@ -411,16 +448,22 @@ def _run(folder: pathlib.Path, converted: pathlib.Path | None, server: Any, db: 
                 print(
                     f"{state:9} {r.file:62} warnings={r.warnings:<4} {where}{r.detail}", flush=True
                 )
+                shown = ", ".join(f"{k} {n}/{of}" for k, n, of in r.repeats)
+                if keys and shown:
+                    print(f"          distinct parents: {shown}", flush=True)
     imported = sum(r.imported for r in results)
     valid = sum(r.valid is True for r in results)
     invalid = sum(r.valid is False for r in results)
     unchecked = sum(r.imported and r.valid is None for r in results)
     in_db = [r for r in results if r.database]
+    sides = [x for r in results for x in r.repeats]
+    repeating = sum(n < of for _, n, of in sides)
     print(
         f"summary: {len(results)} files, {imported} import, {valid} give valid rows, "
         f"{invalid} give invalid rows, {unchecked} not checkable, "
         f"{len(results) - imported} do not import; loaded into a real database: {len(in_db)}, "
-        f"all rows accepted: {sum(r.valid is True for r in in_db)}"
+        f"all rows accepted: {sum(r.valid is True for r in in_db)}; foreign keys inside "
+        f"composite primary keys: {len(sides)}, whose parents repeat: {repeating}"
     )
     return 0
 

@@ -47,7 +47,7 @@ def _source_names(schema: m.Schema, entity: str) -> tuple[str, list[str]]:
         return found.group(1) if found else name
 
     spec = schema.entities[entity]
-    columns = [source(n, f.description) for n, f in spec.fields.items()]
+    columns = [source(n, f.description) for n, f in spec.fields.items() if not f.hidden]
     return source(entity, spec.description), columns
 
 

@@ -134,7 +134,7 @@ def generate_files(
     options = storage_options or {}
     job_id = uuid.uuid4().hex
     parts, places = [], []
-    for entity, count, out in made:
+    for number, (entity, count, out) in enumerate(made):
         fs, target = fsspec.core.url_to_fs(out, **options)
         folder, _, name = target.rpartition("/")
         root = f"{folder}/.{name}.parts-{job_id[:8]}" if folder else f".{name}.parts"
@@ -152,6 +152,7 @@ def generate_files(
                 storage_options=options,
                 providers=data,
                 shard_rows=shard_rows,
+                made_before=tuple(e for e, _, _ in made[:number]),
             )
         )
     shards = [len(plan_shards(part)) for part in parts]

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 import yaml
 
+from pipeline.destinations import Destination
 from pipeline.engine.groups import entity_rows
 from pipeline.schema.model import PerParent, Schema
 from pipeline.schema.resolved import resolve
@@ -34,6 +35,11 @@ class JobSpec(msgspec.Struct, frozen=True, kw_only=True):
     storage_options: dict[str, Any] = {}
     providers: dict[str, list[Any]] = {}
     shard_rows: int = DEFAULT_SHARD_ROWS
+    # The entities made before this one in the same job: an sql file may declare foreign keys
+    # to their tables, which are loaded first.
+    made_before: tuple[str, ...] = ()
+    # Where the rows go instead of files (the same in every entity's spec of a job).
+    destination: Destination | None = None
 
 
 class ShardSpec(msgspec.Struct, frozen=True, kw_only=True):

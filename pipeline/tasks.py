@@ -66,7 +66,11 @@ def sql_layout(shard: ShardSpec, schema: Schema, columns: pa.Schema) -> SqlLayou
     job = shard.job
     dialect = job.dialect or DEFAULT_DIALECT
     # Only the first shard writes the CREATE TABLE.
-    ddl = create_table(schema, job.entity, dialect, columns) if shard.index == 0 else ""
+    ddl = (
+        create_table(schema, job.entity, dialect, columns, job.made_before)
+        if shard.index == 0
+        else ""
+    )
     return SqlLayout(dialect, job.entity, ddl, shard.start, job.count)
 
 

@@ -263,10 +263,13 @@ class DraftaClient:
         dialect: str | None = None,
         seed: int | None = None,
         webhook_url: str | None = None,
+        destination: dict[str, str] | None = None,
     ) -> JobAccepted:
         """Start a job: ``entity`` and ``count``, or ``entities`` (names, or "*" for all) each
         with its schema count (times ``scale``). ``dialect`` (postgres, mysql, sqlite) is the
-        sql format's."""
+        sql format's. ``destination`` loads the rows into a database instead of files:
+        ``{"kind": "postgres", "url": "postgresql://...", "schema": "public",
+        "if_exists": "fail" | "append" | "replace"}``."""
         body: dict[str, Any] = {"format": format}
         if dialect is not None:
             body["dialect"] = dialect
@@ -282,6 +285,8 @@ class DraftaClient:
             body["seed"] = seed
         if webhook_url is not None:
             body["webhook_url"] = webhook_url
+        if destination is not None:
+            body["destination"] = destination
         return self._call(JobAccepted, "POST", f"/data/{quote(project_id, safe='')}", json=body)
 
     def status(self, job_id: str) -> JobStatusBody:

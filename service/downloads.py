@@ -9,6 +9,7 @@ import anyio
 from litestar import Response
 from litestar.response import Redirect, Stream
 
+from pipeline.destinations import is_table_url
 from pipeline.lifecycle import JobStatus
 from service.errors import ResourceNotFound, ServiceError
 from service.jobs import MEDIA_TYPES
@@ -70,6 +71,12 @@ def serve_file(
     row = jobs.get_job(db, ws, job_id)
     if row.status != JobStatus.COMPLETED or not row.outputs:
         raise ResourceNotFound(f"job {row.id} has no file yet (status {row.status})")
+    loaded = next((path for path, _ in row.outputs.values() if is_table_url(path)), None)
+    if loaded is not None:
+        raise ResourceNotFound(
+            f"job {row.id} loaded its rows into a database ({loaded.partition('#')[0]}): it "
+            "made no file to download; its status lists each table"
+        )
     if entity is None and len(row.outputs) > 1:
         names = ", ".join(row.outputs)
         raise ResourceNotFound(

@@ -131,6 +131,15 @@ class Health(Out):
     version: str
 
 
+class DestinationIn(In):
+    """A database the job loads its rows into instead of writing files."""
+
+    kind: Literal["postgres"]
+    url: str  # postgresql://user:password@host:port/database
+    schema: str = "public"
+    if_exists: Literal["fail", "append", "replace"] = "fail"
+
+
 class DataRequest(In):
     """One entity (``entity_name`` and ``count``), or several (``entities``: names or "*" for
     all, each with its schema ``count`` times ``scale``)."""
@@ -143,6 +152,7 @@ class DataRequest(In):
     dialect: Dialect | None = None  # the sql format's; postgres when not given
     webhook_url: str | None = None
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
+    destination: DestinationIn | None = None
 
 
 class JobAccepted(Out):

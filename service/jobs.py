@@ -13,6 +13,7 @@ from urllib.parse import quote
 import msgspec
 
 from pipeline.capacity import uniqueness_problems
+from pipeline.destinations import is_table_url
 from pipeline.lifecycle import UNFINISHED, JobStatus
 from pipeline.plan import (
     check_format,
@@ -24,6 +25,7 @@ from pipeline.plan import (
 )
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
+from service.destinations import check_destination
 from service.dto import DataRequest, JobAccepted, JobStatusBody, Progress
 from service.errors import ConflictError, Invalid, TooMany
 from service.projects import check_entity, load_project_schema
@@ -82,6 +84,11 @@ def submit_job(
             check_url(request.webhook_url, settings.webhook_allow)
         except UnsafeUrl as exc:
             raise Invalid(str(exc), field="webhook_url") from exc
+    destination = (
+        check_destination(request.destination, settings.destination_allow)
+        if request.destination is not None
+        else None
+    )
     problems = [
         p for part in parts for p in uniqueness_problems(schema, part.entity, part.count, values)
     ]
@@ -100,6 +107,7 @@ def submit_job(
         webhook_url=request.webhook_url,
         base_url=base_url,
         shard_rows=settings.shard_rows,
+        destination=msgspec.to_builtins(destination) if destination is not None else None,
     )
     row = jobs.insert_job(
         db, ws, job, status=JobStatus.PENDING, limit=(UNFINISHED, settings.max_jobs_in_flight)
@@ -220,7 +228,11 @@ def status_body(
 
 
 def files_of(row: JobRow, base_url: str) -> dict[str, str]:
-    """Each entity's download URL, in the job's order (parents before children)."""
+    """Each entity's download URL, in the job's order (parents before children); for a job
+    that loaded a database, each entity's table (``postgresql://host:port/db#schema.table``)."""
+    tables = {e: path for e, (path, _) in row.outputs.items() if is_table_url(path)}
+    if tables:
+        return {p.entity: tables[p.entity] for p in row.parts if p.entity in tables}
     if row.entity_name:
         return {row.entity_name: download_url(base_url, row.id)}
     return {p.entity: download_url(base_url, row.id, p.entity) for p in row.parts}

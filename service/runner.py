@@ -17,6 +17,9 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
+import msgspec
+
+from pipeline.destinations import Destination
 from pipeline.executor import ClusterLost, Executor, TaskFailed, describe_failure
 from pipeline.lifecycle import (
     UNFINISHED,
@@ -132,6 +135,9 @@ class JobRunner:
         snapshot = jobs.get_job_input(self.db, job_id)
         root = files.job_root(self.settings.storage, row.workspace_id, row.id)
         several = len(row.parts) > 1
+        destination = (
+            msgspec.convert(snapshot.destination, Destination) if snapshot.destination else None
+        )
         parts = [
             JobSpec(
                 job_id=row.id,
@@ -146,8 +152,10 @@ class JobRunner:
                 storage_options=dict(self.settings.storage_options),
                 providers=snapshot.providers,
                 shard_rows=row.shard_rows,
+                made_before=tuple(p.entity for p in row.parts[:number]),
+                destination=destination,
             )
-            for part in row.parts
+            for number, part in enumerate(row.parts)
         ]
         return Drive(row, parts, root)
 

@@ -40,6 +40,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     page_size: int = 50
     max_page_size: int = 500
     webhook_allow: tuple[str, ...] = ()
+    destination_allow: tuple[str, ...] = ()
     webhook_retry: tuple[float, ...] = DEFAULT_WEBHOOK_RETRY
     webhook_timeout: float = 15.0
     signed_urls: bool = False

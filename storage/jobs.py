@@ -40,6 +40,8 @@ class NewJob(msgspec.Struct, frozen=True, kw_only=True):
     webhook_url: str | None = None
     base_url: str
     shard_rows: int
+    # The database to load into instead of files (its URL holds the password).
+    destination: dict[str, Any] | None = None
 
 
 class JobRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,10 +73,12 @@ class JobRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class JobInput(msgspec.Struct, frozen=True):
-    """The snapshot a job generates from: its schema text and its providers' values."""
+    """The snapshot a job generates from: its schema text and its providers' values, and the
+    database it loads into, if any."""
 
     schema_text: str
     providers: dict[str, list[Any]]
+    destination: dict[str, Any] | None = None
 
 
 class Delivery(msgspec.Struct, frozen=True, kw_only=True):
@@ -133,6 +137,7 @@ def insert_job(
         **fields,
         "parts": msgspec.json.encode(job.parts).decode(),
         "providers": json.dumps(fields["providers"]),
+        "destination": json.dumps(job.destination) if job.destination is not None else None,
     }
     columns = ", ".join(row)
     with db.write() as tx:
@@ -160,10 +165,11 @@ def get_job(db: Database, ws: str | None, job_id: str) -> JobRow:
 
 
 def get_job_input(db: Database, job_id: str) -> JobInput:
-    found = db.one("SELECT schema_text, providers FROM jobs WHERE id = ?", (job_id,))
+    found = db.one("SELECT schema_text, providers, destination FROM jobs WHERE id = ?", (job_id,))
     if found is None:
         raise NotFound("job", job_id)
-    return JobInput(found["schema_text"], json.loads(found["providers"]))
+    destination = json.loads(found["destination"]) if found["destination"] else None
+    return JobInput(found["schema_text"], json.loads(found["providers"]), destination)
 
 
 def list_jobs(

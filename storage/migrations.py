@@ -144,3 +144,10 @@ def m004_jobs_of_several_entities(db: SqliteUtilsDatabase) -> None:
 def m005_jobs_dialect(db: SqliteUtilsDatabase) -> None:
     # The sql format's dialect; NULL for the other formats and for jobs stored before it.
     db.executescript("ALTER TABLE jobs ADD COLUMN dialect TEXT;")
+
+
+@migrations()
+def m006_job_destinations(db: SqliteUtilsDatabase) -> None:
+    # The database a job loads into, as JSON, password included: a job resumed after a
+    # restart must connect again. Never part of what the API returns (JobRow leaves it out).
+    db.executescript("ALTER TABLE jobs ADD COLUMN destination TEXT;")

@@ -14,6 +14,7 @@ from service.app import create_app
 from service.settings import Settings, load_settings
 from storage.keys import create_key
 from tests.daskcluster import DaskCluster
+from tests.postgres import Postgres, binaries, throwaway
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,16 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskClust
     cluster = DaskCluster(tmp_path_factory.mktemp("dask")).start(2)
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Postgres]:
+    """A throwaway PostgreSQL server shared by a test module; its tests are skipped when
+    PostgreSQL is not installed (``make test`` installs it)."""
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (make test installs it)")
+    with throwaway() as server:
+        yield server
 
 
 @pytest.fixture

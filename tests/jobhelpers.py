@@ -68,6 +68,15 @@ def wait_for(
         time.sleep(0.05)
 
 
+def run_job(
+    client: TestClient[Litestar] | Any, auth: dict[str, str], project_id: str, **body: Any
+) -> dict[str, Any]:
+    """Start a job of the project with the request ``body`` and wait for its end; its status."""
+    r = client.post(f"/data/{project_id}", json=body, headers=auth)
+    assert r.status_code in (200, 201, 202), r.json()
+    return wait_for(client, auth, r.json()["id"])
+
+
 def wait_for_shards(
     http: Any,
     job_id: str,

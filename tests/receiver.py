@@ -18,6 +18,7 @@ class Received:
     body: bytes
     signature_ok: bool
     answered: int
+    host: str = ""  # the Host header
 
     @property
     def event(self) -> dict[str, Any]:
@@ -64,6 +65,7 @@ class Receiver:
                                 self.headers.get("webhook-signature", ""),
                             ),
                             answered=status,
+                            host=self.headers.get("host", ""),
                         )
                     )
                 self.send_response(status)

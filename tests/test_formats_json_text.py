@@ -58,3 +58,24 @@ def test_any_text_round_trips_through_the_json_writer(rows: list[tuple[Any, ...]
     ]
     assert _json_rows(batch) == expected
     assert len(expected) == n
+
+
+def test_timestamps_are_written_as_arrow_would_write_them() -> None:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from storage.formats.text import TIMESTAMP_FORMAT, timestamps_text
+
+    rng = np.random.default_rng(5)
+    # Years 0001 to 9999, before and after 1970, leap days included; a tenth null.
+    micros = rng.integers(-62135596800 * 10**6, 253402300799 * 10**6, 20_000)
+    micros[:3] = [0, -1, 951782400 * 10**6]  # the epoch, a microsecond before, 2000-02-29
+    stamps = pa.array(micros, type=pa.timestamp("us", tz="UTC"), mask=rng.random(20_000) < 0.1)
+    for values in (stamps, stamps.slice(7, 500)):
+        assert timestamps_text(values).equals(pc.strftime(values, format=TIMESTAMP_FORMAT))
+    assert timestamps_text(stamps[:3]).to_pylist()[:3] == [
+        "1970-01-01T00:00:00.000000Z",
+        "1969-12-31T23:59:59.999999Z",
+        "2000-02-29T00:00:00.000000Z",
+    ]

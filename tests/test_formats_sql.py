@@ -279,3 +279,30 @@ def test_a_dataset_of_several_entities_loads_file_by_file_in_one_database(tmp_pa
         ("Customer", 100),
         ("Order", 300),
     ]
+    # The child's table declares its key to the parent loaded before it in the same job.
+    keys = db.execute('SELECT "table", "from", "to" FROM pragma_foreign_key_list(\'Order\')')
+    assert keys.fetchall() == [("Customer", "customer_id", "id")]
+
+
+def test_a_dataset_in_postgres_declares_and_keeps_its_foreign_keys(
+    tmp_path: Path, postgres: Postgres
+) -> None:
+    from pipeline.local import generate_dataset
+    from tests.jobhelpers import PEOPLE
+
+    written = generate_dataset(
+        PEOPLE, ["Order", "Customer"], str(tmp_path), scale=0.1, format="sql", shard_rows=64
+    )
+    assert [f["entity"] for f in written] == ["Customer", "Order"]
+    postgres.create_database("shop")
+    for file in written:
+        done = postgres.psql("shop", "-v", "ON_ERROR_STOP=1", "-f", file["path"])
+        assert done.returncode == 0, done.stderr
+    keys = postgres.psql(
+        "shop",
+        "-A",
+        "-t",
+        "-c",
+        "SELECT conrelid::regclass, confrelid::regclass FROM pg_constraint WHERE contype = 'f'",
+    )
+    assert keys.stdout.split() == ['"Order"|"Customer"']

@@ -55,11 +55,11 @@ def test_shop_ddl_keeps_keys_constraints_and_nullability(name: str) -> None:
     assert orders["customer_id"] == m.Reference(entity="customers")
     assert orders["status"].values == ["pending", "paid", "shipped", "cancelled"]  # type: ignore[union-attr]
     items = schema.entities["order_items"].fields
-    assert items["order_id"].description == (
-        "part of PRIMARY KEY (order_id, product_id); "
-        "unique on its own so that PRIMARY KEY (order_id, product_id) holds"
+    # The composite key is unique together: orders and products repeat, pairs do not.
+    assert schema.entities["order_items"].unique == [["order_id", "product_id"]]
+    assert items["order_id"] == m.Reference(
+        entity="orders", description="part of PRIMARY KEY (order_id, product_id)"
     )
-    assert isinstance(items["order_id"], m.Reference) and items["order_id"].unique
     quantity = items["quantity"]
     assert isinstance(quantity, m.Integer) and (quantity.min, quantity.max) == (1, 20)
     products = schema.entities["products"].fields

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.engine.blocks import generate_batches
 from pipeline.importers import convert_with_warnings
 from pipeline.importers.sql_statements import split_statements
 from pipeline.importers.sql_tables import detect_dialect
@@ -18,6 +19,13 @@ LOAD = Path(__file__).parent / "corpus" / "load"
 
 def _fields(yaml_text: str, entity: str) -> dict[str, m.Field]:
     return load_schema(yaml_text).entities[entity].fields
+
+
+def _without_warnings(script: str) -> m.Schema:
+    """The schema imported from ``script``, which must give no warning."""
+    text, warnings = convert_with_warnings(script, "sql")
+    assert warnings == []
+    return load_schema(text)
 
 
 def test_statements_are_cut_as_a_client_would() -> None:
@@ -150,9 +158,7 @@ def test_postgres_alter_table_keys_enums_domains_and_any_array() -> None:
         "ALTER TABLE ONLY public.child\n    ADD CONSTRAINT child_fk FOREIGN KEY (parent_id) "
         "REFERENCES public.parent(parent_id);\n"
     )
-    text, warnings = convert_with_warnings(script, "sql")
-    assert warnings == []
-    schema = load_schema(text)
+    schema = _without_warnings(script)
     assert schema.entities["parent"].fields == {
         "parent_id": m.Sequence(),
         "k": m.Choice(values=["a", "b"]),
@@ -174,24 +180,99 @@ def test_inherits_takes_the_parents_columns() -> None:
     assert list(fields) == ["event_id", "at", "note"]
 
 
-def test_composite_key_members_that_cannot_be_made_unique_are_reported() -> None:
+def test_composite_keys_become_tuples_and_hidden_references_with_lookups() -> None:
     script = (
         "CREATE TABLE a (x BOOLEAN NOT NULL, y BOOLEAN NOT NULL, PRIMARY KEY (x, y));\n"
-        "CREATE TABLE b (p INT, q INT, FOREIGN KEY (p, q) REFERENCES a (x, y));\n"
+        "CREATE TABLE b (p BOOLEAN, q BOOLEAN, note TEXT,\n"
+        "  CONSTRAINT b_a_fk FOREIGN KEY (p, q) REFERENCES a (x, y));\n"
+        "CREATE TABLE c (b_a_fk INT, p BOOLEAN NOT NULL, q BOOLEAN NOT NULL, n INT NOT NULL,\n"
+        "  PRIMARY KEY (p, q, n), FOREIGN KEY (p, q) REFERENCES a);\n"
+    )
+    schema = _without_warnings(script)
+    a = schema.entities["a"]
+    # Two booleans make four pairs: the key's value space bounds the table.
+    assert (a.unique, a.count) == ([["x", "y"]], 4)
+    b = schema.entities["b"].fields
+    assert list(b) == ["b_a_fk", "p", "q", "note"]
+    assert b["b_a_fk"] == m.Reference(
+        entity="a",
+        hidden=True,
+        null_rate=0.1,
+        description="FOREIGN KEY (p, q) REFERENCES a: picks the parent row",
+    )
+    part = "part of FOREIGN KEY (p, q) REFERENCES a"
+    assert b["p"] == m.Lookup(via="b_a_fk", field="x", description=part)
+    assert b["q"] == m.Lookup(via="b_a_fk", field="y", description=part)
+    # Named after the parent when the constraint has no name, beside a column of that name;
+    # the key holds the whole foreign key, so its tuple holds the reference (last: see below).
+    c = schema.entities["c"]
+    assert list(c.fields)[:3] == ["b_a_fk", "a", "p"]
+    assert c.unique == [["n", "a"]]
+
+
+def test_a_key_over_a_reference_and_long_text_names_many_parents() -> None:
+    """A tuple's first field varies slowest: a reference first, before a text of 62**12
+    values, would name one parent in every row."""
+    schema = _without_warnings(
+        "CREATE TABLE e (id INT PRIMARY KEY);\n"
+        "CREATE TABLE t (e_id INT NOT NULL REFERENCES e (id), title VARCHAR(50) NOT NULL,\n"
+        "  PRIMARY KEY (e_id, title));\n"
+    )
+    assert schema.entities["t"].unique == [["title", "e_id"]]
+    batches = generate_batches(schema, "t", 0, 200, seed=1, providers={})
+    parents = {r["e_id"] for b in batches for r in b.to_pylist()}
+    assert len(parents) > 100
+
+
+def test_composite_keys_the_language_cannot_say_are_reported() -> None:
+    script = (
+        "CREATE TABLE a (u DOUBLE PRECISION NOT NULL, v JSON NOT NULL, PRIMARY KEY (u, v));\n"
+        "CREATE TABLE b (p INT, q INT, FOREIGN KEY (p, q) REFERENCES elsewhere (x, y));\n"
+        "CREATE TABLE c (p INT, q INT, FOREIGN KEY (p, q) REFERENCES b);\n"
     )
     _, warnings = convert_with_warnings(script, "sql")
     assert warnings == [
         {
             "line": 1,
-            "message": "a: PRIMARY KEY (x, y) is not enforced: the language has no uniqueness "
-            "over several fields",
+            "message": "a: PRIMARY KEY (u, v) is not enforced: the language cannot make these "
+            "fields unique together",
         },
         {
             "line": 2,
-            "message": "b: FOREIGN KEY (p, q) REFERENCES a is not generated as a reference: the "
-            "language has no reference over several fields",
+            "message": "b: FOREIGN KEY (p, q) REFERENCES elsewhere is not generated as a "
+            "reference: table elsewhere is not in the input",
+        },
+        {
+            "line": 3,
+            "message": "c: FOREIGN KEY (p, q) REFERENCES b is not generated as a reference: it "
+            "names no columns of b, which has no primary key",
         },
     ]
+
+
+def test_composite_foreign_keys_closing_a_cycle_or_onto_their_own_key_stay_plain() -> None:
+    script = (
+        "CREATE TABLE a (a1 INT NOT NULL, a2 INT NOT NULL, b_id INT NOT NULL REFERENCES b (id),\n"
+        "  PRIMARY KEY (a1, a2));\n"
+        "CREATE TABLE b (id INT PRIMARY KEY, x INT, y INT, FOREIGN KEY (x, y) REFERENCES a);\n"
+        "CREATE TABLE e (org INT NOT NULL, id INT NOT NULL, boss INT, PRIMARY KEY (org, id),\n"
+        "  FOREIGN KEY (org, boss) REFERENCES e (org, id));\n"
+    )
+    text, warnings = convert_with_warnings(script, "sql")
+    assert [w["message"] for w in warnings] == [
+        "b: FOREIGN KEY (x, y) REFERENCES a is not generated as a reference: it would close a "
+        "reference cycle",
+        "e: FOREIGN KEY (org, boss) REFERENCES e is not generated as a reference: it maps the "
+        "table's own key columns onto themselves",
+    ]
+    b = _fields(text, "b")
+    assert list(b) == ["id", "x", "y"]
+    assert b["x"] == m.Integer(
+        null_rate=0.1,
+        description="part of FOREIGN KEY (x, y) REFERENCES a; not generated as a reference: a "
+        "reference cycle",
+    )
+    assert load_schema(text).entities["e"].unique == [["org", "id"]]
 
 
 def test_partitions_date_checks_and_like_lists() -> None:

@@ -7,7 +7,7 @@ import os
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.jobhelpers import make_project, wait_for
+from tests.jobhelpers import make_project, run_job
 
 Client = TestClient[Litestar]
 
@@ -16,12 +16,9 @@ def test_a_multi_shard_job_completes_with_its_progress(
     client: Client, auth: dict[str, str]
 ) -> None:
     project = make_project(client, auth)
-    r = client.post(
-        f"/data/{project}",
-        json={"entity_name": "Customer", "count": 5000, "format": "csv", "seed": 3},
-        headers=auth,
+    status = run_job(
+        client, auth, project, entity_name="Customer", count=5000, format="csv", seed=3
     )
-    status = wait_for(client, auth, r.json()["id"])
     assert status["status"] == "completed", status
     assert status["progress"] == {
         "rows_done": 5000,

@@ -105,7 +105,15 @@ class Frame:
         return values
 
     def column(self, path: str) -> pa.Array:
-        return decode(self.encoded(path))
+        values = self.encoded(path)
+        if not isinstance(values, pa.DictionaryArray):
+            return values
+        # Expressions and the writer both read a field's plain values: decode it once.
+        key = path + "#decoded"
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = self.cache[key] = decode(values)
+        return hit
 
     def null_mask(self, path: str, rate: float) -> np.ndarray:
         label = path + "#null"

@@ -17,6 +17,7 @@ import pyarrow as pa
 from pipeline.engine import exact, groups, patterns, records, templates, tuples
 from pipeline.engine.distributions import draw_floats, draw_integers
 from pipeline.engine.errors import EngineError
+from pipeline.engine.expressions import gen_cases, gen_expression, with_condition
 from pipeline.engine.frame import Frame, Job
 from pipeline.engine.items import item_frame
 from pipeline.engine.lookups import gen_lookup, reference_rows, related_job
@@ -29,11 +30,13 @@ from pipeline.schema.model import (
     Array,
     Binary,
     Boolean,
+    Cases,
     Choice,
     Constant,
     Date,
     Datetime,
     Decimal,
+    Expression,
     Field,
     Float,
     Integer,
@@ -222,6 +225,8 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
     Decimal: exact.gen_decimal,
     Binary: exact.gen_binary,
     Map: gen_map,
+    Expression: gen_expression,
+    Cases: gen_cases,
 }
 
 
@@ -230,4 +235,6 @@ def generate(frame: Frame, path: str, spec: Field) -> pa.Array:
     values = GENERATORS[type(spec)](frame, path, spec)
     if spec.max_length is not None and not isinstance(spec, Binary):
         values = exact.truncated(values, spec.max_length)
+    if spec.when is not None:
+        values = with_condition(frame, path, spec, values)
     return values

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from pipeline.destinations import DestinationError
 from pipeline.errors import PipelineError
 from pipeline.lifecycle import Event
 from pipeline.plan import JobSpec
@@ -59,6 +60,8 @@ class Executor(Protocol):
 
 
 def describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, DestinationError):
+        return str(exc)  # says which table, how far, and why, in words meant for the user
     name = type(exc).__name__
     text = str(exc).strip()
     return f"{name}: {text}" if text else name

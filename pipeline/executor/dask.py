@@ -18,6 +18,7 @@ from distributed import Client, KilledWorker, as_completed
 from distributed.client import FutureCancelledError
 from distributed.comm import CommClosedError
 
+from pipeline.destinations import postgres
 from pipeline.executor import ClusterLost, ClusterUnavailable, Report, TaskFailed
 from pipeline.executor import describe_failure as _describe
 from pipeline.lifecycle import Connected, ShardDone
@@ -79,6 +80,10 @@ class DaskExecutor:
         try:
             client = await self.source.client()
             report(Connected())
+            if parts[0].destination is not None:
+                loaded = await self._load(client, parts, task_prefix(job_id), futures, report)
+                self._futures.pop(job_id, None)
+                return loaded
             merges = []
             for number, part in enumerate(parts):
                 # Keys name the entity's place in the job when it has several.
@@ -116,21 +121,47 @@ class DaskExecutor:
                 write_whole, job, key=f"{prefix}whole", retries=TASK_RETRIES, pure=False
             )
         else:
-            results = await self._run_shards(client, job, shards, prefix, futures, report)
+            results = await self._run_shards(client, shards, prefix, futures, report)
             merged = client.submit(
                 merge, job, results, key=f"{prefix}merge", retries=TASK_RETRIES, pure=False
             )
         futures.append(merged)
         return merged
 
+    async def _load(
+        self,
+        client: Client,
+        parts: Sequence[JobSpec],
+        prefix: str,
+        futures: list[Any],
+        report: Report,
+    ) -> list[MergeResult]:
+        """Load into the job's destination: one task makes the tables ready, each entity's
+        shards load in parallel, parents before children (an appended-to table may already
+        have its foreign keys), and one task adds the foreign keys."""
+
+        async def one(task: Any, name: str) -> Any:
+            future = client.submit(
+                task, list(parts), key=f"{prefix}{name}", retries=TASK_RETRIES, pure=False
+            )
+            futures.append(future)
+            return await future
+
+        await one(postgres.prepare, "prepare")
+        for part in parts:
+            shards = plan_shards(part)
+            await self._run_shards(client, shards, prefix, futures, report, postgres.load_shard)
+        results: list[MergeResult] = await one(postgres.complete, "complete")
+        return results
+
     async def _run_shards(
         self,
         client: Client,
-        job: JobSpec,
         shards: list[ShardSpec],
         prefix: str,
         futures: list[Any],
         report: Report,
+        task: Any = write_shard,
     ) -> list[ShardResult]:
         """Run every shard, keeping a bounded window of them on the cluster.
 
@@ -145,9 +176,12 @@ class DaskExecutor:
 
         def submit(shard: ShardSpec) -> Any:
             future = client.submit(
-                write_shard,
+                task,
                 shard,
-                key=f"{prefix}shard-{shard.index}",
+                # Shards of several entities share one run: the entity keeps keys apart.
+                key=f"{prefix}shard-{shard.index}"
+                if task is write_shard
+                else f"{prefix}{shard.job.entity}-shard-{shard.index}",
                 retries=TASK_RETRIES,
                 pure=False,
             )

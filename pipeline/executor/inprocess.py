@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 
+from pipeline.destinations import postgres
 from pipeline.executor import Report, TaskFailed, describe_failure
 from pipeline.lifecycle import Connected, ShardDone
 from pipeline.plan import JobSpec, plan_shards
@@ -24,6 +25,8 @@ class InProcessExecutor:
     async def run(self, parts: Sequence[JobSpec], report: Report) -> list[MergeResult]:
         report(Connected())
         try:
+            if parts[0].destination is not None:
+                return await self._load(parts, report)
             return [await self._run_part(part, report) for part in parts]
         except (asyncio.CancelledError, TaskFailed):
             raise
@@ -40,6 +43,19 @@ class InProcessExecutor:
         merged = await self._step(job.job_id, merge, job, results)
         assert isinstance(merged, MergeResult)
         return merged
+
+    async def _load(self, parts: Sequence[JobSpec], report: Report) -> list[MergeResult]:
+        """Tables ready, every shard loaded, then the foreign keys."""
+        job_id = parts[0].job_id
+        await self._step(job_id, postgres.prepare, parts)
+        for part in parts:
+            for shard in plan_shards(part):
+                result = await self._step(job_id, postgres.load_shard, shard)
+                assert isinstance(result, ShardResult)
+                report(ShardDone(result.index, result.rows))
+        results = await self._step(job_id, postgres.complete, parts)
+        assert isinstance(results, list)
+        return results
 
     async def _step(self, job_id: str, task: Callable[..., object], *args: object) -> object:
         future: asyncio.Future[object] = asyncio.ensure_future(asyncio.to_thread(task, *args))

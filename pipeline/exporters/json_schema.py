@@ -7,8 +7,10 @@ from typing import Any
 import msgspec
 
 from pipeline.exporters.json_schema_widths import declared_schema, with_max_length
+from pipeline.expressions import ColumnType
 from pipeline.importers.regex_pattern import pattern_to_regex
 from pipeline.schema import model as m
+from pipeline.schema.computed import may_be_null
 from pipeline.schema.resolved import ITEM, ResolvedEntity, ResolvedField, ResolvedSchema, resolve
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -21,6 +23,18 @@ _FORMATS = {
     "internet.ip_v4": "ipv4",
     "internet.ip_v6": "ipv6",
     "internet.hostname": "hostname",
+}
+
+
+# An expression's or cases' values by their inferred type; a null-typed one says nothing.
+_COMPUTED_TYPES: dict[ColumnType, dict[str, Any]] = {
+    ColumnType.INTEGER: {"type": "integer"},
+    ColumnType.FLOAT: {"type": "number"},
+    ColumnType.STRING: {"type": "string"},
+    ColumnType.BOOLEAN: {"type": "boolean"},
+    ColumnType.DATE: {"type": "string", "format": "date"},
+    ColumnType.DATETIME: {"type": "string", "format": "date-time"},
+    ColumnType.NULL: {},
 }
 
 
@@ -73,10 +87,14 @@ def _field(at: ResolvedField, entity: ResolvedEntity, schema: ResolvedSchema) ->
         out = {"type": "string"}
         if spec.method in _FORMATS:
             out["format"] = _FORMATS[spec.method]
+    elif isinstance(spec, m.Expression | m.Cases):
+        out = dict(_COMPUTED_TYPES[at.column_type])
+        if isinstance(spec, m.Expression):
+            out["$comment"] = f"expression {spec.expr}"
     else:  # provider, template
         out = {"type": "string"}
     out = with_max_length(out, spec)
-    if spec.null_rate > 0:
+    if spec.null_rate > 0 or (may_be_null(spec) and out):
         out = _nullable(out)
     if spec.description:
         out["description"] = spec.description
@@ -126,7 +144,9 @@ def _object(
             name: _field(at, entity, schema) for name, at in zip(names, fields, strict=True)
         },
         "required": [
-            name for name, at in zip(names, fields, strict=True) if at.spec.null_rate == 0
+            name
+            for name, at in zip(names, fields, strict=True)
+            if at.spec.null_rate == 0 and not may_be_null(at.spec)
         ],
         "additionalProperties": False,
     }

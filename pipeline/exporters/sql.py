@@ -4,13 +4,15 @@ entity's CREATE TABLE in a dialect, at the head of the sql output format."""
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
 from pipeline.exporters.sql_widths import declared_type
+from pipeline.expressions import ColumnType
 from pipeline.schema import model as m
+from pipeline.schema.computed import may_be_null
 from pipeline.schema.resolved import (
     ResolvedEntity,
     ResolvedField,
@@ -45,10 +47,25 @@ def _float_type(spec: m.Float) -> str:
     return f"DECIMAL({max(digits + spec.decimals, 1)}, {spec.decimals})"
 
 
+# The column of an expression or cases field: its inferred type (a plain column, filled by
+# the generated rows like any other, so the data files load into it).
+_COMPUTED_TYPES = {
+    ColumnType.INTEGER: "BIGINT",
+    ColumnType.FLOAT: "DOUBLE PRECISION",
+    ColumnType.STRING: "TEXT",
+    ColumnType.BOOLEAN: "BOOLEAN",
+    ColumnType.DATE: "DATE",
+    ColumnType.DATETIME: "TIMESTAMP WITH TIME ZONE",
+    ColumnType.NULL: "TEXT",
+}
+
+
 def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema) -> str:
     declared = declared_type(spec)
     if declared is not None:
         return declared
+    if isinstance(spec, m.Expression | m.Cases) and at is not None:
+        return _COMPUTED_TYPES[at.column_type]
     if isinstance(spec, m.Sequence | m.Integer):
         return "BIGINT"
     if isinstance(spec, m.Uuid):
@@ -95,7 +112,9 @@ class _Style:
     literal: Callable[[object], str] = _quote
     types: dict[str, str] = field(default_factory=dict)  # portable type -> this dialect's
     key_text: str = "TEXT"  # a TEXT column that is a key or unique
-    references: bool = True  # False: a table written alone, its parents elsewhere
+    # The tables that a REFERENCES may name (None: every one): the others are loaded elsewhere
+    # or later, and the reference is a comment.
+    references: frozenset[str] | None = None
     typed: pa.Schema | None = None  # the Arrow types of the columns, for untyped fields
     nullable_constant: bool = False  # a constant without a value is NULL on every row
 
@@ -165,18 +184,22 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
         keyed = at.path == entity.key or spec.unique or isinstance(spec, m.Sequence | m.Uuid)
         parts = [style.ident(at.path), style.type_of(_column_type(spec, at, schema), at, keyed)]
         always_null = isinstance(spec, m.Constant) and spec.value is None
-        if spec.null_rate == 0 and not (style.nullable_constant and always_null):
+        if (
+            spec.null_rate == 0
+            and not may_be_null(spec)
+            and not (style.nullable_constant and always_null)
+        ):
             parts.append("NOT NULL")
         if at.path == entity.key:
             parts.append("PRIMARY KEY")
         elif keyed:
             parts.append("UNIQUE")
         parts.extend(_checks(at.path, spec, style))
-        notes = [spec.description or _note(at)]
+        notes = [spec.description or _computed_note(spec, _note(at))]
         if at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
             parent = f"{style.ident(target.entity)} ({style.ident(target.field or '')})"
-            if style.references:
+            if style.references is None or target.entity in style.references:
                 parts.append(f"REFERENCES {parent}")
             else:
                 notes.append(f"references {parent}")
@@ -184,6 +207,17 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
         note = "; ".join(_one_line(n) for n in notes if n)
         lines.append(f"  {line}" + (f"  -- {note}" if note else ""))
     return lines
+
+
+def foreign_keys(schema: ResolvedSchema, name: str) -> list[tuple[str, str, str]]:
+    """Entity ``name``'s references that a foreign key can state: (column, parent entity,
+    parent column), the ones the portable DDL writes as REFERENCES. A loader adds them once
+    every table is full."""
+    return [
+        (at.path, at.reference.entity, at.reference.field or "")
+        for at in schema.entities[name].columns()
+        if at.reference is not None and _is_column(schema, at.reference)
+    ]
 
 
 def _is_column(schema: ResolvedSchema, target: Target) -> bool:
@@ -205,6 +239,19 @@ def _note(at: ResolvedField) -> str | None:
     if isinstance(spec, m.Provider):
         return f"provider {spec.name}"
     return None
+
+
+def _computed_note(spec: m.Field, note: str | None) -> str | None:
+    """The expression a column is computed by, and the condition it is null outside of."""
+    parts = [note]
+    if isinstance(spec, m.Expression):
+        parts.append(f"expression {spec.expr}")
+    elif isinstance(spec, m.Cases):
+        parts.append("cases: " + "; ".join(case.when for case in spec.cases))
+    if spec.when is not None:
+        parts.append(f"null unless {spec.when}")
+    found = [p for p in parts if p]
+    return ", ".join(found) if found else None
 
 
 def _one_line(text: str) -> str:
@@ -246,10 +293,17 @@ def export_sql(schema: m.Schema) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def create_table(schema: m.Schema, entity: str, dialect: str, columns: pa.Schema) -> str:
-    """The CREATE TABLE of one entity written alone in ``dialect`` (its references to other
-    tables become comments: their rows are not in the same file). ``columns``, the Arrow
-    schema of its rows, types the fields the schema language leaves untyped."""
+def create_table(
+    schema: m.Schema,
+    entity: str,
+    dialect: str,
+    columns: pa.Schema,
+    loaded_before: Collection[str] = (),
+) -> str:
+    """The CREATE TABLE of one entity in ``dialect``: its references to the tables
+    ``loaded_before`` (parents of the same job, whose files load first) are foreign keys, the
+    others comments. ``columns``, the Arrow schema of its rows, types the fields the schema
+    language leaves untyped."""
     check_dialect(dialect)
     resolved = resolve(schema)
     style = _Style(
@@ -257,7 +311,8 @@ def create_table(schema: m.Schema, entity: str, dialect: str, columns: pa.Schema
         literal=lambda value: literal(value, dialect),
         types=_DIALECT_TYPES[dialect],
         key_text="VARCHAR(255)" if dialect == "mysql" else "TEXT",  # MySQL keys need a length
-        references=False,
+        # A table's own rows may name rows of later batches: never a key to itself.
+        references=frozenset(loaded_before) - {entity},
         typed=columns,
         nullable_constant=True,
     )

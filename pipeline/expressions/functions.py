@@ -145,7 +145,16 @@ def _round(checker: Checker, expression: exp.Round) -> Node | None:
 
     def run(batch: Batch) -> Value:
         number = typed(value.datum(batch), kind)
-        return pc.round(number, digits, round_mode="half_towards_infinity")
+        if kind is _I or digits == 0:
+            return pc.round(number, digits, round_mode="half_towards_infinity")
+        # Scaled to a whole number, rounded, and divided back: Arrow's own rounding to decimals
+        # multiplies by the inverse power of ten, which writes 254.7 as 254.70000000000002.
+        scale = 10.0 ** abs(digits)
+        if digits > 0:
+            whole = pc.round(pc.multiply(number, scale), round_mode="half_towards_infinity")
+            return pc.divide(whole, scale)
+        whole = pc.round(pc.divide(number, scale), round_mode="half_towards_infinity")
+        return pc.multiply(whole, scale)
 
     return Node(kind, run, sql_of(expression))
 

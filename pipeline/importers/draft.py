@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 
 _KEY_ORDER = (
-    "type", "entity", "field", "values", "weights", "value", "start", "end", "step", "min",
+    "type", "entity", "via", "field", "values", "weights", "value", "start", "end", "step", "min",
     "max", "decimals", "pattern", "template", "name", "of", "min_items", "max_items",
-    "distribution", "args", "locale", "unique", "null_rate", "description",
+    "distribution", "args", "locale", "unique", "null_rate", "hidden", "description",
 )  # fmt: skip
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*")
 NULL_RATE = 0.1  # nullable source columns
@@ -36,6 +36,7 @@ class EntityDraft:
     fields: dict[str, FieldDraft]
     count: int | None = None
     description: str | None = None
+    unique: list[list[str]] = dataclasses.field(default_factory=list)  # fields unique together
 
 
 def safe_name(name: str, taken: set[str] | None = None) -> str:
@@ -147,6 +148,8 @@ def render(entities: dict[str, EntityDraft], header: str) -> str:
             lines.append(f"    description: {scalar(entity.description)}")
         if entity.count is not None:
             lines.append(f"    count: {entity.count}")
+        if entity.unique:
+            lines.append(f"    unique: {_flow(entity.unique)}")
         lines.append("    fields:")
         for field_name, draft in entity.fields.items():
             lines.extend(_field_lines(field_name, draft, 6))

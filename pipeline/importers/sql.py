@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from pipeline.importers import naming
+from pipeline.importers import naming, sql_keys
 from pipeline.importers.draft import (
     NULL_RATE,
     EntityDraft,
@@ -399,13 +399,20 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
     return FieldDraft(spec, comment)
 
 
-def _fix_references(entities: dict[str, EntityDraft]) -> None:
-    """Turn references the language cannot generate into plain columns, saying why."""
+def _fix_references(entities: dict[str, EntityDraft]) -> list[tuple[str, str]]:
+    """Turn references the language cannot generate into plain columns, saying why; return
+    the hidden references (entity, field) of keys over several columns that close a cycle,
+    for the caller to put their columns back."""
     edges: dict[str, set[str]] = {}
+    cycles: list[tuple[str, str]] = []
     for name, entity in entities.items():
-        for field_name, draft in entity.fields.items():
+        for field_name, draft in list(entity.fields.items()):
             spec = draft.spec
             if spec["type"] != "reference":
+                continue
+            if spec.get("hidden"):  # it only picks the parent row: no parent key needed
+                if spec["entity"] != name and _closes_cycle(edges, name, spec["entity"]):
+                    cycles.append((name, field_name))
                 continue
             parent = entities[spec["entity"]]
             target_name = spec.get("field") or next(
@@ -427,14 +434,7 @@ def _fix_references(entities: dict[str, EntityDraft]) -> None:
                 )
             ):
                 del spec["field"]  # the default key; shorter to read
-            cyclic = False
-            if spec["entity"] != name:
-                edges.setdefault(name, set()).add(spec["entity"])
-                try:
-                    graphlib.TopologicalSorter(edges).prepare()
-                except graphlib.CycleError:
-                    edges[name].discard(spec["entity"])
-                    cyclic = True
+            cyclic = spec["entity"] != name and _closes_cycle(edges, name, spec["entity"])
             if not derivable or cyclic:
                 why = (
                     "a reference cycle"
@@ -451,23 +451,105 @@ def _fix_references(entities: dict[str, EntityDraft]) -> None:
                     copy, f"REFERENCES {spec['entity']}; not generated as a reference: {why}"
                 )
                 entity.fields[field_name] = FieldDraft(copy, "plain values: see description")
+    return cycles
 
 
-def _field_of(table: Table, fields: dict[str, FieldDraft], column: str) -> str | None:
-    names = list(table.columns)
-    return list(fields)[names.index(column)] if column in names else None
+def _closes_cycle(edges: dict[str, set[str]], child: str, parent: str) -> bool:
+    """Add the edge child -> parent unless it closes a cycle (then say so)."""
+    edges.setdefault(child, set()).add(parent)
+    try:
+        graphlib.TopologicalSorter(edges).prepare()
+    except graphlib.CycleError:
+        edges[child].discard(parent)
+        return True
+    return False
+
+
+def _link_composite_keys(
+    tables: list[Table],
+    entities: dict[str, EntityDraft],
+    entity_of: dict[str, str],
+    columns_of: dict[str, dict[str, str]],
+    warnings: list[dict[str, Any]],
+) -> dict[str, list[sql_keys.Link]]:
+    """Each foreign key over several columns as a hidden reference plus lookups, per entity."""
+    links: dict[str, list[sql_keys.Link]] = {entity_of[t.name.lower()]: [] for t in tables}
+    by_name = {t.name.lower(): t for t in tables}
+    for table in tables:
+        entity_name = entity_of[table.name.lower()]
+        for fk in table.foreign_keys:
+            if len(fk.columns) < 2:
+                continue
+            parent = by_name.get(fk.table)
+            if parent is None:
+                done: sql_keys.Link | str = f"table {fk.table} is not in the input"
+            else:
+                done = sql_keys.link(
+                    fk,
+                    entities[entity_name].fields,
+                    columns_of[table.name.lower()],
+                    entity_of[fk.table],
+                    {c.lower(): f for c, f in columns_of[fk.table].items()},
+                    parent.primary_key,
+                    parent is table,
+                    links[entity_name],
+                )
+            if isinstance(done, str):
+                warnings.append(
+                    {
+                        "line": table.line,
+                        "message": f"{table.name}: FOREIGN KEY ({', '.join(fk.columns)}) "
+                        f"REFERENCES {fk.table} is not generated as a reference: {done}",
+                    }
+                )
+            else:
+                links[entity_name].append(done)
+    return links
+
+
+def _unique_key(
+    table: Table,
+    columns: list[str],
+    entity: EntityDraft,
+    links: list[sql_keys.Link],
+    columns_of: dict[str, dict[str, str]],
+    what: str,
+) -> bool:
+    """Make a key over several columns hold: unique together, else one member unique alone."""
+    field_of = columns_of[table.name.lower()]
+    column_of = {f: c for c, f in field_of.items()}
+
+    def as_pattern(name: str) -> dict[str, Any] | None:
+        kind = table.columns[column_of[name]].kind if name in column_of else None
+        if kind is None or kind.this not in _STRINGS:
+            return None
+        params = _params(kind)
+        spec, _ = _unique_string(name, params[0] if params else None, False, set())
+        spec.pop("unique", None)
+        return spec if spec["type"] == "pattern" else None
+
+    names = [field_of[c] for c in columns if c in field_of]
+    if sql_keys.unique_together(entity, names, links, as_pattern):
+        return True
+    in_tuples = {n for t in entity.unique for n in t}
+    free = {c: f for c, f in field_of.items() if f not in in_tuples}
+    return _unique_alone(table, columns, entity.fields, free, what)
 
 
 def _unique_alone(
-    table: Table, columns: list[str], fields: dict[str, FieldDraft], what: str
+    table: Table,
+    columns: list[str],
+    fields: dict[str, FieldDraft],
+    field_of: dict[str, str],
+    what: str,
 ) -> bool:
     """Make one column of a composite key unique on its own, which keeps the key unique.
 
-    The language has no uniqueness over several fields; one unique member is the closest it
-    can say. Members are tried in order: already unique, a reference (made 1:1), a bounded
-    value, then a text column (made a unique pattern).
+    For keys whose fields cannot be unique together (a field already in another tuple, a key
+    over a part of a composite foreign key). Members are tried in order: already unique, a
+    reference (made 1:1), a bounded value, then a text column (made a unique pattern).
     """
-    members = [(c, _field_of(table, fields, c)) for c in columns]
+    members = [(c, field_of.get(c)) for c in columns]  # fields of unique tuples left out
     drafts = [(c, n, fields[n]) for c, n in members if n is not None]
     if any(d.spec["type"] in ("sequence", "uuid") or d.spec.get("unique") for _, _, d in drafts):
         return True
@@ -483,7 +565,9 @@ def _unique_alone(
                 return True
     for column, name, draft in drafts:
         kind = table.columns[column].kind
-        if draft.spec["type"] != "reference" and kind is not None and kind.this in _STRINGS:
+        if draft.spec["type"] in ("reference", "lookup") or kind is None:
+            continue
+        if kind.this in _STRINGS:
             params = _params(kind)
             spec, _ = _unique_string(column, params[0] if params else None, False, set())
             add_description(spec, draft.spec.get("description"))
@@ -518,9 +602,13 @@ def _fit_counts(entities: dict[str, EntityDraft]) -> None:
             room = _capacity(draft.spec)
             if room is not None and entity.count is not None:
                 entity.count = max(1, min(entity.count, room))
-    for _ in range(len(entities)):
+    for _ in range(len(entities) + 1):
         changed = False
+        counts = {name: e.count for name, e in entities.items()}
         for entity in entities.values():
+            room = sql_keys.tuple_room(entity, counts)
+            if room is not None and entity.count is not None and entity.count > room:
+                entity.count, changed = max(1, room), True
             for draft in entity.fields.values():
                 spec = draft.spec
                 if spec["type"] == "reference" and spec.get("unique"):
@@ -540,10 +628,12 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
     taken: set[str] = set()
     entity_of = {t.name.lower(): safe_name(t.name, taken) for t in tables}
     entities: dict[str, EntityDraft] = {}
+    columns_of: dict[str, dict[str, str]] = {}  # table -> its columns' field names
     for table in tables:
         fields: dict[str, FieldDraft] = {}
         names: set[str] = set()
         count = PARENT_COUNT
+        columns: dict[str, str] = {}
         for col in table.columns.values():
             draft = _column_draft(col, table, entity_of)
             if (
@@ -558,6 +648,7 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             name = safe_name(col.name, names)
             add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
+            columns[col.name] = name
             for other in _Bounds(col).other:
                 warnings.append(
                     {
@@ -566,34 +657,42 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
                         "not enforced",
                     }
                 )
-        for what, columns in [
-            ("PRIMARY KEY", table.primary_key),
-            *(("UNIQUE", u) for u in table.uniques),
-        ]:
-            if len(columns) > 1 and not _unique_alone(table, columns, fields, what):
-                warnings.append(
-                    {
-                        "line": table.line,
-                        "message": f"{table.name}: {what} ({', '.join(columns)}) is not "
-                        "enforced: the language has no uniqueness over several fields",
-                    }
-                )
-        for fk in table.foreign_keys:
-            if len(fk.columns) > 1:
-                warnings.append(
-                    {
-                        "line": table.line,
-                        "message": f"{table.name}: FOREIGN KEY ({', '.join(fk.columns)}) "
-                        f"REFERENCES {fk.table} is not generated as a reference: the language "
-                        "has no reference over several fields",
-                    }
-                )
+        columns_of[table.name.lower()] = columns
         entities[entity_of[table.name.lower()]] = EntityDraft(
             fields=fields,
             count=count,
             description=renamed(table.name, entity_of[table.name.lower()]),
         )
-    _fix_references(entities)
+    links = _link_composite_keys(tables, entities, entity_of, columns_of, warnings)
+    table_of = {entity_of[t.name.lower()]: t for t in tables}
+    while cycles := _fix_references(entities):
+        for entity_name, ref in cycles:
+            done = next(x for x in links[entity_name] if x.field == ref)
+            sql_keys.unlink(entities[entity_name].fields, done, "a reference cycle")
+            links[entity_name].remove(done)
+            warnings.append(
+                {
+                    "line": table_of[entity_name].line,
+                    "message": f"{table_of[entity_name].name}: {done.label} is not generated as "
+                    "a reference: it would close a reference cycle",
+                }
+            )
+    for table in tables:
+        for what, key_columns in [
+            ("PRIMARY KEY", table.primary_key),
+            *(("UNIQUE", u) for u in table.uniques),
+        ]:
+            entity_name = entity_of[table.name.lower()]
+            if len(key_columns) > 1 and not _unique_key(
+                table, key_columns, entities[entity_name], links[entity_name], columns_of, what
+            ):
+                warnings.append(
+                    {
+                        "line": table.line,
+                        "message": f"{table.name}: {what} ({', '.join(key_columns)}) is not "
+                        "enforced: the language cannot make these fields unique together",
+                    }
+                )
     _fit_counts(entities)
     warnings.sort(key=lambda w: w.get("line") or 0)  # in the order of the script
     header = (

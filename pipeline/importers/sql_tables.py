@@ -77,6 +77,7 @@ class ForeignKey:
     columns: list[str]
     table: str  # the parent's key (see ``key``)
     ref_columns: list[str]
+    name: str | None = None  # the constraint's name, when it has one
 
 
 @dataclasses.dataclass
@@ -568,10 +569,10 @@ def _mark_unique(table: Table, names: list[str]) -> None:
             table.columns[name].notes.append(f"part of UNIQUE ({', '.join(names)})")
 
 
-def table_constraint(item: exp.Expression, table: Table) -> None:
+def table_constraint(item: exp.Expression, table: Table, name: str | None = None) -> None:
     if isinstance(item, exp.Constraint):
         for inner in item.expressions:
-            table_constraint(inner, table)
+            table_constraint(inner, table, item.name or None)
         return
     if isinstance(item, exp.PrimaryKey):
         names = [c.name for n in _names(item.expressions) if (c := _find(table, n)) is not None]
@@ -590,7 +591,7 @@ def table_constraint(item: exp.Expression, table: Table) -> None:
         ref_table = target.this if isinstance(target, exp.Schema) else target
         ref_cols = _names(target.expressions) if isinstance(target, exp.Schema) else []
         parent = key(_ident(ref_table))
-        table.foreign_keys.append(ForeignKey(names, parent, ref_cols))
+        table.foreign_keys.append(ForeignKey(names, parent, ref_cols, name))
         if len(names) == 1:
             table.columns[names[0]].references = (parent, ref_cols[0] if ref_cols else None)
         else:

@@ -40,6 +40,8 @@ def type_text(typ: Any) -> str:
     if origin in (typing.Union, types.UnionType):
         if set(args) == set(m.Field.__args__):
             return "field"
+        if set(args) == {*m.Field.__args__, type(None)}:
+            return "field | null"
         return " | ".join(dict.fromkeys(type_text(a) for a in args))
     if origin is typing.Literal:
         return " | ".join(str(a) for a in args)
@@ -47,6 +49,8 @@ def type_text(typ: Any) -> str:
         return f"list[{type_text(args[0])}]"
     if origin is dict:
         return f"mapping[{type_text(args[0])}, {type_text(args[1])}]"
+    if typ is m.Case:
+        return "case ({when: condition, then: field})"
     if typ is typing.Any:
         return "any"
     return getattr(typ, "__name__", str(typ))
@@ -61,7 +65,7 @@ def _options(cls: type[msgspec.Struct], skip: frozenset[str]) -> dict[str, dict[
         if not f.required:
             default = f.default if f.default is not msgspec.NODEFAULT else f.default_factory()
             entry["default"] = _plain(default)
-        out[f.name] = entry
+        out[f.encode_name] = entry  # as written: `else`, not the attribute's name
     return out
 
 
@@ -94,6 +98,10 @@ _VALUES = {
     "array": "a list of `of` items, min_items to max_items long",
     "map": "a map of `keys` to `values`, min_items to max_items entries with distinct keys; "
     "parquet MAP, a json object, JSON text in csv",
+    "expression": "a SQL expression `expr` over other fields of the same row (hidden ones "
+    "too); its type is inferred, or set with cast(... AS ...)",
+    "cases": "the value of the first of `cases` whose `when` condition holds, each a full field "
+    "spec; none holds: `else`, or null",
 }
 
 

@@ -188,6 +188,8 @@ def _decode_typed(
         return m.Array(**opts, of=item)
     if cls is m.Map:
         return _decode_map(body, path, problems, broken)
+    if cls is m.Cases:
+        return _decode_cases(body, path, problems, broken)
     opts = _options(cls, body, path, problems, what=what)
     return None if opts is None else typing.cast(m.Field, cls(**opts))
 
@@ -209,6 +211,45 @@ def _decode_map(
     if opts is None or len(parts) < 2:
         return None
     return m.Map(**opts, keys=parts["keys"], values=parts["values"])
+
+
+def _decode_cases(
+    body: dict[Any, Any], path: Path, problems: Problems, broken: set[Path]
+) -> m.Cases | None:
+    """``cases`` and ``else`` hold field specs, decoded as fields so their problems have paths."""
+    opts = _options(m.Cases, body, path, problems, skip=frozenset({"cases", "else"}),
+                    what="type cases")  # fmt: skip
+    raw = body.get("cases")
+    if not isinstance(raw, list) or not raw:
+        problems.add((*path, "cases"), "`cases` must be a non-empty list of {when: ..., then: ...}")
+        return None
+    branches: list[m.Case] = []
+    ok = opts is not None
+    for i, item in enumerate(raw):
+        where: Path = (*path, "cases", i)
+        if not isinstance(item, dict) or "then" not in item or "when" not in item:
+            problems.add(where, "a case is a mapping {when: <condition>, then: <field>}")
+            ok = False
+            continue
+        extra = sorted(str(k) for k in item if k not in ("when", "then"))
+        if extra:
+            problems.add(
+                (*where, extra[0]), f"unknown option {extra[0]!r} for a case (options: then, when)"
+            )
+            ok = False
+        good, when = _convert(item["when"], str, (*where, "when"), problems)
+        then = decode_field(item["then"], (*where, "then"), problems, broken)
+        if not good or then is None:
+            ok = False
+            continue
+        branches.append(m.Case(when=when, then=then))
+    otherwise = None
+    if body.get("else") is not None:
+        otherwise = decode_field(body["else"], (*path, "else"), problems, broken)
+        ok = ok and otherwise is not None
+    if not ok or opts is None:
+        return None
+    return m.Cases(**opts, cases=branches, else_=otherwise)
 
 
 def _decode_fields(

@@ -43,6 +43,7 @@ class FieldBase(
     hidden: bool = False  # generated (other fields may read it) but not written; top level only
     # Text longer than this is cut to it (a VARCHAR(n) column); a binary's longest value.
     max_length: int | None = None
+    when: str | None = None  # a SQL condition: the value is null in rows where it is not true
 
 
 class Sequence(FieldBase, tag="sequence", frozen=True):
@@ -180,6 +181,26 @@ class Mimesis(FieldBase, tag="mimesis", frozen=True):
     locale: str | None = None
 
 
+class Expression(FieldBase, tag="expression", frozen=True):
+    """A SQL expression over other fields of the same row (docs/expressions.md)."""
+
+    expr: str
+
+
+class Case(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """One branch of ``cases``: its condition and the field that gives the value."""
+
+    when: str
+    then: Field
+
+
+class Cases(FieldBase, tag="cases", frozen=True):
+    """The value of the first branch whose condition holds; else ``else``, or null."""
+
+    cases: list[Case]
+    else_: Field | None = msgspec.field(default=None, name="else")
+
+
 Field: TypeAlias = (
     Sequence
     | Uuid
@@ -201,6 +222,8 @@ Field: TypeAlias = (
     | Decimal
     | Binary
     | Map
+    | Expression
+    | Cases
 )
 
 BUILTIN_TYPES: tuple[str, ...] = tuple(

@@ -16,7 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pipeline.expressions import ColumnType
 from pipeline.schema import model as m
+from pipeline.schema.computed import Computed, branches, column_type, computed_parts, readable
 from pipeline.schema.space import distinct_values, value_space
 from pipeline.schema.templates import TOKEN_DOMAIN, Part, Placeholder, parse_template
 from pipeline.schema.yaml_lines import Path
@@ -48,6 +50,8 @@ class ResolvedField:
     reference: Target | None = None
     lookup: Target | None = None  # a lookup's field on the entity its `via` reference points at
     hidden: bool = False  # generated (templates and references may read it) but not written
+    column_type: ColumnType = ColumnType.NULL  # its values' type as expressions read them
+    computed: Computed | None = None  # its expression, `when:` and cases' conditions, compiled
 
     @property
     def placeholders(self) -> tuple[Placeholder, ...]:
@@ -146,6 +150,11 @@ def _walk(entity_name: str, entity: m.Entity) -> list[ResolvedField]:
                 )
                 out.append(entry)
                 children(entry)
+        elif isinstance(at.spec, m.Cases):
+            for path, sub, spec in branches(at.path, at.spec):
+                branch = ResolvedField(path, (*at.location, *sub), spec, at.inside_array)
+                out.append(branch)
+                children(branch)
 
     visit(entity.fields, ("entities", entity_name, "fields"), "", False)
     return out
@@ -190,6 +199,10 @@ class _Resolver:
             name: {at.path: at for at in fields} for name, fields in self.walked.items()
         }
         self.keys = {name: _default_key(fields) for name, fields in self.walked.items()}
+        self.readable = {
+            name: readable([(at.path, at.spec, at.inside_array) for at in fields])
+            for name, fields in self.walked.items()
+        }
         self.done: dict[tuple[str, str], ResolvedField] = {}
         self.busy: set[tuple[str, str]] = set()
 
@@ -222,9 +235,27 @@ class _Resolver:
             out = replace(at, lookup=self._lookup(entity, spec))
         else:
             out = replace(at, space=value_space(spec))
+        out = self._typed(entity, out)
         self.busy.discard(key)
         self.done[key] = out
         return out
+
+    def _typed(self, entity: str, at: ResolvedField) -> ResolvedField:
+        """The field's type for expressions, and its expressions compiled (computed.py)."""
+
+        def type_of(path: str) -> ColumnType:
+            return self.field(entity, path).column_type
+
+        computed = computed_parts(at.spec, self.readable[entity], type_of)
+        target = at.reference or at.lookup  # a lookup's values have its target's type too
+        reference = None
+        if target is not None and target.spec is not None and target.field is not None:
+            reference = self.field(target.entity, target.field).column_type
+        branch_types = []
+        if isinstance(at.spec, m.Cases):
+            branch_types = [type_of(path) for path, _, _ in branches(at.path, at.spec)]
+        kind = column_type(at.spec, computed, reference, branch_types)
+        return replace(at, column_type=kind, computed=computed)
 
     def _template(self, entity: str, at: ResolvedField, spec: m.Template) -> ResolvedField:
         parts = _template_parts(spec)

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping
 
 from pipeline.schema import model as m
 from pipeline.schema.dataset_rules import check_dataset
+from pipeline.schema.expression_rules import check_computed
 from pipeline.schema.mimesis_methods import LOCALES
 from pipeline.schema.problems import Problems, did_you_mean
 from pipeline.schema.provider_rules import check_draw_groups, check_provider_field
@@ -103,6 +104,7 @@ def validate(
             problems.add(
                 ("entities", name, "fields"), "every field is hidden: at least one must be written"
             )
+        check_computed(entity, problems)
     check_dataset(resolved, problems, broken_set)
     _check_cycles(edges, problems)
 

@@ -1,16 +1,20 @@
-"""Refuse webhook URLs that reach inside: loopback, private, link-local and the like.
+"""Which addresses the service may connect to on a user's behalf, resolved once.
 
-Checked when a job is submitted and again just before each delivery, because DNS answers
-change. ``DRAFTA_WEBHOOK_ALLOW`` lists hosts or CIDRs that are let through (tests, or a
-receiver on the same private network).
+Webhook URLs must reach public addresses (no loopback, private, link-local and the like);
+``DRAFTA_WEBHOOK_ALLOW`` lists hosts or CIDRs let through anyway (tests, or a receiver on the
+same private network). Destinations must be on ``DRAFTA_DESTINATION_ALLOW``. A host name is
+resolved once per use and the connection goes to the address that passed the check, so a
+second DNS answer (a rebinding) cannot send it elsewhere.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
+
+import msgspec
 
 
 class UnsafeUrl(ValueError):
@@ -20,7 +24,16 @@ class UnsafeUrl(ValueError):
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def _addresses(host: str) -> list[Address]:
+class PinnedUrl(msgspec.Struct, frozen=True):
+    """A URL that passed the check, and the address its host had then."""
+
+    url: str
+    host: str
+    address: str
+
+
+def resolve(host: str) -> list[Address]:
+    """Every address of ``host`` (itself when it is one); UnsafeUrl when it does not resolve."""
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
@@ -32,9 +45,8 @@ def _addresses(host: str) -> list[Address]:
     return [ipaddress.ip_address(info[4][0]) for info in infos]
 
 
-def _allowed(
-    host: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address, allow: Iterable[str]
-) -> bool:
+def allowed(host: str, address: Address, allow: Iterable[str]) -> bool:
+    """Whether ``host`` (by name) or ``address`` (in a CIDR) is on the list ``allow``."""
     for entry in allow:
         if entry == host:
             return True
@@ -46,8 +58,20 @@ def _allowed(
     return False
 
 
-def check_url(url: str, allow: Iterable[str] = ()) -> str:
-    """The URL if it is http(s) to a public address (or an allowed one); else UnsafeUrl."""
+def pin_host(host: str, check: Callable[[Address], str | None]) -> str:
+    """Resolve ``host`` once; every address must pass ``check`` (None, or why not). Returns
+    the first, the one to connect to."""
+    addresses = resolve(host)
+    for address in addresses:
+        problem = check(address)
+        if problem is not None:
+            raise UnsafeUrl(problem)
+    return str(addresses[0])
+
+
+def pin_url(url: str, allow: Iterable[str] = ()) -> PinnedUrl:
+    """The webhook URL if it is http(s) to a public address (or an allowed one), with the
+    address to send to; else UnsafeUrl."""
     allow = tuple(allow)
     try:
         parts = urlsplit(url)
@@ -61,11 +85,15 @@ def check_url(url: str, allow: Iterable[str] = ()) -> str:
     if port == 0:
         raise UnsafeUrl("the webhook URL has an invalid port")
     host = parts.hostname
-    for address in _addresses(host):
-        if _allowed(host, address, allow):
-            continue
-        if not address.is_global or address.is_multicast:
-            raise UnsafeUrl(
-                f"the webhook host {host} resolves to {address}, which is not a public address"
-            )
-    return url
+
+    def public(address: Address) -> str | None:
+        if allowed(host, address, allow) or (address.is_global and not address.is_multicast):
+            return None
+        return f"the webhook host {host} resolves to {address}, which is not a public address"
+
+    return PinnedUrl(url, host, pin_host(host, public))
+
+
+def check_url(url: str, allow: Iterable[str] = ()) -> str:
+    """The URL if ``pin_url`` lets it through; else UnsafeUrl."""
+    return pin_url(url, allow).url

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import httpx
 
 from service.settings import Settings
-from service.webhooks.guard import UnsafeUrl, check_url
+from service.webhooks.guard import PinnedUrl, UnsafeUrl, pin_url
 from service.webhooks.signing import headers
 from storage import jobs
 from storage.db import Database
@@ -42,6 +42,24 @@ def retry_delay(
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after", "")
     return float(value) if value.isdigit() else None
+
+
+def pinned_request(
+    client: httpx.AsyncClient, pinned: PinnedUrl, body: bytes, sent: dict[str, str]
+) -> httpx.Request:
+    """A POST to the address that passed the check, not to the host name: resolving it again
+    could answer with another address. The host still goes in ``Host`` and, for TLS, as the
+    server name the certificate is checked against."""
+    url = httpx.URL(pinned.url)
+    host = url.netloc.decode("ascii").rpartition("@")[2]
+    extensions = {"sni_hostname": pinned.host} if url.scheme == "https" else {}
+    return client.build_request(
+        "POST",
+        url.copy_with(host=pinned.address),
+        content=body,
+        headers={**sent, "Host": host},
+        extensions=extensions,
+    )
 
 
 class WebhookSender:
@@ -87,10 +105,10 @@ class WebhookSender:
         retry_after: float | None = None
         try:
             # Resolving the host blocks; the event loop serves requests meanwhile.
-            await asyncio.to_thread(check_url, row.url, self.settings.webhook_allow)
+            pinned = await asyncio.to_thread(pin_url, row.url, self.settings.webhook_allow)
             body = row.payload.encode()
             sent = headers(row.webhook_secret, row.id, int(time.time()), body)
-            response = await self._client.post(row.url, content=body, headers=sent)
+            response = await self._client.send(pinned_request(self._client, pinned, body, sent))
             status_code = response.status_code
             if 200 <= status_code < 300:
                 self._record(row, attempt, status_code, None, DELIVERED, None)

@@ -19,9 +19,61 @@ _NEEDS_QUOTES = f"[{CSV_QUOTED}]"
 _SHORT_ESCAPES = {8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
 
 
+_STAMP = b"0000-00-00T00:00:00.000000Z"
+_PAIRS = np.array([[48 + n // 10, 48 + n % 10] for n in range(100)], dtype=np.uint8)
+_LAST_DAY = 2932896  # 9999-12-31, days after 1970-01-01
+
+
 def timestamps_text(values: pa.Array) -> pa.Array:
-    zoned = values.type.tz is not None
-    return pc.strftime(values, format=TIMESTAMP_FORMAT if zoned else NAIVE_TIMESTAMP_FORMAT)
+    """``2021-03-04T05:06:07.000000Z`` for each UTC microsecond timestamp.
+
+    Arrow's strftime formats one value at a time through a calendar library; this writes the
+    fixed-width digits for the whole column with numpy, for the years 0001 to 9999 (anything
+    else goes through strftime, which gives the same text)."""
+    kind = values.type
+    if kind.tz is None:  # wall-clock time: no Z
+        return pc.strftime(values, format=NAIVE_TIMESTAMP_FORMAT)
+    if kind.unit != "us" or kind.tz not in ("UTC", "+00:00"):
+        return pc.strftime(values, format=TIMESTAMP_FORMAT)
+    micros = values.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+    days, in_day = np.divmod(micros, 86_400_000_000)
+    if len(days) and (days.min() < -719162 or days.max() > _LAST_DAY):
+        return pc.strftime(values, format=TIMESTAMP_FORMAT)
+    year, month, day = _civil(days)
+    seconds, micro = np.divmod(in_day, 1_000_000)
+    minutes, second = np.divmod(seconds, 60)
+    hour, minute = np.divmod(minutes, 60)
+    out = np.empty((len(micros), len(_STAMP)), dtype=np.uint8)
+    out[:] = np.frombuffer(_STAMP, dtype=np.uint8)
+    # Two digits at a time, from a table of "00" to "99".
+    pairs = (
+        (0, year // 100), (2, year % 100), (5, month), (8, day), (11, hour), (14, minute),
+        (17, second), (20, micro // 10_000), (22, micro // 100 % 100), (24, micro % 100),
+    )  # fmt: skip
+    for start, part in pairs:
+        out[:, start : start + 2] = _PAIRS[part]
+    offsets = np.arange(0, (len(micros) + 1) * len(_STAMP), len(_STAMP), dtype=np.int32)
+    validity = values.buffers()[0] if values.null_count else None
+    if validity is not None and values.offset:
+        validity = pc.is_valid(values).buffers()[1]
+    return pa.StringArray.from_buffers(
+        len(micros), pa.py_buffer(offsets), pa.py_buffer(out.tobytes()), validity,
+        values.null_count,
+    )  # fmt: skip
+
+
+def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of each count of days since 1970-01-01 (proleptic Gregorian)."""
+    z = days + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
 
 
 def binary_text(values: pa.Array) -> pa.Array:
