@@ -228,3 +228,28 @@ def test_the_catalogue_lists_counts_per_parent_and_lookups() -> None:
     }
     assert data["types"]["sequence"]["options"]["scope"]["default"] == "entity"
     assert data["types"]["reference"]["options"]["parent"]["default"] is False
+
+
+def test_a_sequence_numbering_groups_is_no_key() -> None:
+    from pipeline.schema import SchemaError, load_schema
+
+    text = """\
+entities:
+  O:
+    count: 10
+    fields:
+      id: {type: sequence}
+  L:
+    count: {per: O, min: 1, max: 3}
+    fields:
+      o: {type: reference, entity: O}
+      n: {type: sequence, scope: parent, unique: true}
+  X:
+    count: 5
+    fields:
+      r: {type: reference, entity: L, field: n}
+"""
+    with pytest.raises(SchemaError) as caught:
+        load_schema(text)
+    found = {(p["path"], p["line"]) for p in caught.value.problems}
+    assert found == {("entities.L.fields.n.unique", 10), ("entities.X.fields.r.field", 14)}

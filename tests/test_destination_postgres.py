@@ -320,3 +320,68 @@ def test_a_load_failing_halfway_names_the_table_and_the_rows_in(
     assert failed["error"].startswith("loading table public.order failed after 512 rows: ")
     assert "Key (id)=(600) already exists" in failed["error"]
     assert _sql(postgres, database, 'SELECT count(*) FROM "order"') == str(1 + 512)
+
+
+THREE_LEVELS = """\
+version: 1
+entities:
+  customer:
+    count: 150
+    fields:
+      id: {type: sequence}
+      country: {type: choice, values: [US, DE, FR]}
+  orders:
+    count: {per: customer, distribution: {kind: poisson, mean: 3}, min: 0, max: 8}
+    fields:
+      id: {type: sequence}
+      customer_id: {type: reference, entity: customer}
+      ordered_at: {type: datetime, start: 2024-01-01T00:00:00Z, end: 2024-12-31T00:00:00Z}
+      country: {type: lookup, via: customer_id, field: country}
+  line:
+    count: {per: orders, min: 1, max: 5}
+    fields:
+      id: {type: sequence}
+      order_id: {type: reference, entity: orders}
+      line_no: {type: sequence, scope: parent}
+      ordered_at: {type: lookup, via: order_id, field: ordered_at}
+"""
+
+
+def test_three_levels_with_children_per_parent_and_lookups_load_with_every_key(
+    client: Client, auth: dict[str, str], postgres: Postgres, database: str
+) -> None:
+    project = make_project(client, auth, THREE_LEVELS)
+    destination = {"kind": "postgres", "url": _url(postgres, database)}
+    body = {"entities": "*", "seed": 3, "destination": destination}
+    r = client.post(f"/data/{project}", json=body, headers=auth)
+    assert r.status_code == 202, r.json()
+    status = wait_for(client, auth, r.json()["id"])
+    assert status["status"] == "completed", status["error"]
+    assert status["entities"] == ["customer", "orders", "line"]
+    counts = [
+        int(_sql(postgres, database, f"SELECT count(*) FROM {table}"))
+        for table in ("customer", "orders", "line")
+    ]
+    assert counts[0] == 150 and counts[1] > 150 and counts[2] >= counts[1]
+    assert sum(counts) == status["count"]
+    keys = "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+    assert _sql(postgres, database, keys) == "2"  # PostgreSQL checked both when they were added
+    # Groups as specified: 0 to 8 orders per customer, 1 to 5 lines per order numbered 1..k.
+    per_customer = "SELECT min(n), max(n) FROM (SELECT count(o.id) AS n FROM customer c "
+    per_customer += "LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id) g"
+    low, high = map(int, _sql(postgres, database, per_customer).split("|"))
+    assert low >= 0 and high <= 8
+    groups = "SELECT min(n), max(n), bool_and(top = n) FROM (SELECT count(*) AS n, "
+    groups += "max(line_no) AS top FROM line GROUP BY order_id) g"
+    assert _sql(postgres, database, groups) in {f"{a}|{b}|t" for a in (1, 2) for b in (4, 5)}
+    # Lookups hold the parent row's own values.
+    mismatched = (
+        "SELECT count(*) FROM line l JOIN orders o ON o.id = l.order_id "
+        "WHERE l.ordered_at <> o.ordered_at"
+    )
+    assert _sql(postgres, database, mismatched) == "0"
+    wrong_country = (
+        "SELECT count(*) FROM orders o JOIN customer c ON c.id = o.customer_id "
+        "WHERE o.country <> c.country"
+    )
+    assert _sql(postgres, database, wrong_country) == "0"

@@ -19,6 +19,7 @@ from pipeline.schema.resolved import (
     ResolvedSchema,
     Target,
     resolve,
+    unique_by_construction,
 )
 from storage.formats.sql import check_dialect, literal, quote_ident
 
@@ -181,7 +182,7 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
     lines: list[str] = []
     for at in entity.columns():
         spec = at.spec
-        keyed = at.path == entity.key or spec.unique or isinstance(spec, m.Sequence | m.Uuid)
+        keyed = at.path == entity.key or spec.unique or unique_by_construction(spec)
         parts = [style.ident(at.path), style.type_of(_column_type(spec, at, schema), at, keyed)]
         always_null = isinstance(spec, m.Constant) and spec.value is None
         if (

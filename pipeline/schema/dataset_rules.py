@@ -33,6 +33,13 @@ def check_dataset(
                     )
                 elif len(at.location) != 4:
                     problems.add((*at.location, "scope"), "scope: parent is for top-level fields")
+                if at.spec.unique:
+                    problems.add(
+                        (*at.location, "unique"),
+                        "a sequence with scope: parent starts again in every group, so it "
+                        "cannot be unique; make the pair (parent reference, this field) unique "
+                        "with the entity's `unique: [[...]]`",
+                    )
         if entity.per is not None:
             _check_per_parent(schema.entities, entity, entity.per, problems)
         else:

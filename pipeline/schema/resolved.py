@@ -103,11 +103,18 @@ class ResolvedSchema:
         return self.entities.get(name)
 
 
+def unique_by_construction(spec: m.Field) -> bool:
+    """A sequence numbering the whole entity, or a uuid: never repeats, asked or not (a
+    sequence with ``scope: parent`` starts again in every group)."""
+    if isinstance(spec, m.Sequence):
+        return spec.scope != "parent"
+    return isinstance(spec, m.Uuid)
+
+
 def is_derivable(spec: m.Field) -> bool:
-    """True when the value at any row index can be computed without generating other rows."""
-    return isinstance(spec, m.Sequence | m.Uuid) or (
-        isinstance(spec, m.Pattern | m.Integer) and spec.unique
-    )
+    """True when the value at any row index can be computed without generating other rows,
+    and names that row alone."""
+    return unique_by_construction(spec) or (isinstance(spec, m.Pattern | m.Integer) and spec.unique)
 
 
 def location_of(entity: str, path: str) -> Path:
@@ -163,9 +170,7 @@ def _walk(entity_name: str, entity: m.Entity) -> list[ResolvedField]:
 def _default_key(fields: list[ResolvedField]) -> str | None:
     """What a reference naming no field copies: the first top-level sequence or uuid."""
     for at in fields:
-        if len(at.location) == 4 and isinstance(at.spec, m.Sequence | m.Uuid):
-            if isinstance(at.spec, m.Sequence) and at.spec.scope == "parent":
-                continue  # numbers rows within a group: repeats across groups
+        if len(at.location) == 4 and unique_by_construction(at.spec):
             return at.path
     return None
 
@@ -186,7 +191,7 @@ def _as_is(parts: tuple[Part, ...] | None, by_path: Mapping[str, ResolvedField])
     target = by_path.get(holders[0].path)
     if target is None:
         return None
-    if isinstance(target.spec, m.Sequence | m.Uuid) or target.spec.unique:
+    if unique_by_construction(target.spec) or target.spec.unique:
         return target.path
     return None
 
