@@ -13,6 +13,7 @@ from pipeline.destinations import Destination
 from pipeline.engine.groups import entity_rows
 from pipeline.schema.model import PerParent, Schema
 from pipeline.schema.resolved import resolve
+from pipeline.shard_size import shard_rows_for
 from storage.formats import FormatError, extension
 from storage.formats.sql import DEFAULT_DIALECT, check_dialect
 
@@ -53,14 +54,16 @@ class ShardSpec(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def plan_shards(job: JobSpec) -> list[ShardSpec]:
-    """Consecutive row ranges of ``shard_rows`` rows (the last may be shorter); at least one."""
+    """Consecutive row ranges of ``shard_rows`` rows at most, fewer for wide rows (see
+    ``pipeline.shard_size``); the last may be shorter; at least one."""
     if job.count < 0:
         raise ValueError("count must not be negative")
     if job.shard_rows < 1:
         raise ValueError("shard_rows must be positive")
-    starts = range(0, max(job.count, 1), job.shard_rows)
+    rows = shard_rows_for(job.schema_text, job.entity, job.shard_rows)
+    starts = range(0, max(job.count, 1), rows)
     return [
-        ShardSpec(job=job, index=i, start=start, stop=min(start + job.shard_rows, job.count))
+        ShardSpec(job=job, index=i, start=start, stop=min(start + rows, job.count))
         for i, start in enumerate(starts)
     ]
 

@@ -18,7 +18,7 @@ FIELD_CASES: list[tuple[str, str, str]] = [
         "f: {type: integer, maximum: 3}",
         f"{F}.maximum",
         "unknown option 'maximum' for type integer; did you mean max? (options: description, "
-        "distribution, hidden, max, min, null_rate, unique, when)",
+        "distribution, hidden, max, max_length, min, null_rate, unique, unsigned, when, width)",
     ),
     ("f: {min: 1}", F, "missing `type`"),
     ("f: 12", F, "a field is a type name or a mapping with `type`"),

@@ -14,29 +14,34 @@ import msgspec
 import numpy as np
 import pyarrow as pa
 
-from pipeline.engine import groups, patterns, records, templates, tuples
+from pipeline.engine import exact, groups, patterns, records, templates, tuples
 from pipeline.engine.distributions import draw_floats, draw_integers
 from pipeline.engine.errors import EngineError
 from pipeline.engine.expressions import gen_cases, gen_expression, with_condition
 from pipeline.engine.frame import Frame, Job
+from pipeline.engine.items import item_frame
 from pipeline.engine.lookups import gen_lookup, reference_rows, related_job
+from pipeline.engine.maps import gen_map
 from pipeline.engine.picks import permuted, pick, value_space
 from pipeline.engine.pools import PoolError, mimesis_pool
 from pipeline.engine.uuids import format_uuids, uuid_words
 from pipeline.engine.values import to_arrow
 from pipeline.schema.model import (
     Array,
+    Binary,
     Boolean,
     Cases,
     Choice,
     Constant,
     Date,
     Datetime,
+    Decimal,
     Expression,
     Field,
     Float,
     Integer,
     Lookup,
+    Map,
     Mimesis,
     Object,
     Pattern,
@@ -72,7 +77,7 @@ def gen_integer(frame: Frame, path: str, spec: Integer) -> pa.Array:
         values = _as_int64(permuted(frame, path), spec.min)
     else:
         values = draw_integers(frame.rng(path), frame.n, spec.min, spec.max, spec.distribution)
-    return pa.array(values, type=pa.int64())
+    return exact.sized_integers(pa.array(values, type=pa.int64()), spec)
 
 
 def gen_float(frame: Frame, path: str, spec: Float) -> pa.Array:
@@ -82,11 +87,11 @@ def gen_float(frame: Frame, path: str, spec: Float) -> pa.Array:
         scale = 10**spec.decimals
         low = int(np.ceil(spec.min * scale))
         steps = _as_int64(permuted(frame, path), low)
-        return pa.array(steps / scale, type=pa.float64())
+        return exact.sized_floats(pa.array(steps / scale, type=pa.float64()), spec)
     values = draw_floats(frame.rng(path), frame.n, spec.min, spec.max, spec.distribution)
     if spec.decimals is not None:
         values = np.clip(np.round(values, spec.decimals), spec.min, spec.max)
-    return pa.array(values, type=pa.float64())
+    return exact.sized_floats(pa.array(values, type=pa.float64()), spec)
 
 
 def gen_boolean(frame: Frame, path: str, spec: Boolean) -> pa.Array:
@@ -157,7 +162,7 @@ def gen_datetime(frame: Frame, path: str, spec: Datetime) -> pa.Array:
     else:
         end = int(pa.scalar(spec.end, type=_TS).value)
         micros = start + frame.rng(path).integers(0, end - start, frame.n, endpoint=True)
-    return pa.array(micros.astype(np.int64), type=_TS)
+    return exact.naive_timestamps(pa.array(micros.astype(np.int64), type=_TS), spec)
 
 
 def gen_pattern(frame: Frame, path: str, spec: Pattern) -> pa.Array:
@@ -180,22 +185,7 @@ def gen_object(frame: Frame, path: str, spec: Object) -> pa.Array:
 
 
 def gen_array(frame: Frame, path: str, spec: Array) -> pa.Array:
-    lengths = frame.rng(path).integers(spec.min_items, spec.max_items, frame.n, endpoint=True)
-    offsets = np.zeros(frame.n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    owner = np.repeat(np.arange(frame.n), lengths)
-    positions = np.arange(int(offsets[-1]), dtype=np.int64) - offsets[:-1][owner]
-    virtual = frame.rows[owner].astype(np.int64) * max(spec.max_items, 1) + positions
-    items = Frame(
-        frame.job,
-        frame.block,
-        virtual,
-        frame.generate,
-        positions=positions,
-        scope=path + "[]",
-        parent=frame,
-        parent_rows=owner,
-    )
+    offsets, items = item_frame(frame, path, spec.min_items, spec.max_items)
     values = items.column(path + "[]")
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
 
@@ -232,6 +222,9 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
     Array: gen_array,
     Reference: gen_reference,
     Lookup: gen_lookup,
+    Decimal: exact.gen_decimal,
+    Binary: exact.gen_binary,
+    Map: gen_map,
     Expression: gen_expression,
     Cases: gen_cases,
 }
@@ -240,6 +233,8 @@ GENERATORS: dict[type, Callable[[Frame, str, Any], pa.Array]] = {
 def generate(frame: Frame, path: str, spec: Field) -> pa.Array:
     spec = tuples.as_member(frame.job, path, spec)
     values = GENERATORS[type(spec)](frame, path, spec)
+    if spec.max_length is not None and not isinstance(spec, Binary):
+        values = exact.truncated(values, spec.max_length)
     if spec.when is not None:
         values = with_condition(frame, path, spec, values)
     return values

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from pipeline.exporters.json_schema_widths import declared_schema, with_max_length
 from pipeline.expressions import ColumnType
 from pipeline.importers.regex_pattern import pattern_to_regex
 from pipeline.schema import model as m
@@ -40,7 +41,10 @@ _COMPUTED_TYPES: dict[ColumnType, dict[str, Any]] = {
 def _field(at: ResolvedField, entity: ResolvedEntity, schema: ResolvedSchema) -> dict[str, Any]:
     spec = at.spec
     out: dict[str, Any]
-    if isinstance(spec, m.Sequence):
+    declared = declared_schema(spec)
+    if declared is not None:
+        out = declared
+    elif isinstance(spec, m.Sequence):
         out = {"type": "integer", "minimum": spec.start} if spec.step > 0 else {"type": "integer"}
     elif isinstance(spec, m.Uuid):
         out = {"type": "string", "format": "uuid"}
@@ -76,6 +80,9 @@ def _field(at: ResolvedField, entity: ResolvedEntity, schema: ResolvedSchema) ->
         item = _field(entity.by_path[at.path + ITEM], entity, schema)
         out = {"type": "array", "items": item, "minItems": spec.min_items,
                "maxItems": spec.max_items}  # fmt: skip
+    elif isinstance(spec, m.Map):
+        value = _field(entity.by_path[f"{at.path}{ITEM}.value"], entity, schema)
+        out = {"type": "object", "additionalProperties": value, "maxProperties": spec.max_items}
     elif isinstance(spec, m.Mimesis):
         out = {"type": "string"}
         if spec.method in _FORMATS:
@@ -86,6 +93,7 @@ def _field(at: ResolvedField, entity: ResolvedEntity, schema: ResolvedSchema) ->
             out["$comment"] = f"expression {spec.expr}"
     else:  # provider, template
         out = {"type": "string"}
+    out = with_max_length(out, spec)
     if spec.null_rate > 0 or (may_be_null(spec) and out):
         out = _nullable(out)
     if spec.description:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from pipeline.exporters.sql_widths import declared_type
 from pipeline.expressions import ColumnType
 from pipeline.schema import model as m
 from pipeline.schema.computed import may_be_null
@@ -61,6 +62,9 @@ _COMPUTED_TYPES = {
 
 
 def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema) -> str:
+    declared = declared_type(spec)
+    if declared is not None:
+        return declared
     if isinstance(spec, m.Expression | m.Cases) and at is not None:
         return _COMPUTED_TYPES[at.column_type]
     if isinstance(spec, m.Sequence | m.Integer):
@@ -94,7 +98,7 @@ def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema
         owner = schema.entity(at.lookup.entity)
         looked = owner.field(at.lookup.field or "") if owner else None
         return _column_type(looked.spec, looked, schema) if looked is not None else "TEXT"
-    if isinstance(spec, m.Object | m.Array):
+    if isinstance(spec, m.Object | m.Array | m.Map):
         return "JSON"
     if isinstance(spec, m.Constant) and spec.value is not None:
         return _column_type(m.Choice(values=[spec.value]), None, schema)
@@ -132,6 +136,9 @@ _DIALECT_TYPES = {
         "UUID": "CHAR(36)",
         "DOUBLE PRECISION": "DOUBLE",
         "TIMESTAMP WITH TIME ZONE": "DATETIME(6)",  # UTC: DATETIME holds no zone
+        "TIMESTAMP": "DATETIME(6)",
+        "BYTEA": "LONGBLOB",
+        "REAL": "FLOAT",
     },
     "sqlite": {
         "UUID": "TEXT",
@@ -139,6 +146,8 @@ _DIALECT_TYPES = {
         "TIMESTAMP WITH TIME ZONE": "TEXT",
         "DATE": "TEXT",
         "JSON": "TEXT",
+        "TIMESTAMP": "TEXT",
+        "BYTEA": "BLOB",
     },
 }
 

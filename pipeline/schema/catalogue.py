@@ -73,15 +73,20 @@ _VALUES = {
     "sequence": "start + row_index * step; unique by construction; with scope: parent, "
     "start + position * step within the row's group (1..k)",
     "uuid": "RFC 4122 version-4 shaped, derived from seed and row index; unique by construction",
-    "integer": "int64 in [min, max], spread by `distribution`",
-    "float": "float64 in [min, max], rounded to `decimals` when given",
+    "integer": "integers of `width` bits (default 64; `unsigned`) in [min, max], spread by "
+    "`distribution`",
+    "float": "float64 (float32 with `width: 32`) in [min, max], rounded to `decimals` when given",
+    "decimal": "exact decimals of `precision` digits, `scale` after the point, uniform in "
+    "[min, max]; parquet decimal128, csv and json exact text",
+    "binary": "random bytes, min_length to max_length long; base64 in json, \\x hex in csv",
     "boolean": "true with probability `true_rate`",
     "choice": "one of `values`, weighted by `weights`",
     "provider": "one item of a workspace provider's data, uniformly; of a record provider, "
     "one `column` of a record, the same record for the fields of one `draw`, records weighted "
     "by `weight_column`",
     "date": "calendar date in [start, end]",
-    "datetime": "UTC timestamp in [start, end], microseconds",
+    "datetime": "UTC timestamp in [start, end], microseconds; with timezone: false, a "
+    "timestamp without zone",
     "pattern": "text: # a digit, ? an upper-case letter, * a letter or digit, \\ escapes",
     "template": "text with {field} or {field|filter} naming other fields of the same row",
     "constant": "always `value`",
@@ -91,6 +96,8 @@ _VALUES = {
     "picks, recomputed from that row's index",
     "object": "a nested record with its own `fields`",
     "array": "a list of `of` items, min_items to max_items long",
+    "map": "a map of `keys` to `values`, min_items to max_items entries with distinct keys; "
+    "parquet MAP, a json object, JSON text in csv",
     "expression": "a SQL expression `expr` over other fields of the same row (hidden ones "
     "too); its type is inferred, or set with cast(... AS ...)",
     "cases": "the value of the first of `cases` whose `when` condition holds, each a full field "

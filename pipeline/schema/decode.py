@@ -186,10 +186,31 @@ def _decode_typed(
         if opts is None or item is None:
             return None
         return m.Array(**opts, of=item)
+    if cls is m.Map:
+        return _decode_map(body, path, problems, broken)
     if cls is m.Cases:
         return _decode_cases(body, path, problems, broken)
     opts = _options(cls, body, path, problems, what=what)
     return None if opts is None else typing.cast(m.Field, cls(**opts))
+
+
+def _decode_map(
+    body: dict[Any, Any], path: Path, problems: Problems, broken: set[Path]
+) -> m.Map | None:
+    opts = _options(
+        m.Map, body, path, problems, skip=frozenset({"keys", "values"}), what="type map"
+    )
+    parts: dict[str, m.Field] = {}
+    for part in ("keys", "values"):
+        if part not in body:
+            problems.add(path, f"type map needs option {part!r} (the spec of its {part})")
+            continue
+        decoded = decode_field(body[part], (*path, part), problems, broken)
+        if decoded is not None:
+            parts[part] = decoded
+    if opts is None or len(parts) < 2:
+        return None
+    return m.Map(**opts, keys=parts["keys"], values=parts["values"])
 
 
 def _decode_cases(

@@ -41,6 +41,8 @@ class FieldBase(
     unique: bool = False
     description: str | None = None
     hidden: bool = False  # generated (other fields may read it) but not written; top level only
+    # Text longer than this is cut to it (a VARCHAR(n) column); a binary's longest value.
+    max_length: int | None = None
     when: str | None = None  # a SQL condition: the value is null in rows where it is not true
 
 
@@ -59,6 +61,8 @@ class Integer(FieldBase, tag="integer", frozen=True):
     min: int = 0
     max: int = 1_000_000
     distribution: Distribution = UNIFORM
+    width: Literal[8, 16, 32, 64] = 64  # bits of the written integer type
+    unsigned: bool = False
 
 
 class Float(FieldBase, tag="float", frozen=True):
@@ -66,6 +70,7 @@ class Float(FieldBase, tag="float", frozen=True):
     max: float = 1.0
     decimals: int | None = None
     distribution: Distribution = UNIFORM
+    width: Literal[32, 64] = 64  # 32: written as float32
 
 
 class Boolean(FieldBase, tag="boolean", frozen=True):
@@ -98,6 +103,25 @@ class Date(FieldBase, tag="date", frozen=True):
 class Datetime(FieldBase, tag="datetime", frozen=True):
     start: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=UTC)
     end: dt.datetime = dt.datetime(2030, 12, 31, 23, 59, 59, tzinfo=UTC)
+    timezone: bool = True  # false: a timestamp without zone (wall-clock time, no Z)
+
+
+class Decimal(FieldBase, tag="decimal", frozen=True):
+    """Exact decimal numbers of ``precision`` digits, ``scale`` of them after the point.
+
+    ``min`` and ``max`` may be written as text ("12.50") so that no float ever rounds them.
+    """
+
+    precision: int = 18
+    scale: int = 2
+    min: str | int | float | None = None  # default: the smallest value the precision holds
+    max: str | int | float | None = None
+
+
+class Binary(FieldBase, tag="binary", frozen=True):
+    """Random bytes, ``min_length`` to ``max_length`` (the common option, default 16) long."""
+
+    min_length: int = 0
 
 
 class Pattern(FieldBase, tag="pattern", frozen=True):
@@ -132,6 +156,16 @@ class Object(FieldBase, tag="object", frozen=True):
 
 class Array(FieldBase, tag="array", frozen=True):
     of: Field
+    min_items: int = 0
+    max_items: int = 3
+
+
+class Map(FieldBase, tag="map", frozen=True):
+    """A map of ``keys`` to ``values``, min_items to max_items entries, keys distinct in each
+    map (a repeated key is dropped, so a map may hold fewer entries than drawn)."""
+
+    keys: Field
+    values: Field
     min_items: int = 0
     max_items: int = 3
 
@@ -185,6 +219,9 @@ Field: TypeAlias = (
     | Array
     | Mimesis
     | Lookup
+    | Decimal
+    | Binary
+    | Map
     | Expression
     | Cases
 )

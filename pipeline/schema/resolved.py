@@ -146,6 +146,17 @@ def _walk(entity_name: str, entity: m.Entity) -> list[ResolvedField]:
             )
             out.append(item)
             children(item)
+        elif isinstance(at.spec, m.Map):
+            # A map's entries are generated as the items of an array of {key, value}.
+            for name, part, spec in (
+                ("key", "keys", at.spec.keys),
+                ("value", "values", at.spec.values),
+            ):
+                entry = ResolvedField(
+                    f"{at.path}{ITEM}.{name}", (*at.location, part), spec, True, hidden=spec.hidden
+                )
+                out.append(entry)
+                children(entry)
         elif isinstance(at.spec, m.Cases):
             for path, sub, spec in branches(at.path, at.spec):
                 branch = ResolvedField(path, (*at.location, *sub), spec, at.inside_array)

@@ -10,6 +10,7 @@ from pipeline.schema import model as m
 from pipeline.schema.mimesis_methods import LOCALES, list_methods, unknown_method_message
 from pipeline.schema.problems import did_you_mean
 from pipeline.schema.templates import parse_template
+from pipeline.schema.widths import width_findings
 
 # (option path relative to the field, message)
 Finding: TypeAlias = tuple[tuple[str | int, ...], str]
@@ -52,6 +53,7 @@ def field_findings(spec: m.Field, *, inside_array: bool) -> Iterator[Finding]:
     if spec.unique:
         yield from _unique_findings(spec, inside_array=inside_array)
     yield from _type_findings(spec)
+    yield from width_findings(spec)
 
 
 def _unique_findings(spec: m.Field, *, inside_array: bool) -> Iterator[Finding]:
@@ -113,7 +115,7 @@ def _type_findings(spec: m.Field) -> Iterator[Finding]:
             yield ("template",), f"bad template: {exc}"
     elif isinstance(spec, m.Reference):
         yield from distribution_findings(spec.distribution, allowed=("uniform", "zipf"))
-    elif isinstance(spec, m.Array):
+    elif isinstance(spec, m.Array | m.Map):
         if spec.min_items < 0:
             yield ("min_items",), "min_items must be >= 0"
         if spec.max_items < spec.min_items:

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from storage.formats.text import CSV_QUOTED, csv_quote, csv_values, string_bytes
+from storage.formats.text import CSV_QUOTED, csv_quote, csv_values, is_binary, string_bytes
 
 QUOTED_BYTES = tuple(char.encode() for char in CSV_QUOTED)
 
@@ -40,7 +40,8 @@ def plain_batch(batch: pa.RecordBatch) -> pa.RecordBatch | None:
     columns = []
     for column in batch.columns:
         kind = column.type
-        if pa.types.is_timestamp(kind) or pa.types.is_nested(kind) or pa.types.is_null(kind):
+        textual = pa.types.is_timestamp(kind) or pa.types.is_nested(kind) or is_binary(kind)
+        if textual or pa.types.is_null(kind):
             column = csv_values(column)
             kind = column.type
         if pa.types.is_large_string(kind) or (pa.types.is_string(kind) and _needs_quotes(column)):

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from storage.errors import StorageError
-from storage.formats.text import nested_json, string_bytes, timestamps_text
+from storage.formats.text import is_binary, nested_json, string_bytes, timestamps_text
 
 DIALECTS = ("postgres", "mysql", "sqlite")
 DEFAULT_DIALECT = "postgres"
@@ -156,6 +156,8 @@ def sql_values(values: pa.Array, dialect: str, column: str = "") -> pa.Array:
         text = _quoted(stamps)
     elif pa.types.is_date(kind):
         text = _quoted(values.cast(pa.string()))
+    elif is_binary(kind):
+        text = binary_literals(values, dialect)
     elif pa.types.is_boolean(kind):
         text = pc.if_else(values, "TRUE", "FALSE")
     elif pa.types.is_null(kind):
@@ -163,6 +165,15 @@ def sql_values(values: pa.Array, dialect: str, column: str = "") -> pa.Array:
     else:
         text = values.cast(pa.string())
     return pc.fill_null(text, "NULL") if text.null_count else text
+
+
+def binary_literals(values: pa.Array, dialect: str) -> pa.Array:
+    """Bytes as hex literals: postgres reads '\\x...' into BYTEA, the others X'...'."""
+    opening = "'\\x" if dialect == "postgres" else "X'"
+    return pa.array(
+        [None if v is None else f"{opening}{v.hex()}'" for v in values.to_pylist()],
+        type=pa.string(),
+    )
 
 
 def insert_head(schema: pa.Schema, layout: SqlLayout) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import msgspec
 import numpy as np
 import pyarrow as pa
@@ -11,6 +13,8 @@ from storage.calendar import split_days
 
 # Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# A timestamp without zone is wall-clock time: the same text without the Z.
+NAIVE_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S"
 _CONTROL = r"[\x00-\x1f]"
 CSV_QUOTED = '",\r\n'  # RFC 4180: a field holding one of these is quoted
 _NEEDS_QUOTES = f"[{CSV_QUOTED}]"
@@ -29,6 +33,8 @@ def timestamps_text(values: pa.Array) -> pa.Array:
     fixed-width digits for the whole column with numpy, for the years 0001 to 9999 (anything
     else goes through strftime, which gives the same text)."""
     kind = values.type
+    if kind.tz is None:  # wall-clock time: no Z
+        return pc.strftime(values, format=NAIVE_TIMESTAMP_FORMAT)
     if kind.unit != "us" or kind.tz not in ("UTC", "+00:00"):
         return pc.strftime(values, format=TIMESTAMP_FORMAT)
     micros = values.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
@@ -56,6 +62,25 @@ def timestamps_text(values: pa.Array) -> pa.Array:
         len(micros), pa.py_buffer(offsets), pa.py_buffer(out.tobytes()), validity,
         values.null_count,
     )  # fmt: skip
+
+
+def binary_text(values: pa.Array) -> pa.Array:
+    """Bytes as standard base64 text (nulls stay null): json holds no raw bytes."""
+    encode = base64.b64encode
+    return pa.array(
+        [None if v is None else encode(v).decode() for v in values.to_pylist()], type=pa.string()
+    )
+
+
+def binary_hex(values: pa.Array) -> pa.Array:
+    """Bytes as ``\\x`` and hex digits, the text PostgreSQL's COPY reads into BYTEA (csv)."""
+    return pa.array(
+        [None if v is None else "\\x" + v.hex() for v in values.to_pylist()], type=pa.string()
+    )
+
+
+def is_binary(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_binary(kind) or pa.types.is_large_binary(kind))
 
 
 def _has(values: pa.Array, regex: str) -> bool:
@@ -92,10 +117,16 @@ def temporal_as_text(values: pa.Array) -> pa.Array:
     kind = values.type
     if pa.types.is_timestamp(kind):
         return timestamps_text(values)
+    if is_binary(kind):
+        return binary_text(values)
     if pa.types.is_struct(kind):
         children = [temporal_as_text(child) for child in values.flatten()]
         mask = pc.is_null(values) if values.null_count else None
         return pa.StructArray.from_arrays(children, fields=_fields(kind, children), mask=mask)
+    if pa.types.is_map(kind):
+        mask = pc.is_null(values) if values.null_count else None
+        keys, items = temporal_as_text(values.keys), temporal_as_text(values.items)
+        return pa.MapArray.from_arrays(values.offsets, keys, items, mask=mask)
     if pa.types.is_list(kind):
         mask = pc.is_null(values) if values.null_count else None
         offsets = values.offsets
@@ -110,7 +141,7 @@ def _fields(kind: pa.StructType, children: list[pa.Array]) -> list[pa.Field]:
 def nested_json(values: pa.Array) -> pa.Array:
     """JSON text of struct/list values (the slower path, only for nested columns)."""
     encode = msgspec.json.encode
-    plain = temporal_as_text(values).to_pylist()
+    plain = temporal_as_text(values).to_pylist(maps_as_pydicts="lossy")
     return pa.array([None if v is None else encode(v).decode() for v in plain], type=pa.string())
 
 
@@ -119,6 +150,8 @@ def scalar_text(values: pa.Array) -> pa.Array:
     kind = values.type
     if pa.types.is_timestamp(kind):
         return timestamps_text(values)
+    if is_binary(kind):
+        return binary_text(values)
     if pa.types.is_null(kind):
         return pa.nulls(len(values), type=pa.string())
     return values.cast(pa.string())
@@ -135,7 +168,7 @@ def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
         text, quoted = json_escape(values.cast(pa.string())), True
     elif pa.types.is_nested(kind):
         text, quoted = nested_json(values), False
-    elif pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+    elif pa.types.is_date(kind) or pa.types.is_timestamp(kind) or is_binary(kind):
         text, quoted = scalar_text(values), True
     else:
         text, quoted = scalar_text(values), False
@@ -150,6 +183,8 @@ def csv_values(values: pa.Array) -> pa.Array:
         text = csv_quote(values.cast(pa.string()))
     elif pa.types.is_nested(kind):
         text = csv_quote(nested_json(values))
+    elif is_binary(kind):
+        text = binary_hex(values)
     else:
         text = scalar_text(values)
     return pc.fill_null(text, "") if text.null_count else text
