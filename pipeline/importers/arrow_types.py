@@ -1,8 +1,8 @@
 """Parsing Arrow type strings (``int64``, ``list<item: string>``, ``struct<a: int32>``...).
 
-The result is a small tree of plain tuples: ``("int", bits, signed)``, ``("float",)``,
+The result is a small tree of plain tuples: ``("int", bits, signed)``, ``("float", bits)``,
 ``("decimal", precision, scale)``, ``("string",)``, ``("bool",)``, ``("date",)``,
-``("timestamp",)``, ``("time",)``, ``("binary",)``, ``("null",)``,
+``("timestamp", zoned)``, ``("time",)``, ``("binary",)``, ``("null",)``,
 ``("list", child)``, ``("struct", [(name, child, nullable), ...])``, ``("map", key, value)``.
 """
 
@@ -17,8 +17,9 @@ _SIMPLE: dict[str, ArrowType] = {
     "bool": ("bool",), "boolean": ("bool",), "null": ("null",), "na": ("null",),
     "string": ("string",), "utf8": ("string",), "large_string": ("string",),
     "large_utf8": ("string",), "string_view": ("string",), "binary": ("binary",),
-    "large_binary": ("binary",), "float16": ("float",), "halffloat": ("float",),
-    "float32": ("float",), "float": ("float",), "float64": ("float",), "double": ("float",),
+    "large_binary": ("binary",), "float16": ("float", 16), "halffloat": ("float", 16),
+    "float32": ("float", 32), "float": ("float", 32), "float64": ("float", 64),
+    "double": ("float", 64),
     "date32": ("date",), "date64": ("date",), "date32[day]": ("date",), "date64[ms]": ("date",),
 }  # fmt: skip
 _INT = re.compile(r"(u?)int(8|16|32|64)")
@@ -98,9 +99,8 @@ class _Reader:
             parts = [int(p) for p in inner.split(",")]
             return ("decimal", parts[0], parts[1] if len(parts) > 1 else 0)
         if name in ("timestamp", "time32", "time64", "duration"):
-            if self.peek("["):
-                self.bracket("[", "]")
-            return ("timestamp",) if name == "timestamp" else ("time",)
+            unit = self.bracket("[", "]") if self.peek("[") else ""
+            return ("timestamp", "tz=" in unit) if name == "timestamp" else ("time",)
         if name in ("date32", "date64") and self.peek("["):
             self.bracket("[", "]")
             return ("date",)

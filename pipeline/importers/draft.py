@@ -15,8 +15,9 @@ from typing import Any
 import yaml
 
 _KEY_ORDER = (
-    "type", "entity", "via", "field", "values", "weights", "value", "start", "end", "step", "min",
-    "max", "decimals", "pattern", "template", "name", "of", "min_items", "max_items",
+    "type", "precision", "scale", "width", "unsigned", "timezone", "entity", "via", "field",
+    "keys", "values", "weights", "value", "start", "end", "step", "min", "max", "decimals",
+    "pattern", "template", "min_length", "max_length", "name", "of", "min_items", "max_items",
     "distribution", "args", "locale", "unique", "null_rate", "hidden", "description",
 )  # fmt: skip
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*")

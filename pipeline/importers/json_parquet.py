@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 from pipeline.importers import naming
@@ -32,24 +33,26 @@ _SPARK_SIMPLE: dict[str, ArrowType] = {
     "string": ("string",), "varchar": ("string",), "char": ("string",),
     "long": ("int", 64, True), "bigint": ("int", 64, True), "integer": ("int", 32, True),
     "int": ("int", 32, True), "short": ("int", 16, True), "smallint": ("int", 16, True),
-    "byte": ("int", 8, True), "tinyint": ("int", 8, True), "double": ("float",),
-    "float": ("float",), "real": ("float",), "boolean": ("bool",), "date": ("date",),
-    "timestamp": ("timestamp",), "timestamp_ntz": ("timestamp",), "binary": ("binary",),
+    "byte": ("int", 8, True), "tinyint": ("int", 8, True), "double": ("float", 64),
+    "float": ("float", 32), "real": ("float", 32), "boolean": ("bool",), "date": ("date",),
+    "timestamp": ("timestamp", True), "timestamp_ntz": ("timestamp", False),
+    "binary": ("binary",),
     "null": ("null",), "void": ("null",), "variant": ("variant",),
 }  # fmt: skip
 _BIGQUERY: dict[str, ArrowType] = {
     "string": ("string",), "bytes": ("binary",), "integer": ("int", 64, True),
-    "int64": ("int", 64, True), "float": ("float",), "float64": ("float",),
+    "int64": ("int", 64, True), "float": ("float", 64), "float64": ("float", 64),
     "numeric": ("decimal", 38, 9), "bignumeric": ("decimal", 76, 38), "boolean": ("bool",),
-    "bool": ("bool",), "timestamp": ("timestamp",), "date": ("date",), "time": ("time",),
-    "datetime": ("timestamp",), "geography": ("string",), "json": ("variant",),
+    "bool": ("bool",), "timestamp": ("timestamp", True), "date": ("date",), "time": ("time",),
+    "datetime": ("timestamp", False), "geography": ("string",), "json": ("variant",),
     "interval": ("string",),
 }  # fmt: skip
 _AVRO: dict[str, ArrowType] = {
     "null": ("null",), "boolean": ("bool",), "int": ("int", 32, True), "long": ("int", 64, True),
-    "float": ("float",), "double": ("float",), "bytes": ("binary",), "string": ("string",),
+    "float": ("float", 32), "double": ("float", 64), "bytes": ("binary",), "string": ("string",),
 }  # fmt: skip
 MAX_DECIMALS = 15  # the language's bound on float decimals
+MAX_PRECISION = 38  # the language's bound on decimal precision
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 
 
@@ -109,7 +112,7 @@ def _integration_type(f: dict[str, Any], path: str) -> ArrowType:
     if name == "int":
         return ("int", int(typ.get("bitWidth", 64)), bool(typ.get("isSigned", True)))
     if name == "floatingpoint":
-        return ("float",)
+        return ("float", {"HALF": 16, "SINGLE": 32}.get(str(typ.get("precision")), 64))
     if name == "decimal":
         return ("decimal", int(typ.get("precision", 38)), int(typ.get("scale", 0)))
     if name in ("utf8", "largeutf8", "utf8view"):
@@ -125,7 +128,7 @@ def _integration_type(f: dict[str, Any], path: str) -> ArrowType:
     if name == "date":
         return ("date",)
     if name == "timestamp":
-        return ("timestamp",)
+        return ("timestamp", bool(typ.get("timezone")))
     if name in ("time", "duration"):
         return ("time",)
     if name == "null":
@@ -181,9 +184,51 @@ def _int_spec(name: str, bits: int, signed: bool) -> tuple[dict[str, Any], str |
         return {"type": "sequence"}, naming.PICKED
     guessed = naming.guess(name, "integer")
     top = 2 ** (bits - 1) - 1 if signed else 2**bits - 1
-    if guessed is not None and guessed.get("max", 0) <= top:
+    # The declared width is kept so the written column has the source's integer type.
+    width = {"width": bits} if bits != 64 else {}
+    if not signed:
+        width["unsigned"] = True
+    if guessed is not None and guessed["type"] == "integer" and guessed.get("max", 0) <= top:
+        return {**guessed, **width}, naming.PICKED
+    if guessed is not None and guessed["type"] != "integer" and not width:
         return guessed, naming.PICKED
-    return ({"type": "integer", "max": top} if top < 1_000_000 else {"type": "integer"}), None
+    spec = {"type": "integer", "max": top} if top < 1_000_000 else {"type": "integer"}
+    return {**spec, **width}, None
+
+
+def _decimal_spec(name: str, precision: int, scale: int) -> tuple[dict[str, Any], str | None]:
+    if precision > MAX_PRECISION:  # wider than decimal128: the nearest the language holds
+        return _decimal_as_float(name, precision, scale)
+    top = Decimal(10) ** (precision - scale) - Decimal(10) ** -scale
+    guessed = naming.guess(name, "float")
+    low, high, comment = Decimal(0), min(top, Decimal(1000)), None
+    if guessed and guessed["type"] == "float":
+        low, high = Decimal(str(guessed["min"])), min(Decimal(str(guessed["max"])), top)
+        comment = naming.PICKED
+    quantum = Decimal(10) ** -scale
+    spec = {
+        "type": "decimal",
+        "precision": precision,
+        "scale": scale,
+        "min": str(min(low, high).quantize(quantum)),
+        "max": str(high.quantize(quantum)),
+    }
+    return spec, comment
+
+
+def _decimal_as_float(
+    name: str, precision: int, full_scale: int
+) -> tuple[dict[str, Any], str | None]:
+    scale = min(full_scale, MAX_DECIMALS)
+    top = min(round(10 ** (precision - full_scale) - 10**-scale, scale), 1e15)
+    guessed = naming.guess(name, "float")
+    if guessed and guessed["type"] == "float":
+        spec = {**guessed, "decimals": scale, "max": min(guessed["max"], top)}
+        comment: str | None = naming.PICKED
+    else:
+        spec, comment = {"type": "float", "min": 0, "max": min(top, 1000), "decimals": scale}, None
+    add_description(spec, f"decimal({precision},{full_scale})")
+    return spec, comment
 
 
 def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
@@ -194,26 +239,18 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
         return FieldDraft(spec, comment)
     if kind == "float":
         guessed = naming.guess(name, "float")
-        return FieldDraft(guessed, naming.PICKED) if guessed else FieldDraft({"type": "float"})
+        picked = guessed is not None and guessed["type"] == "float"
+        spec = dict(guessed) if guessed and picked else {"type": "float"}
+        if typ[1] <= 32:  # float16 too: the nearest width the language writes
+            spec["width"] = 32
+        return FieldDraft(spec, naming.PICKED if picked else None)
     if kind == "variant":
         spec = {"type": "text.word", "description": "variant (any value), written as text"}
         return FieldDraft(spec)
     if kind == "enum":
         return FieldDraft({"type": "choice", "values": list(typ[1])})
     if kind == "decimal":
-        precision, scale = typ[1], min(typ[2], MAX_DECIMALS)
-        top = round(10 ** (precision - typ[2]) - 10**-scale, scale)
-        top = min(top, 1e15)
-        guessed = naming.guess(name, "float")
-        if guessed and guessed["type"] == "float":
-            spec = {**guessed, "decimals": scale, "max": min(guessed["max"], top)}
-            comment = naming.PICKED
-        else:
-            spec, comment = (
-                {"type": "float", "min": 0, "max": min(top, 1000), "decimals": scale},
-                None,
-            )
-        add_description(spec, f"decimal({precision},{typ[2]})")
+        spec, comment = _decimal_spec(name, typ[1], typ[2])
         return FieldDraft(spec, comment)
     if kind == "string":
         if naming.snake(name) == "id":
@@ -227,11 +264,13 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
     if kind == "date":
         return FieldDraft(naming.guess(name, "date") or {"type": "date"})
     if kind == "timestamp":
-        return FieldDraft({"type": "datetime"})
+        return FieldDraft(
+            {"type": "datetime"} if typ[1] else {"type": "datetime", "timezone": False}
+        )
     if kind == "time":
         return FieldDraft({"type": "datetime.time"})
     if kind == "binary":
-        return FieldDraft({"type": "cryptographic.token_hex", "description": "binary as hex"})
+        return FieldDraft({"type": "binary"})
     if kind == "null":
         return FieldDraft({"type": "constant", "value": None})
     if kind == "list":
@@ -241,12 +280,10 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
         return FieldDraft(
             {"type": "object", "fields": _fields([(*c, None) for c in typ[1]], entity)}
         )
-    # A map is a list of key/value records, as Parquet stores it.
     key = _field("key", typ[1], entity)
     value = _field("value", typ[2], entity)
     value.spec["null_rate"] = NULL_RATE
-    entry = FieldDraft({"type": "object", "fields": {"key": key, "value": value}})
-    return FieldDraft({"type": "array", "of": entry, "description": "map"})
+    return FieldDraft({"type": "map", "keys": key, "values": value})
 
 
 def _fields(columns: list[Column], entity: str) -> dict[str, FieldDraft]:
@@ -325,7 +362,7 @@ def _avro_type(typ: Any, path: str) -> tuple[ArrowType, bool]:
     if logical in ("time-millis", "time-micros"):
         return ("time",), False
     if isinstance(logical, str) and logical.startswith(("timestamp", "local-timestamp")):
-        return ("timestamp",), False
+        return ("timestamp", logical.startswith("timestamp")), False
     kind = typ.get("type")
     if kind == "record":
         return ("struct", [(c[0], c[1], c[2]) for c in _avro_fields(typ, path)]), False
@@ -409,16 +446,20 @@ def _warnings(columns: list[Column]) -> list[dict[str, Any]]:
 
 def _type_warnings(path: str, typ: ArrowType) -> list[dict[str, Any]]:
     kind = typ[0]
-    if kind == "decimal" and typ[2] > MAX_DECIMALS:
-        return [_warning(path, f"decimal({typ[1]},{typ[2]}) keeps {MAX_DECIMALS} decimals")]
+    if kind == "decimal" and typ[1] > MAX_PRECISION:
+        return [
+            _warning(
+                path,
+                f"decimal({typ[1]},{typ[2]}) is wider than {MAX_PRECISION} digits: a float "
+                f"with {min(typ[2], MAX_DECIMALS)} decimals",
+            )
+        ]
     if kind == "variant":
         return [_warning(path, "variant is written as text")]
     if kind == "list":
         return _type_warnings(f"{path}[]", typ[1])
     if kind == "struct":
         return [w for c in typ[1] for w in _type_warnings(f"{path}.{c[0]}", c[1])]
-    if kind == "map":
-        return [_warning(path, "a map is written as a list of {key, value} objects")]
     return []
 
 
