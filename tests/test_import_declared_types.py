@@ -1,0 +1,108 @@
+"""Imported table schemas keep their declared types: the written parquet has the source's types."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.importers import convert_with_warnings
+from pipeline.local import generate
+
+
+def _column(name: str, typ: object, nullable: bool = True) -> dict[str, object]:
+    return {"name": name, "type": typ, "nullable": nullable, "metadata": {}}
+
+
+SPARK = {
+    "type": "struct",
+    "name": "Reading",
+    "fields": [
+        _column("level", "byte", False),
+        _column("floor", "short"),
+        _column("count", "integer"),
+        _column("ratio", "float"),
+        _column("amount", "decimal(38,18)"),
+        _column("payload", "binary"),
+        _column("seen_local", "timestamp_ntz"),
+        _column("seen_at", "timestamp"),
+        _column(
+            "attrs",
+            {"type": "map", "keyType": "string", "valueType": "long", "valueContainsNull": True},
+        ),
+    ],
+}
+
+SPARK_TYPES = {
+    "level": pa.int8(),
+    "floor": pa.int16(),
+    "count": pa.int32(),
+    "ratio": pa.float32(),
+    "amount": pa.decimal128(38, 18),
+    "payload": pa.binary(),
+    "seen_local": pa.timestamp("us"),
+    "seen_at": pa.timestamp("us", tz="UTC"),
+    "attrs": pa.map_(pa.string(), pa.int64()),
+}
+
+ARROW = [
+    {"name": "tiny", "type": "int8", "nullable": False},
+    {"name": "small", "type": "int16", "nullable": True},
+    {"name": "medium", "type": "int32", "nullable": True},
+    {"name": "flags", "type": "uint8", "nullable": True},
+    {"name": "wide_unsigned", "type": "uint32", "nullable": True},
+    {"name": "ratio", "type": "float", "nullable": True},
+    {"name": "total", "type": "decimal128(38, 18)", "nullable": True},
+    {"name": "blob", "type": "binary", "nullable": True},
+    {"name": "local", "type": "timestamp[us]", "nullable": True},
+    {"name": "zoned", "type": "timestamp[us, tz=UTC]", "nullable": True},
+    {"name": "scores", "type": "map<string, int32>", "nullable": True},
+]
+
+ARROW_TYPES = {
+    "tiny": pa.int8(),
+    "small": pa.int16(),
+    "medium": pa.int32(),
+    "flags": pa.uint8(),
+    "wide_unsigned": pa.uint32(),
+    "ratio": pa.float32(),
+    "total": pa.decimal128(38, 18),
+    "blob": pa.binary(),
+    "local": pa.timestamp("us"),
+    "zoned": pa.timestamp("us", tz="UTC"),
+    "scores": pa.map_(pa.string(), pa.int32()),
+}
+
+
+def _written_types(doc: object, tmp_path: Path) -> tuple[dict[str, pa.DataType], list[object]]:
+    yaml_text, warnings = convert_with_warnings(json.dumps(doc), "json_parquet")
+    entity = yaml_text.split("entities:\n  ", 1)[1].split(":", 1)[0]
+    out = tmp_path / "rows.parquet"
+    generate(yaml_text, entity, 200, seed=5, format="parquet", out=str(out))
+    table = pq.read_table(out)
+    assert table.num_rows == 200
+    return {f.name: f.type for f in table.schema}, list(warnings)
+
+
+def test_spark_schema_is_written_with_its_declared_types(tmp_path: Path) -> None:
+    types, warnings = _written_types(SPARK, tmp_path)
+    assert types == SPARK_TYPES
+    assert warnings == []
+
+
+def test_arrow_field_list_is_written_with_its_declared_types(tmp_path: Path) -> None:
+    types, warnings = _written_types(ARROW, tmp_path)
+    assert types == ARROW_TYPES
+    assert warnings == []
+
+
+def test_a_decimal_wider_than_38_digits_becomes_a_float_with_a_warning() -> None:
+    doc = [{"name": "big", "type": "STRING", "mode": "NULLABLE"},
+           {"name": "huge", "type": "BIGNUMERIC", "mode": "REQUIRED"}]  # fmt: skip
+    yaml_text, warnings = convert_with_warnings(json.dumps(doc), "json_parquet")
+    assert "huge: {type: float, min: 0, max: 1000, decimals: 15" in yaml_text
+    assert [w["message"] for w in warnings] == [
+        "huge: decimal(76,38) is wider than 38 digits: a float with 15 decimals"
+    ]
