@@ -107,18 +107,18 @@ def test_json_schema_specifics() -> None:
 
 def test_parquet_specifics() -> None:
     spark = load_schema((GOLDEN / "events_spark.yaml").read_text()).entities["Record"]
-    assert spark.fields["amount"] == m.Float(
-        min=1, max=1000, decimals=2, description="decimal(10,2)"
-    )
+    assert spark.fields["amount"] == m.Decimal(precision=10, scale=2, min="1.00", max="1000.00")
     attributes = spark.fields["attributes"]
-    assert isinstance(attributes, m.Array) and isinstance(attributes.of, m.Object)
-    assert list(attributes.of.fields) == ["key", "value"]
-    assert spark.fields["level"] == m.Integer(max=32767)
+    assert isinstance(attributes, m.Map) and isinstance(attributes.values, m.Integer)
+    assert attributes.values.width == 32
+    assert spark.fields["level"] == m.Integer(max=32767, width=16)
     arrow = load_schema((GOLDEN / "metrics_arrow_integration.yaml").read_text())
     assert list(arrow.entities) == ["HostMetric"]
-    assert arrow.entities["HostMetric"].fields["cores"] == m.Integer(max=255)
+    assert arrow.entities["HostMetric"].fields["cores"] == m.Integer(
+        max=255, width=8, unsigned=True
+    )
     plain = load_schema((GOLDEN / "users_arrow_list.yaml").read_text()).entities["Record"]
-    assert plain.fields["age"] == m.Integer(min=18, max=90, null_rate=0.1)
+    assert plain.fields["age"] == m.Integer(min=18, max=90, width=8, null_rate=0.1)
     assert plain.fields["signed_up_at"] == m.Datetime()
 
 

@@ -56,14 +56,17 @@ def test_delta_commit_file_reads_the_schema_string() -> None:
     yaml_text, warnings = convert_with_warnings(commit, "json_parquet")
     entity = load_schema(yaml_text).entities["events"]
     assert entity.fields["id"] == m.Sequence()
-    assert entity.fields["amount"] == m.Float(
-        min=1, max=1000, decimals=15, null_rate=0.1, description="decimal(38,18)"
+    assert entity.fields["amount"] == m.Decimal(
+        precision=38,
+        scale=18,
+        min="1.000000000000000000",
+        max="1000.000000000000000000",
+        null_rate=0.1,
     )
     assert entity.fields["payload"] == m.Mimesis(
         method="text.word", null_rate=0.1, description="variant (any value), written as text"
     )
     assert [w["message"] for w in warnings] == [
-        "amount: decimal(38,18) keeps 15 decimals",
         "payload: variant is written as text",
     ]
 
@@ -88,9 +91,7 @@ def test_avro_record_schema() -> None:
     assert entity.fields["plan"] == m.Choice(values=["FREE", "PRO"])
     assert entity.fields["email"] == m.Mimesis(method="person.email", null_rate=0.1)
     assert entity.fields["born"] == m.Date()
-    assert entity.fields["price"] == m.Float(
-        min=1, max=1000, decimals=2, description="decimal(6,2)"
-    )
+    assert entity.fields["price"] == m.Decimal(precision=6, scale=2, min="1.00", max="1000.00")
     assert isinstance(entity.fields["scores"], m.Array)
 
 
@@ -109,7 +110,8 @@ def test_arrow_view_and_run_end_types() -> None:
     doc = {"schema": {"fields": fields}}
     entity, _ = _entity(json.dumps(doc))
     assert entity.fields["s"] == m.Mimesis(method="text.word")
-    assert entity.fields["l"] == m.Array(of=m.Integer(max=32767))
+    assert entity.fields["b"] == m.Binary()
+    assert entity.fields["l"] == m.Array(of=m.Integer(max=32767, width=16))
     assert entity.fields["r"] == m.Boolean()
 
 

@@ -239,6 +239,8 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
         return FieldDraft(spec, comment)
     if kind == "float":
         guessed = naming.guess(name, "float")
+        if guessed is not None and guessed["type"] != "float" and typ[1] == 64:
+            return FieldDraft(guessed, naming.PICKED)  # e.g. a latitude, written as float64
         picked = guessed is not None and guessed["type"] == "float"
         spec = dict(guessed) if guessed and picked else {"type": "float"}
         if typ[1] <= 32:  # float16 too: the nearest width the language writes
