@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import os
 import pathlib
 import sqlite3
@@ -47,7 +48,9 @@ def test_shop_ddl_keeps_keys_constraints_and_nullability(name: str) -> None:
     assert isinstance(email, m.Template) and email.unique
     assert email.template == "{first_name|lower}.{last_name|lower}@example.com"
     assert customers["first_name"] == m.Mimesis(
-        method="person.first_name", description=customers["first_name"].description
+        method="person.first_name",
+        max_length=None if name == "shop_sqlite" else 50,  # sqlite's TEXT has no length
+        description=customers["first_name"].description,
     )
     assert customers["city"].null_rate == 0.1
     assert customers["country"].null_rate == 0.0
@@ -66,15 +69,21 @@ def test_shop_ddl_keeps_keys_constraints_and_nullability(name: str) -> None:
     assert products["category"].values == ["books", "games", "music"]  # type: ignore[union-attr]
     assert products["sku"].unique
     price = products["price"]
-    assert isinstance(price, m.Float) and price.min == 0
+    assert isinstance(price, m.Decimal) and (price.precision, price.scale, price.min) == (
+        10,
+        2,
+        "0.00",
+    )
 
 
 def test_postgres_specifics() -> None:
     schema = _shop("shop_postgres")
     products = schema.entities["products"].fields
     assert isinstance(products["id"], m.Uuid)
-    assert products["price"] == m.Float(min=0, max=1000, decimals=2, description="DECIMAL(10, 2)")
-    assert products["stock"] == m.Integer(min=0, max=10000)
+    assert products["price"] == m.Decimal(
+        precision=10, scale=2, min="0.00", max="1000.00", description="DECIMAL(10, 2)"
+    )
+    assert products["stock"] == m.Integer(min=0, max=10000, width=32)
     assert products["sku"] == m.Pattern(pattern="********", unique=True, description="CHAR(8)")
     assert schema.entities["order_items"].fields["product_id"] == m.Reference(
         entity="products", description="part of PRIMARY KEY (order_id, product_id)"
@@ -180,6 +189,8 @@ def _rows(schema: m.Schema, entity: str, count: int) -> list[dict[str, Any]]:
 def _sql_value(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):  # sqlite3 binds no Decimal; NUMERIC reads the text
+        return str(value)
     return value
 
 

@@ -136,10 +136,10 @@ def test_mysql_key_widths_and_declared_types_win_over_names() -> None:
     assert meal.fields["email"] == m.Pattern(
         pattern="************", unique=True, description="VARCHAR(20)"
     )
-    assert meal.fields["city"] == m.Pattern(
-        pattern="?" * 12, null_rate=0.1, description="VARCHAR(12)"
+    assert meal.fields["city"] == m.Mimesis(
+        method="address.city", max_length=12, null_rate=0.1, description="VARCHAR(12)"
     )
-    assert meal.fields["level"] == m.Integer(max=127)
+    assert meal.fields["level"] == m.Integer(max=127, width=8)
     assert meal.fields["released"] == m.Integer(min=1901, max=2155)
     assert meal.fields["extras"] == m.Choice(values=["Trailers", "Commentaries"])
 
@@ -167,7 +167,7 @@ def test_postgres_alter_table_keys_enums_domains_and_any_array() -> None:
     assert child["parent_id"] == m.Reference(
         entity="parent", unique=True
     )  # a key and a foreign key: 1:1
-    assert child["y"] == m.Integer(min=1901, max=2155, description="DOMAIN year")
+    assert child["y"] == m.Integer(min=1901, max=2155, width=32, description="DOMAIN year")
     assert child["r"] == m.Choice(values=["x", "z"])
 
 
@@ -268,6 +268,7 @@ def test_composite_foreign_keys_closing_a_cycle_or_onto_their_own_key_stay_plain
     b = _fields(text, "b")
     assert list(b) == ["id", "x", "y"]
     assert b["x"] == m.Integer(
+        width=32,
         null_rate=0.1,
         description="part of FOREIGN KEY (x, y) REFERENCES a; not generated as a reference: a "
         "reference cycle",

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from pipeline.importers import naming, sql_keys
+from pipeline.importers import naming, sql_keys, sql_types
 from pipeline.importers.draft import (
     NULL_RATE,
     EntityDraft,
@@ -45,7 +45,8 @@ _STRINGS = _types("VARCHAR", "NVARCHAR", "CHAR", "NCHAR", "TEXT", "MEDIUMTEXT", 
                   "TINYTEXT", "NAME", "CITEXT")  # fmt: skip
 _LONG_TEXT = _types("TEXT", "MEDIUMTEXT", "LONGTEXT")
 _DATETIMES = _types("TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ", "DATETIME", "DATETIME64",
-                    "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPNTZ")  # fmt: skip
+                    "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPNTZ", "DATETIME2",
+                    "SMALLDATETIME")  # fmt: skip
 _TIMES = _types("TIME", "TIMETZ")
 _BINARY = _types("BINARY", "VARBINARY", "BLOB", "MEDIUMBLOB", "LONGBLOB", "TINYBLOB", "IMAGE")
 _VECTOR = re.compile(r"\bvector\s*\(\s*(\d+)\s*\)", re.I)  # pgvector's type
@@ -226,25 +227,26 @@ def _base_spec(
     if dtype in _INTS:
         if dtype == T.TINYINT and params == [1] and bounds.min is None and bounds.max is None:
             return {"type": "boolean"}, False
-        return _integer(col, bounds, _INTS[dtype])
+        return _integer(col, bounds, dtype)
+    if dtype in _DECIMALS and sql_types.is_decimal(params):
+        spec, picked = _float(col, bounds, params)
+        return sql_types.decimal_spec(spec, params), picked
     if dtype in _DECIMALS or dtype in _FLOATS:
-        return _float(col, bounds, params if dtype in _DECIMALS else [])
+        spec, picked = _float(col, bounds, params if dtype in _DECIMALS else [])
+        return {**spec, **sql_types.float_width(dtype, params)}, picked
     if dtype == T.BOOLEAN or dtype == T.BIT:
         return {"type": "boolean"}, False
     if dtype == T.DATE:
         spec = naming.guess(col.name, "date") or {"type": "date"}
         return _dated(spec, bounds, dt.date), False
     if dtype in _DATETIMES:
-        return _dated({"type": "datetime"}, bounds, dt.datetime), False
+        return _dated(sql_types.datetime_spec(dtype), bounds, dt.datetime), False
     if dtype in _TIMES:
         return {"type": "datetime.time"}, False
     if dtype == T.UUID:
         return {"type": "uuid"}, False
     if dtype in _BINARY:
-        return {
-            "type": "cryptographic.token_hex",
-            "description": f"{_type_text(kind)} as hex",
-        }, False
+        return sql_types.binary_spec(dtype, params), False
     if dtype in _JSON:
         return {"type": "constant", "value": "{}"}, False
     if dtype == T.ARRAY and kind is not None and kind.expressions:
@@ -274,21 +276,28 @@ def _dated(spec: dict[str, Any], bounds: _Bounds, kind: type) -> dict[str, Any]:
     return spec
 
 
-def _integer(col: Column, bounds: _Bounds, type_max: int | None) -> tuple[dict[str, Any], bool]:
+def _integer(col: Column, bounds: _Bounds, dtype: Any) -> tuple[dict[str, Any], bool]:
+    type_max = _INTS[dtype]
+    width = sql_types.integer_width(dtype)
+    type_min, top = sql_types.integer_limits(dtype, type_max)
     guessed = naming.guess(col.name, "integer")
     named = guessed is not None and guessed["type"] == "integer"
     if bounds.min is None and bounds.max is None:
-        if guessed is not None and named:
-            return guessed, True
-        return ({"type": "integer", "max": type_max} if type_max else {"type": "integer"}), False
+        if (
+            guessed is not None
+            and named
+            and type_min <= guessed.get("min", 0) <= guessed.get("max", 1_000_000) <= top
+        ):
+            return {**guessed, **width}, True
+        spec = {"type": "integer", "max": type_max} if type_max else {"type": "integer"}
+        return {**spec, **width}, False
     # A missing side of a CHECK is filled from the name when that stays consistent.
     lo = int(bounds.min) if bounds.min is not None else (guessed or {}).get("min", 0)
     hi = int(bounds.max) if bounds.max is not None else (guessed or {}).get("max")
     if hi is None or hi < lo:
         hi = max(lo, 0) + (type_max or 1_000_000)
-    if type_max is not None:
-        hi = min(hi, type_max)
-    return {"type": "integer", "min": lo, "max": hi}, False
+    lo, hi = max(lo, type_min), min(hi, top)
+    return {"type": "integer", **width, "min": lo, "max": max(hi, lo)}, False
 
 
 def _float(col: Column, bounds: _Bounds, params: list[int]) -> tuple[dict[str, Any], bool]:
@@ -331,15 +340,16 @@ def _string(
     guessed = naming.guess(col.name, "string", entity)
     # The declared type wins over the name: a picked generator must fit the declared length.
     tiny = fixed and length is not None and length < 4
+    # A generator that may run longer is cut to the length (kept realistic, not a pattern).
+    if guessed is not None and not tiny and guessed["type"] not in naming.NOT_TEXT:
+        return sql_types.with_max_length(guessed, length), True
     if guessed is not None and naming.fits(guessed, length) and not tiny:
         return guessed, True
     if length is not None and (fixed or length < 12):
         return {"type": "pattern", "pattern": "?" * length}, False
     if dtype in _LONG_TEXT and length is None:
         return {"type": "text.sentence"}, False
-    if not naming.fits({"type": "text.word"}, length):
-        return {"type": "pattern", "pattern": "?" * min(length or 12, 12)}, False
-    return {"type": "text.word"}, False
+    return sql_types.with_max_length({"type": "text.word"}, length), False
 
 
 def _unique_string(
