@@ -10,6 +10,10 @@ import pyarrow.parquet as pq
 
 from pipeline.importers import convert_with_warnings
 from pipeline.local import generate
+from pipeline.schema import load_schema
+from pipeline.schema import model as m
+from tests.postgres import Postgres
+from tests.test_import_sql_load import _load
 
 
 def _column(name: str, typ: object, nullable: bool = True) -> dict[str, object]:
@@ -106,3 +110,43 @@ def test_a_decimal_wider_than_38_digits_becomes_a_float_with_a_warning() -> None
     assert [w["message"] for w in warnings] == [
         "huge: decimal(76,38) is wider than 38 digits: a float with 15 decimals"
     ]
+
+
+PAYROLL_DDL = """
+CREATE TABLE staff (
+  id SERIAL PRIMARY KEY,
+  job_title VARCHAR(8) NOT NULL,
+  salary NUMERIC(12,2) NOT NULL CHECK (salary >= 1000 AND salary <= 250000),
+  bonus NUMERIC(12,2),
+  grade SMALLINT NOT NULL,
+  rating REAL,
+  badge BYTEA,
+  hired_at TIMESTAMP NOT NULL,
+  seen_at TIMESTAMP WITH TIME ZONE
+);
+"""
+
+
+def test_postgres_types_are_imported_as_declared_types() -> None:
+    yaml_text, warnings = convert_with_warnings(PAYROLL_DDL, "sql")
+    fields = load_schema(yaml_text).entities["staff"].fields
+    assert fields["job_title"] == m.Mimesis(
+        method="text.title", max_length=8, description="VARCHAR(8)"
+    )
+    assert fields["salary"] == m.Decimal(
+        precision=12, scale=2, min="1000.00", max="250000.00", description="NUMERIC(12, 2)"
+    )
+    assert fields["grade"] == m.Integer(width=16, max=32767)
+    assert fields["rating"] == m.Float(width=32, null_rate=0.1)
+    assert fields["badge"] == m.Binary(null_rate=0.1)
+    assert fields["hired_at"] == m.Datetime(timezone=False)
+    assert fields["seen_at"] == m.Datetime(null_rate=0.1)
+    assert warnings == []
+
+
+def test_postgres_types_load_into_postgresql_with_no_row_rejected(postgres: Postgres) -> None:
+    yaml_text, _ = convert_with_warnings(PAYROLL_DDL, "sql")
+    loaded = _load(postgres, "payroll", PAYROLL_DDL, load_schema(yaml_text))
+    assert loaded == {"staff": 1000}
+    longest = postgres.psql("payroll", "-At", "-c", "SELECT max(length(job_title)) FROM staff")
+    assert int(longest.stdout) == 8  # cut to the declared length, not replaced by a pattern
