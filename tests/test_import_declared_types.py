@@ -134,7 +134,7 @@ def test_postgres_types_are_imported_as_declared_types() -> None:
         method="text.title", max_length=8, description="VARCHAR(8)"
     )
     assert fields["salary"] == m.Decimal(
-        precision=12, scale=2, min="1000.00", max="250000.00", description="NUMERIC(12, 2)"
+        precision=12, scale=2, min="1000.00", max="250000.00", description="DECIMAL(12, 2)"
     )
     assert fields["grade"] == m.Integer(width=16, max=32767)
     assert fields["rating"] == m.Float(width=32, null_rate=0.1)
