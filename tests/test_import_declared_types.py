@@ -137,7 +137,7 @@ def test_postgres_types_are_imported_as_declared_types() -> None:
         precision=12, scale=2, min="1000.00", max="250000.00", description="DECIMAL(12, 2)"
     )
     assert fields["grade"] == m.Integer(width=16, max=32767)
-    assert fields["rating"] == m.Float(width=32, null_rate=0.1)
+    assert fields["rating"] == m.Float(width=32, min=0, max=1000, null_rate=0.1)
     assert fields["badge"] == m.Binary(null_rate=0.1)
     assert fields["hired_at"] == m.Datetime(timezone=False)
     assert fields["seen_at"] == m.Datetime(null_rate=0.1)
