@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from typing import Any
 
-from pipeline.importers import naming
+from pipeline.importers import declared_decimal, naming
 from pipeline.importers.arrow_types import ArrowType, ArrowTypeError, parse_arrow_type
 from pipeline.importers.draft import (
     NULL_RATE,
@@ -26,6 +25,7 @@ from pipeline.importers.draft import (
     safe_name,
 )
 from pipeline.importers.json_text import read_json, refuse
+from pipeline.schema.widths import MAX_PRECISION
 
 Column = tuple[str, ArrowType, bool, str | None]  # name, type, nullable, description
 
@@ -52,7 +52,6 @@ _AVRO: dict[str, ArrowType] = {
     "float": ("float", 32), "double": ("float", 64), "bytes": ("binary",), "string": ("string",),
 }  # fmt: skip
 MAX_DECIMALS = 15  # the language's bound on float decimals
-MAX_PRECISION = 38  # the language's bound on decimal precision
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 
 
@@ -197,23 +196,13 @@ def _int_spec(name: str, bits: int, signed: bool) -> tuple[dict[str, Any], str |
 
 
 def _decimal_spec(name: str, precision: int, scale: int) -> tuple[dict[str, Any], str | None]:
-    if precision > MAX_PRECISION:  # wider than decimal128: the nearest the language holds
+    if not declared_decimal.holds(precision, scale):  # wider than decimal128: the nearest
         return _decimal_as_float(name, precision, scale)
-    top = Decimal(10) ** (precision - scale) - Decimal(10) ** -scale
     guessed = naming.guess(name, "float")
-    low, high, comment = Decimal(0), min(top, Decimal(1000)), None
     if guessed and guessed["type"] == "float":
-        low, high = Decimal(str(guessed["min"])), min(Decimal(str(guessed["max"])), top)
-        comment = naming.PICKED
-    quantum = Decimal(10) ** -scale
-    spec = {
-        "type": "decimal",
-        "precision": precision,
-        "scale": scale,
-        "min": str(min(low, high).quantize(quantum)),
-        "max": str(high.quantize(quantum)),
-    }
-    return spec, comment
+        spec = declared_decimal.decimal_spec(guessed["min"], guessed["max"], precision, scale)
+        return spec, naming.PICKED
+    return declared_decimal.decimal_spec(0, 1000, precision, scale), None
 
 
 def _decimal_as_float(

@@ -4,13 +4,12 @@ then have the table's own types (SMALLINT, NUMERIC(12,2), BYTEA, TIMESTAMP...)."
 
 from __future__ import annotations
 
-import decimal
 from typing import Any
 
 from sqlglot import exp
 
-from pipeline.importers import naming
-from pipeline.schema.widths import MAX_PRECISION, integer_range
+from pipeline.importers import declared_decimal, naming
+from pipeline.schema.widths import integer_range
 
 T = exp.DataType.Type
 
@@ -49,27 +48,13 @@ def float_width(dtype: Any, params: list[int]) -> dict[str, Any]:
 
 def is_decimal(params: list[int]) -> bool:
     """Whether a DECIMAL(p, s) is one the language's decimal holds."""
-    scale = params[1] if len(params) > 1 else 0
-    return bool(params) and 1 <= params[0] <= MAX_PRECISION and 0 <= scale <= params[0]
+    return bool(params) and declared_decimal.holds(params[0], params[1] if len(params) > 1 else 0)
 
 
 def decimal_spec(float_spec: dict[str, Any], params: list[int]) -> dict[str, Any]:
-    """A decimal with the bounds worked out for the column as a float, kept within the type."""
-    precision, scale = params[0], params[1] if len(params) > 1 else 0
-    quantum = decimal.Decimal(10) ** -scale
-    top = decimal.Decimal(10) ** (precision - scale) - quantum
-    low = max(decimal.Decimal(repr(float_spec["min"])), -top)
-    high = min(decimal.Decimal(repr(float_spec["max"])), top)
-    # Inwards, so a bound with more decimals than the scale stays inside the range.
-    low = low.quantize(quantum, rounding=decimal.ROUND_CEILING)
-    high = max(high.quantize(quantum, rounding=decimal.ROUND_FLOOR), low)
-    return {
-        "type": "decimal",
-        "precision": precision,
-        "scale": scale,
-        "min": str(low),
-        "max": str(high),
-    }
+    """A decimal with the bounds worked out for the column as a float."""
+    scale = params[1] if len(params) > 1 else 0
+    return declared_decimal.decimal_spec(float_spec["min"], float_spec["max"], params[0], scale)
 
 
 def binary_spec(dtype: Any, params: list[int]) -> dict[str, Any]:

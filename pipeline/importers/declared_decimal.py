@@ -1,0 +1,41 @@
+"""The decimal field of a DECIMAL(p, s) column, for every importer alike."""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any
+
+from pipeline.schema.widths import MAX_PRECISION
+
+# Room for 38 digits on either side of the point while bounds are worked out.
+_CONTEXT = decimal.Context(prec=2 * MAX_PRECISION + 2)
+
+
+def holds(precision: int, scale: int) -> bool:
+    """Whether the language's decimal holds DECIMAL(precision, scale)."""
+    return 1 <= precision <= MAX_PRECISION and 0 <= scale <= precision
+
+
+def decimal_spec(
+    low: float | int | decimal.Decimal,
+    high: float | int | decimal.Decimal,
+    precision: int,
+    scale: int,
+) -> dict[str, Any]:
+    """A decimal between ``low`` and ``high`` kept within what the type holds, the bounds
+    written as exact text."""
+    with decimal.localcontext(_CONTEXT):
+        quantum = decimal.Decimal(10) ** -scale
+        top = decimal.Decimal(10) ** (precision - scale) - quantum
+        lo = max(decimal.Decimal(repr(low) if isinstance(low, float) else low), -top)
+        hi = min(decimal.Decimal(repr(high) if isinstance(high, float) else high), top)
+        # Inwards, so a bound with more decimals than the scale stays inside the range.
+        lo = lo.quantize(quantum, rounding=decimal.ROUND_CEILING)
+        hi = max(hi.quantize(quantum, rounding=decimal.ROUND_FLOOR), lo)
+    return {
+        "type": "decimal",
+        "precision": precision,
+        "scale": scale,
+        "min": str(lo),
+        "max": str(hi),
+    }
