@@ -36,6 +36,6 @@ def decimal_spec(
         "type": "decimal",
         "precision": precision,
         "scale": scale,
-        "min": str(lo),
-        "max": str(hi),
+        "min": f"{lo:f}",
+        "max": f"{hi:f}",
     }
