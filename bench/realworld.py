@@ -15,7 +15,9 @@ how many warnings, and are the generated rows valid under the source's own rules
   with ``jsonschema`` against the schema they come from (formats not asserted). A ``$ref`` to
   another file is not at hand: that part accepts anything.
 - Parquet/Arrow JSON: each value checked against its declared type (integer width, decimal
-  precision and scale, nullability, value kind, recursively).
+  precision and scale, nullability, value kind, recursively), and the Arrow type of each
+  generated column compared with the declared one exactly (``bench/realworld_types.py``):
+  ``types=exact`` or the first column written with another type.
 
 One line per file, then a summary.
 """
@@ -26,6 +28,7 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as dt
+import decimal
 import io
 import json
 import pathlib
@@ -39,6 +42,7 @@ from typing import Any
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.realworld_types import schema_differences  # noqa: E402
 from pipeline.engine.blocks import generate_batches  # noqa: E402
 from pipeline.importers import convert_with_warnings  # noqa: E402
 from pipeline.schema import SchemaError, load_schema  # noqa: E402
@@ -59,6 +63,7 @@ class Result:
     detail: str = ""
     database: str = ""  # the real database the rows were loaded into, if any
     repeats: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)  # _repeats
+    types: list[str] | None = None  # columns written with another type than declared
 
 
 def _capped(text: str) -> str:
@@ -170,7 +175,7 @@ def _sql_problems(tables: list[Any], rows: dict[str, list[dict[str, Any]]]) -> l
                         bad(table.name, name, "not a subset of its SET", v)
                 if allowed and str(v) not in {str(a) for a in allowed}:
                     bad(table.name, name, "not in its IN list or enum", v)
-                if isinstance(v, int | float) and not isinstance(v, bool):
+                if isinstance(v, int | float | decimal.Decimal) and not isinstance(v, bool):
                     if bounds.min is not None and v < bounds.min:
                         bad(table.name, name, f"below CHECK {bounds.min}", v)
                     if bounds.max is not None and v > bounds.max:
@@ -245,7 +250,9 @@ def _value_problem(value: Any, typ: tuple[Any, ...], nullable: bool, path: str) 
         return None if ok else f"{path}: {value!r} is not an int{bits}"
     if kind == "decimal":
         p, s = typ[1], typ[2]
-        ok = isinstance(value, int | float) and abs(value) < 10 ** (p - s)
+        ok = isinstance(value, decimal.Decimal | int | float) and abs(value) < 10 ** (p - s)
+        if isinstance(value, decimal.Decimal):  # exact: no more digits after the point
+            ok = ok and -int(value.as_tuple().exponent) <= s
         return None if ok else f"{path}: {value!r} is not a decimal({p},{s})"
     if kind == "float":
         return None if isinstance(value, float | int) else f"{path}: {value!r} is not a float"
@@ -276,9 +283,9 @@ def _value_problem(value: Any, typ: tuple[Any, ...], nullable: bool, path: str) 
     if kind == "map":
         if not isinstance(value, list):
             return f"{path}: {value!r} is not a map"
-        for entry in value:
-            problem = _value_problem(entry.get("key"), typ[1], False, path + ".key")
-            problem = problem or _value_problem(entry.get("value"), typ[2], True, path + ".value")
+        for key, item in value:  # Arrow gives a map as (key, value) pairs
+            problem = _value_problem(key, typ[1], False, path + ".key")
+            problem = problem or _value_problem(item, typ[2], True, path + ".value")
             if problem:
                 return problem
         return None
@@ -304,7 +311,8 @@ def _struct_problem(
     return None
 
 
-def _parquet_problems(text: str, yaml_text: str) -> list[str]:
+def _parquet_problems(text: str, yaml_text: str) -> tuple[list[str], list[str]]:
+    """Rows that break the declared types, and columns written with another type."""
     from pipeline.importers.json_parquet import _columns, _delta_schema
     from pipeline.importers.json_text import read_json
 
@@ -313,11 +321,14 @@ def _parquet_problems(text: str, yaml_text: str) -> list[str]:
     columns = [(n, t, nb) for n, t, nb, _ in _columns(doc)[1]]
     schema = load_schema(yaml_text)
     entity = next(iter(schema.entities))
-    for i, row in enumerate(_rows(schema, entity, ROWS)):
+    batches = list(generate_batches(schema, entity, 0, ROWS, seed=SEED, providers={}))
+    differences = schema_differences(batches[0].schema, columns)
+    rows = [row for batch in batches for row in batch.to_pylist()]
+    for i, row in enumerate(rows):
         problem = _struct_problem(row, columns, f"row {i}")
         if problem:
-            return [problem]
-    return []
+            return [problem], differences
+    return [], differences
 
 
 def _database_problems(
@@ -376,7 +387,7 @@ def check(
         elif fmt == "json_schema":
             problems = _json_schema_problems(text, capped)
         else:
-            problems = _parquet_problems(text, capped)
+            problems, result.types = _parquet_problems(text, capped)
     except Exception as exc:  # a failure of the check is reported, not raised
         result.detail = f"check failed: {type(exc).__name__}: {str(exc)[:120]}"
         return result
@@ -445,6 +456,8 @@ def _run(
                 if not r.imported:
                     state = "NO IMPORT"
                 where = f"[{r.database}] " if r.database else ""
+                if r.types is not None:
+                    where += "types=exact " if not r.types else f"types: {r.types[0]} "
                 print(
                     f"{state:9} {r.file:62} warnings={r.warnings:<4} {where}{r.detail}", flush=True
                 )
@@ -456,6 +469,7 @@ def _run(
     invalid = sum(r.valid is False for r in results)
     unchecked = sum(r.imported and r.valid is None for r in results)
     in_db = [r for r in results if r.database]
+    typed = [r for r in results if r.types is not None]
     sides = [x for r in results for x in r.repeats]
     repeating = sum(n < of for _, n, of in sides)
     print(
@@ -463,7 +477,9 @@ def _run(
         f"{invalid} give invalid rows, {unchecked} not checkable, "
         f"{len(results) - imported} do not import; loaded into a real database: {len(in_db)}, "
         f"all rows accepted: {sum(r.valid is True for r in in_db)}; foreign keys inside "
-        f"composite primary keys: {len(sides)}, whose parents repeat: {repeating}"
+        f"composite primary keys: {len(sides)}, whose parents repeat: {repeating}; "
+        f"table schemas written with exactly their declared types: "
+        f"{sum(not r.types for r in typed)}/{len(typed)}"
     )
     return 0
 

@@ -32,6 +32,7 @@ def decimal_spec(
         # Inwards, so a bound with more decimals than the scale stays inside the range.
         lo = lo.quantize(quantum, rounding=decimal.ROUND_CEILING)
         hi = max(hi.quantize(quantum, rounding=decimal.ROUND_FLOOR), lo)
+        lo, hi = (abs(v) if v == 0 else v for v in (lo, hi))  # no "-0.00"
     return {
         "type": "decimal",
         "precision": precision,
