@@ -59,6 +59,8 @@ def _pg_text(value: Any, top: bool = True) -> str:
         text = json.dumps(value, default=str)
     elif isinstance(value, dt.datetime | dt.date | dt.time):
         text = value.isoformat()
+    elif isinstance(value, bytes):  # bytea's hex input; its backslash is escaped below
+        text = "\\x" + value.hex()
     else:
         text = str(value)
     if not top:
