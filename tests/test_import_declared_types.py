@@ -150,3 +150,24 @@ def test_postgres_types_load_into_postgresql_with_no_row_rejected(postgres: Post
     assert loaded == {"staff": 1000}
     longest = postgres.psql("payroll", "-At", "-c", "SELECT max(length(job_title)) FROM staff")
     assert int(longest.stdout) == 8  # cut to the declared length, not replaced by a pattern
+
+
+def test_json_schema_max_length_cuts_the_name_picked_generator(tmp_path: Path) -> None:
+    doc = {
+        "title": "Place",
+        "type": "object",
+        "properties": {
+            "city": {"type": "string", "maxLength": 5},
+            "created_at": {"type": "string", "maxLength": 4},
+        },
+    }
+    yaml_text, _ = convert_with_warnings(json.dumps(doc), "json_schema")
+    fields = load_schema(yaml_text).entities["Place"].fields
+    assert fields["city"] == m.Mimesis(
+        method="address.city", max_length=5, description="maxLength: 5"
+    )
+    assert fields["created_at"] == m.Pattern(pattern="????", description="maxLength: 4")
+    out = tmp_path / "places.parquet"
+    generate(yaml_text, "Place", 200, seed=5, format="parquet", out=str(out))
+    cities = pq.read_table(out).column("city").to_pylist()
+    assert max(len(c) for c in cities) == 5
