@@ -383,9 +383,9 @@ class _Converter:
         cut = guessed is not None and guessed["type"] not in naming.NOT_TEXT
         if guessed is not None and cut and (lo or 0) <= 1 and isinstance(hi, int) and hi >= 1:
             # Longer values are cut to maxLength: the realistic generator stays.
-            spec = {**guessed, "max_length": hi}
-            add_description(spec, lengths)
-            return FieldDraft(spec, naming.PICKED)
+            cut_spec: dict[str, Any] = {**guessed, "max_length": hi}
+            add_description(cut_spec, lengths)
+            return FieldDraft(cut_spec, naming.PICKED)
         if lo is not None or hi is not None:
             size = max(int(lo or 1), min(int(hi if hi is not None else 10), 10))
             spec = {"type": "pattern", "pattern": "?" * size}
