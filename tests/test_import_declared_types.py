@@ -171,3 +171,23 @@ def test_json_schema_max_length_cuts_the_name_picked_generator(tmp_path: Path) -
     generate(yaml_text, "Place", 200, seed=5, format="parquet", out=str(out))
     cities = pq.read_table(out).column("city").to_pylist()
     assert max(len(c) for c in cities) == 5
+
+
+def test_a_decimal_in_a_composite_key_is_a_float_rounded_to_its_scale() -> None:
+    ddl = (
+        "CREATE TABLE section (course_id VARCHAR(8), sec_id VARCHAR(8), "
+        "year NUMERIC(4,0) CHECK (year > 1701 AND year < 2100), "
+        "fee NUMERIC(6,2), PRIMARY KEY (course_id, sec_id, year));"
+    )
+    yaml_text, _ = convert_with_warnings(ddl, "sql")
+    entity = load_schema(yaml_text).entities["section"]
+    assert sorted(entity.unique[0]) == ["course_id", "sec_id", "year"]
+    assert entity.fields["year"] == m.Float(
+        min=1702,
+        max=2099,
+        decimals=0,
+        description="DECIMAL(4, 0); part of PRIMARY KEY (course_id, sec_id, year)",
+    )
+    assert entity.fields["fee"] == m.Decimal(
+        precision=6, scale=2, min="1.00", max="1000.00", null_rate=0.1, description="DECIMAL(6, 2)"
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from pipeline.schema.widths import MAX_PRECISION
 
+MAX_DECIMALS = 15  # the language's bound on float decimals
 # Room for 38 digits on either side of the point while bounds are worked out.
 _CONTEXT = decimal.Context(prec=2 * MAX_PRECISION + 2)
 
@@ -40,3 +41,21 @@ def decimal_spec(
         "min": f"{lo:f}",
         "max": f"{hi:f}",
     }
+
+
+def as_float(spec: dict[str, Any]) -> dict[str, Any]:
+    """A decimal spec as a float rounded to its scale, for the places that take no decimal
+    (a tuple of fields unique together)."""
+    out = {k: v for k, v in spec.items() if k not in ("precision", "scale", "min", "max")}
+    out.update(
+        type="float",
+        min=_number(spec["min"]),
+        max=_number(spec["max"]),
+        decimals=min(spec["scale"], MAX_DECIMALS),
+    )
+    return out
+
+
+def _number(text: str) -> int | float:
+    value = decimal.Decimal(text)
+    return int(value) if value == value.to_integral_value() else float(value)

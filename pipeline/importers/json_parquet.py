@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline.importers import declared_decimal, naming
 from pipeline.importers.arrow_types import ArrowType, ArrowTypeError, parse_arrow_type
+from pipeline.importers.declared_decimal import MAX_DECIMALS
 from pipeline.importers.draft import (
     NULL_RATE,
     EntityDraft,
@@ -51,7 +52,6 @@ _AVRO: dict[str, ArrowType] = {
     "null": ("null",), "boolean": ("bool",), "int": ("int", 32, True), "long": ("int", 64, True),
     "float": ("float", 32), "double": ("float", 64), "bytes": ("binary",), "string": ("string",),
 }  # fmt: skip
-MAX_DECIMALS = 15  # the language's bound on float decimals
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 
 

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from pipeline.importers import declared_decimal
 from pipeline.importers.draft import EntityDraft, FieldDraft, add_description, safe_name
 from pipeline.importers.sql_tables import ForeignKey
 from pipeline.schema.space import pattern_space
@@ -134,6 +135,8 @@ def unique_together(
         spec = fields[member].spec
         if spec.get("unique"):
             return True
+        if spec["type"] == "decimal":
+            continue  # written as a float rounded to its scale below
         if spec["type"] not in _TUPLE_TYPES or (spec["type"] == "float" and "decimals" not in spec):
             pattern = as_pattern(member)
             if pattern is None:
@@ -143,6 +146,8 @@ def unique_together(
     for member in members:
         if member in patterns:
             fields[member] = FieldDraft(patterns[member])
+        if fields[member].spec["type"] == "decimal":  # a tuple unique together takes no decimal
+            fields[member] = FieldDraft(declared_decimal.as_float(fields[member].spec))
         spec = fields[member].spec
         spec.pop("distribution", None)
         if spec.pop("null_rate", None):
