@@ -42,8 +42,9 @@ def test_sql_round_trip_keeps_keys_references_choices_and_nulls() -> None:
         values=["free", "pro", "enterprise"], description="VARCHAR(10)"
     )
     assert customer["age"] == m.Integer(min=18, max=90)
-    assert customer["balance"] == m.Float(
-        min=0, max=10000, decimals=2, null_rate=0.1, description="DECIMAL(7, 2)"
+    # A float with decimals is written DECIMAL(p, s), which comes back as an exact decimal.
+    assert customer["balance"] == m.Decimal(
+        precision=7, scale=2, min="0.00", max="10000.00", null_rate=0.1, description="DECIMAL(7, 2)"
     )
     assert customer["code"].unique
     order = back.entities["Order"].fields
