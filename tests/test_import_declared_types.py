@@ -127,9 +127,14 @@ CREATE TABLE staff (
 """
 
 
+def _imported(text: str, fmt: str) -> tuple[m.Schema, list[dict[str, object]]]:
+    yaml_text, warnings = convert_with_warnings(text, fmt)  # type: ignore[arg-type]
+    return load_schema(yaml_text), list(warnings)
+
+
 def test_postgres_types_are_imported_as_declared_types() -> None:
-    yaml_text, warnings = convert_with_warnings(PAYROLL_DDL, "sql")
-    fields = load_schema(yaml_text).entities["staff"].fields
+    schema, warnings = _imported(PAYROLL_DDL, "sql")
+    fields = schema.entities["staff"].fields
     assert fields["job_title"] == m.Mimesis(
         method="text.title", max_length=8, description="VARCHAR(8)"
     )
@@ -145,8 +150,7 @@ def test_postgres_types_are_imported_as_declared_types() -> None:
 
 
 def test_postgres_types_load_into_postgresql_with_no_row_rejected(postgres: Postgres) -> None:
-    yaml_text, _ = convert_with_warnings(PAYROLL_DDL, "sql")
-    loaded = _load(postgres, "payroll", PAYROLL_DDL, load_schema(yaml_text))
+    loaded = _load(postgres, "payroll", PAYROLL_DDL, _imported(PAYROLL_DDL, "sql")[0])
     assert loaded == {"staff": 1000}
     longest = postgres.psql("payroll", "-At", "-c", "SELECT max(length(job_title)) FROM staff")
     assert int(longest.stdout) == 8  # cut to the declared length, not replaced by a pattern
@@ -179,8 +183,7 @@ def test_a_decimal_in_a_composite_key_is_a_float_rounded_to_its_scale() -> None:
         "year NUMERIC(4,0) CHECK (year > 1701 AND year < 2100), "
         "fee NUMERIC(6,2), PRIMARY KEY (course_id, sec_id, year));"
     )
-    yaml_text, _ = convert_with_warnings(ddl, "sql")
-    entity = load_schema(yaml_text).entities["section"]
+    entity = _imported(ddl, "sql")[0].entities["section"]
     assert sorted(entity.unique[0]) == ["course_id", "sec_id", "year"]
     assert entity.fields["year"] == m.Float(
         min=1702,
