@@ -648,7 +648,7 @@ def _generated_columns(
     for col in table.columns.values():
         if col.generated is None:
             continue
-        draft = sql_derived.generated_field(col, columns, fields)
+        draft = sql_derived.generated_field(col, columns, fields, _limits(col))
         if isinstance(draft, str):
             warnings.append(
                 {

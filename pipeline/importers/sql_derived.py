@@ -15,9 +15,10 @@ import math
 import re
 from typing import Any
 
+import pyarrow as pa
 from sqlglot import exp
 
-from pipeline.expressions.compiled import compile_expression
+from pipeline.expressions.compiled import CompiledExpression, compile_expression, evaluate
 from pipeline.expressions.errors import ExpressionError
 from pipeline.expressions.types import ColumnType
 from pipeline.importers.draft import FieldDraft, add_description, safe_name
@@ -39,6 +40,7 @@ _SPEC_TYPES = {
     "pattern": ColumnType.STRING,
     "template": ColumnType.STRING,
 }
+_NUMBERS = (ColumnType.INTEGER, ColumnType.FLOAT)
 _DAY_SPAN = 365  # offsets in days: up to a year later
 _SECOND_SPAN = 30 * 86400  # offsets in seconds: up to thirty days later
 _NUMBER_SPAN = 1000  # offsets of unbounded numbers
@@ -83,15 +85,24 @@ def _scale(kind: exp.DataType | None) -> int | None:
 
 
 def generated_field(
-    col: Column, field_of: dict[str, str], fields: dict[str, FieldDraft]
+    col: Column,
+    field_of: dict[str, str],
+    fields: dict[str, FieldDraft],
+    limits: dict[str, Any],
 ) -> FieldDraft | str:
-    """The expression field of a generated column, or why it cannot be one."""
+    """The expression field of a generated column, or why it cannot be one.
+
+    ``limits`` is the column's largest value (``max``, its type's): when the expression
+    reads one number, that number is narrowed so that the database can store the result.
+    """
     types = {name: _spec_type(d.spec) for name, d in fields.items()}
     text = _rename(col.generated, field_of).sql(dialect="duckdb")
     try:
         compiled = compile_expression(text, types)
     except ExpressionError as exc:
         return f"its expression ({col.generated_text}) cannot be computed: {exc}"
+    if "max" in limits and not _fit_input(compiled, fields, limits["max"], col):
+        return f"its values would not fit {col.kind.sql().upper() if col.kind else 'its type'}"
     scale = _scale(col.kind)
     kind = col.kind
     if compiled.type is ColumnType.FLOAT and scale is not None:
@@ -107,6 +118,39 @@ def generated_field(
     if kind is not None:
         add_description(spec, kind.sql().upper())
     return FieldDraft(spec)
+
+
+def _fit_input(
+    compiled: CompiledExpression, fields: dict[str, FieldDraft], most: float, col: Column
+) -> bool:
+    """Narrow the one number an expression reads so that the result stays within ``most``
+    (and ``-most``) at both ends of its range; the expression is taken to be monotonic. False
+    when no range of that number fits."""
+    numbers = [n for n in compiled.names if _spec_type(fields[n].spec) in _NUMBERS]
+    if len(compiled.names) != 1 or len(numbers) != 1:
+        return True
+    spec = fields[numbers[0]].spec
+    if spec["type"] not in ("integer", "float") or "max" not in spec:
+        return True
+    whole = spec["type"] == "integer"
+    lo, hi = spec.get("min", 0), spec["max"]
+
+    def fits(value: float) -> bool:
+        kind = pa.int64() if whole else pa.float64()
+        out = evaluate(compiled, {numbers[0]: pa.array([value], kind)}).to_pylist()[0]
+        return out is None or not isinstance(out, int | float) or abs(out) <= most
+
+    if not fits(lo):
+        return False
+    if fits(hi):
+        return True
+    good, bad = float(lo), float(hi)
+    for _ in range(60):
+        middle = (good + bad) / 2
+        good, bad = (middle, bad) if fits(int(middle) if whole else middle) else (good, middle)
+    spec["max"] = int(good) if whole else math.floor(good * 100) / 100
+    add_description(spec, f"at most {spec['max']} so that {col.name} fits its type")
+    return True
 
 
 # --- CHECKs between two columns -----------------------------------------------------------
