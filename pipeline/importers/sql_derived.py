@@ -105,7 +105,10 @@ def generated_field(
         return f"its values would not fit {col.kind.sql().upper() if col.kind else 'its type'}"
     scale = _scale(col.kind)
     kind = col.kind
-    if compiled.type is ColumnType.FLOAT and scale is not None:
+    rounded = (
+        scale is not None and text.upper().startswith("ROUND(") and text.endswith(f", {scale})")
+    )
+    if compiled.type is ColumnType.FLOAT and scale is not None and not rounded:
         text = f"round({text}, {scale})"
     elif (
         compiled.type is ColumnType.FLOAT
