@@ -205,7 +205,10 @@ CREATE TABLE item (
   opened timestamp NOT NULL,
   closed timestamp NOT NULL,
   first_lap integer NOT NULL CHECK (first_lap >= 1),
-  last_lap integer NOT NULL,
+  last_lap smallint NOT NULL,
+  deposit numeric(8,2) NOT NULL CHECK (deposit >= 10),
+  cap numeric(4,2),
+  CHECK (cap > deposit),
   CHECK (ends_on > starts_on),
   CHECK (high_price >= low_price),
   CONSTRAINT item_open CHECK (opened < closed),
@@ -230,7 +233,7 @@ def test_generated_columns_and_two_column_checks_load_into_postgresql(
     schema = load_schema(_small(yaml_text))
     fields = schema.entities["item"].fields
     assert [n for n, f in fields.items() if isinstance(f, m.Expression)] == [
-        "ends_on", "high_price", "closed", "last_lap", "total", "label",
+        "ends_on", "high_price", "closed", "last_lap", "cap", "total", "label",
     ]  # fmt: skip
     assert _load(postgres, "derived", DERIVED_DDL, schema) == {"item": 300}
     stored = postgres.psql(
@@ -247,9 +250,9 @@ def test_generated_columns_and_two_column_checks_load_into_postgresql(
         "-At",
         "-c",
         "SELECT count(ends_on), count(*) FILTER (WHERE high_price > low_price), "
-        "count(*) FILTER (WHERE closed > opened), count(*) FILTER (WHERE last_lap >= first_lap) "
-        "FROM item",
+        "count(*) FILTER (WHERE closed > opened), count(*) FILTER (WHERE last_lap >= first_lap), "
+        "count(*) FILTER (WHERE cap > deposit) FROM item",
     )
-    assert kept.stdout.split("|")[2:] == ["300", "300\n"]
+    assert kept.stdout.split("|")[2:] == ["300", "300", "300\n"]
     assert int(kept.stdout.split("|")[0]) > 200
     assert int(kept.stdout.split("|")[1]) > 200

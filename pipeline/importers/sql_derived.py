@@ -304,6 +304,28 @@ def keep_pair(
     return False
 
 
+def _lower_source(
+    family: str, bounds: dict[str, Any], source: dict[str, Any], pair: Pair
+) -> dict[str, Any] | None:
+    """When the source's values reach above what the target may hold (an INTEGER start, a
+    SMALLINT end), keep the source to the lower half of the room, and the offset to the
+    rest; None when the source cannot be lowered that far."""
+    if source["type"] not in ("integer", "float") or "max" not in bounds:
+        return None
+    low = source.get("min", 0)
+    room = bounds["max"] - max(low, bounds.get("min", low))
+    if room <= 0:
+        return None
+    top = low + room / 2
+    top = int(top) if source["type"] == "integer" else math.floor(top * 100) / 100
+    lowered = {**source, "max": top}
+    offset = _offset(family, bounds, lowered, pair.strict, True)
+    if offset is not None:
+        source["max"] = top
+        add_description(source, f"at most {top} so that CHECK ({pair.text}) holds")
+    return offset
+
+
 def _depends_on(fields: dict[str, FieldDraft], name: str, other: str) -> bool:
     """Whether field ``name`` is computed, directly or not, from field ``other``."""
     seen: set[str] = set()
@@ -337,7 +359,10 @@ def _computed(
         return None  # the target would be null where the source is: NOT NULL would break
     if _depends_on(fields, source, target):
         return None
-    offset = _offset(family, {**limits, **_decimals(tspec)}, sspec, pair.strict, up)
+    bounds = {**limits, **_decimals(tspec)}
+    offset = _offset(family, bounds, sspec, pair.strict, up)
+    if offset is None and up and family in ("integer", "float"):
+        offset = _lower_source(family, bounds, sspec, pair)
     if offset is None:
         return None
     offset_name = safe_name(f"{target}_offset", set(fields))
