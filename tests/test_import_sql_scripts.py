@@ -338,7 +338,8 @@ def test_generated_column_sqlite_computes_equals_the_files(tmp_path: Path) -> No
     ddl = (
         "CREATE TABLE box (id INTEGER PRIMARY KEY AUTOINCREMENT, w INTEGER NOT NULL,\n"
         "  h INTEGER NOT NULL, area INTEGER GENERATED ALWAYS AS (w * h) VIRTUAL,\n"
-        "  label TEXT GENERATED ALWAYS AS ('box ' || id) STORED);"
+        "  label TEXT GENERATED ALWAYS AS ('box ' || volume) STORED,\n"
+        "  volume INTEGER GENERATED ALWAYS AS (area * 2) STORED);"
     )
     schema = _without_warnings(ddl)
     db = sqlite3.connect(tmp_path / "box.db")

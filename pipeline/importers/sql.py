@@ -643,24 +643,35 @@ def _generated_columns(
     columns: dict[str, str],
     warnings: list[dict[str, Any]],
 ) -> None:
-    """Each generated column as an expression field, or left out with a warning saying why."""
+    """Each generated column as an expression field, or left out with a warning saying why.
+
+    A generated column may read another: rounds go on while one more column compiles.
+    """
     names = set(fields)
-    for col in table.columns.values():
-        if col.generated is None:
-            continue
-        draft = sql_derived.generated_field(col, columns, fields, _limits(col))
-        if isinstance(draft, str):
-            warnings.append(
-                {
-                    "line": table.line,
-                    "message": f"{table.name}.{col.name}: generated column left out ({draft})",
-                }
-            )
-            continue
-        name = safe_name(col.name, names)
-        add_description(draft.spec, renamed(col.name, name))
-        fields[name] = draft
-        columns[col.name] = name
+    pending = [c for c in table.columns.values() if c.generated is not None]
+    why: dict[str, str] = {}
+    while pending:
+        left = []
+        for col in pending:
+            draft = sql_derived.generated_field(col, columns, fields, _limits(col))
+            if isinstance(draft, str):
+                why[col.name] = draft
+                left.append(col)
+                continue
+            name = safe_name(col.name, names)
+            add_description(draft.spec, renamed(col.name, name))
+            fields[name] = draft
+            columns[col.name] = name
+        if len(left) == len(pending):
+            break
+        pending = left
+    for col in pending:
+        warnings.append(
+            {
+                "line": table.line,
+                "message": f"{table.name}.{col.name}: generated column left out ({why[col.name]})",
+            }
+        )
 
 
 def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[str, Any]]]:
