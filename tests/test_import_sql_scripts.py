@@ -3,6 +3,7 @@ the unreadable skipped with warnings naming their line, the dialect recognised o
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -293,3 +294,60 @@ def test_partitions_date_checks_and_like_lists() -> None:
     assert event["note"] == m.Choice(
         values=["fair", "Cup x"], null_rate=0.1, description="VARCHAR(40)"
     )
+
+
+def _rows(schema: m.Schema, entity: str) -> list[dict[str, object]]:
+    return [
+        row
+        for batch in generate_batches(schema, entity, 0, 200, seed=3, providers={})
+        for row in batch.to_pylist()
+    ]
+
+
+def test_generated_columns_of_mysql_and_tsql_become_expressions() -> None:
+    mysql = _without_warnings(
+        "CREATE TABLE `line` (id INT AUTO_INCREMENT PRIMARY KEY, first VARCHAR(20) NOT NULL,\n"
+        "  last VARCHAR(20) NOT NULL,\n"
+        "  full_name VARCHAR(41) GENERATED ALWAYS AS (CONCAT(first, ' ', last)) VIRTUAL,\n"
+        "  price DECIMAL(6,2) NOT NULL, qty INT NOT NULL,\n"
+        "  total DECIMAL(8,2) AS (price * qty) STORED) ENGINE=InnoDB;"
+    )
+    fields = mysql.entities["line"].fields
+    assert fields["full_name"] == m.Expression(
+        expr='"first" || \' \' || "last"',
+        description="GENERATED ALWAYS AS (CONCAT(first, ' ', last)); VARCHAR(41)",
+    )
+    for row in _rows(mysql, "line"):
+        assert row["full_name"] == f"{row['first']} {row['last']}"
+        assert row["total"] == round(row["price"] * row["qty"], 2)  # type: ignore[operator]
+    tsql = _without_warnings(
+        "CREATE TABLE [dbo].[Orders] ([Id] INT IDENTITY(1,1) PRIMARY KEY,\n"
+        "  [Price] DECIMAL(8,2) NOT NULL, [Qty] INT NOT NULL,\n"
+        "  [Total] AS ([Price] * [Qty]) PERSISTED, [Hired] DATE NOT NULL, [Left] DATE NULL,\n"
+        "  CONSTRAINT CK_Left CHECK ([Left] >= [Hired]))\nGO\n"
+    )
+    fields = tsql.entities["Orders"].fields
+    assert isinstance(fields["Total"], m.Expression)
+    assert fields["Left_offset"].hidden
+    rows = _rows(tsql, "Orders")
+    assert all(r["Left"] >= r["Hired"] for r in rows)  # type: ignore[operator]
+    offset = fields["Left_offset"]
+    assert isinstance(offset, m.Integer) and (offset.min, offset.max) == (0, 365)  # >= : 0 days
+
+
+def test_generated_column_sqlite_computes_equals_the_files(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE box (id INTEGER PRIMARY KEY AUTOINCREMENT, w INTEGER NOT NULL,\n"
+        "  h INTEGER NOT NULL, area INTEGER GENERATED ALWAYS AS (w * h) VIRTUAL,\n"
+        "  label TEXT GENERATED ALWAYS AS ('box ' || volume) STORED,\n"
+        "  volume INTEGER GENERATED ALWAYS AS (area * 2) STORED);"
+    )
+    schema = _without_warnings(ddl)
+    db = sqlite3.connect(tmp_path / "box.db")
+    db.executescript(ddl)
+    rows = _rows(schema, "box")
+    db.executemany("INSERT INTO box (id, w, h) VALUES (?, ?, ?)", [
+        (r["id"], r["w"], r["h"]) for r in rows
+    ])  # fmt: skip
+    stored = db.execute("SELECT id, w, h, area, label FROM box ORDER BY id").fetchall()
+    assert stored == [(r["id"], r["w"], r["h"], r["area"], r["label"]) for r in rows]

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from pipeline.importers import naming, sql_keys, sql_types
+from pipeline.importers import declared_decimal, naming, sql_derived, sql_keys, sql_types
 from pipeline.importers.draft import (
     NULL_RATE,
     EntityDraft,
@@ -129,10 +129,12 @@ class _Bounds:
         self.end: dt.datetime | dt.date | None = None
         self.values: list[Any] | None = None
         self.other: list[str] = []
+        self.unread: list[Any] = []  # the parts of ``other`` as read
         for check in col.checks:
             for part in _parts(check):
                 if not self._read(part, col.name):
                     self.other.append(part.sql())
+                    self.unread.append(part)
 
     def _read(self, node: Any, name: str) -> bool:
         node = _strip(node)
@@ -630,6 +632,82 @@ def _fit_counts(entities: dict[str, EntityDraft]) -> None:
             break
 
 
+def _limits(col: Column) -> dict[str, Any]:
+    """A column's own bounds: its CHECKs', else its type's largest value."""
+    bounds = _Bounds(col)
+    out = {"min": bounds.min, "max": bounds.max, "start": bounds.start, "end": bounds.end}
+    kind = col.kind
+    if kind is not None and out["max"] is None:
+        if kind.this in _INTS:
+            out["max"] = _INTS[kind.this]
+        elif kind.this in _DECIMALS and _params(kind):
+            params = _params(kind)
+            scale = params[1] if len(params) > 1 else 0
+            out["max"] = round(10 ** (params[0] - scale) - 10**-scale, scale)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _derived_read_floats(
+    table: Table,
+    columns: dict[str, str],
+    fields: dict[str, FieldDraft],
+    loose: list[tuple[str, Any]],
+) -> None:
+    """Generated columns and CHECKs between two columns compute with floats: a decimal column
+    they read becomes a float rounded to its scale."""
+    read = {
+        c.name.lower()
+        for col in table.columns.values()
+        if col.generated is not None
+        for c in col.generated.find_all(exp.Column)
+    }
+    for _, part in loose:
+        pair = sql_derived.pair_of(part)
+        if pair is not None:
+            read |= {pair.high.lower(), pair.low.lower()}
+    for column, name in columns.items():
+        draft = fields[name]
+        if column.lower() in read and draft.spec["type"] == "decimal":
+            fields[name] = FieldDraft(declared_decimal.as_float(draft.spec), draft.comment)
+
+
+def _generated_columns(
+    table: Table,
+    fields: dict[str, FieldDraft],
+    columns: dict[str, str],
+    warnings: list[dict[str, Any]],
+) -> None:
+    """Each generated column as an expression field, or left out with a warning saying why.
+
+    A generated column may read another: rounds go on while one more column compiles.
+    """
+    names = set(fields)
+    pending = [c for c in table.columns.values() if c.generated is not None]
+    why: dict[str, str] = {}
+    while pending:
+        left = []
+        for col in pending:
+            draft = sql_derived.generated_field(col, columns, fields, _limits(col))
+            if isinstance(draft, str):
+                why[col.name] = draft
+                left.append(col)
+                continue
+            name = safe_name(col.name, names)
+            add_description(draft.spec, renamed(col.name, name))
+            fields[name] = draft
+            columns[col.name] = name
+        if len(left) == len(pending):
+            break
+        pending = left
+    for col in pending:
+        warnings.append(
+            {
+                "line": table.line,
+                "message": f"{table.name}.{col.name}: generated column left out ({why[col.name]})",
+            }
+        )
+
+
 def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[str, Any]]]:
     """Our YAML for a SQL script, and warnings (with lines) for what was skipped or lost."""
     parsed = parse_tables(text, dialect)
@@ -644,7 +722,11 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
         names: set[str] = set()
         count = PARENT_COUNT
         columns: dict[str, str] = {}
+        loose: list[tuple[str, Any]] = []  # CHECK parts no field keeps, and their column
+        plain = [c for c in table.columns.values() if c.generated is None]
         for col in table.columns.values():
+            if col.generated is not None:
+                continue
             draft = _column_draft(col, table, entity_of)
             if (
                 col.kind is not None
@@ -659,14 +741,21 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
             columns[col.name] = name
-            for other in _Bounds(col).other:
+            loose.extend((col.name, part) for part in _Bounds(col).unread)
+        _derived_read_floats(table, columns, fields, loose)
+        for column, part in loose:
+            pair = sql_derived.pair_of(part)
+            if pair is None or not sql_derived.keep_pair(
+                pair, table, columns, fields, {columns[c.name]: _limits(c) for c in plain}
+            ):
                 warnings.append(
                     {
                         "line": table.line,
-                        "message": f"{table.name}.{col.name}: CHECK ({other}) is kept as text, "
-                        "not enforced",
+                        "message": f"{table.name}.{column}: CHECK ({part.sql()}) is kept as "
+                        "text, not enforced",
                     }
                 )
+        _generated_columns(table, fields, columns, warnings)
         columns_of[table.name.lower()] = columns
         entities[entity_of[table.name.lower()]] = EntityDraft(
             fields=fields,

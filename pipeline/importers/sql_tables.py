@@ -70,6 +70,8 @@ class Column:
     enum: list[str] | None = None
     comment: str | None = None
     notes: list[str] = dataclasses.field(default_factory=list)
+    generated: Any = None  # the expression of a generated (computed) column, read by sqlglot
+    generated_text: str = ""  # that expression as the script writes it
 
 
 @dataclasses.dataclass
@@ -248,12 +250,41 @@ class _Reader:
         if not isinstance(node, exp.Create) or not isinstance(node.this, exp.Schema):
             raise ValueError("no column list (CREATE TABLE ... AS is not read)")
         table = self.table(node, statement.line)
-        for name in generated:
-            self.warn(
-                statement.line,
-                f"{table.name}.{name}: generated column left out (the database computes it)",
-            )
+        for item in generated:
+            col = self.generated_column(item)
+            if col is None:
+                self.warn(
+                    statement.line,
+                    f"{table.name}.{item.split()[0]}: generated column left out (cannot read "
+                    "its expression)",
+                )
+            else:
+                table.columns[col.name] = col
         self.tables[key(table.name)] = table
+
+    def generated_column(self, item: str) -> Column | None:
+        """A ``name type GENERATED ALWAYS AS (expr) STORED|VIRTUAL`` column, its expression
+        read in the script's dialect; None when it cannot be read."""
+        found = _GENERATED.search(item)
+        if found is None:
+            return None
+        close = matching_paren(item, found.end() - 1)
+        words = item[: found.start()].split(None, 1)
+        if close < 0 or not words:
+            return None
+        source = item[found.end() : close].strip()
+        try:
+            with _quiet():
+                expression = sqlglot.parse_one(source, read=DIALECTS[self.dialect] or None)
+                kind = (
+                    exp.DataType.build(words[1], dialect=DIALECTS[self.dialect] or None)
+                    if len(words) > 1
+                    else None
+                )
+        except (ParseError, TokenError, ValueError):
+            return None
+        name = words[0].strip('"`[]')
+        return Column(name=name, kind=kind, generated=expression, generated_text=source)
 
     def table(self, create: exp.Create, line: int) -> Table:
         schema = create.this
@@ -496,7 +527,7 @@ def _unquote(value: str) -> str:
 
 
 def _drop_generated(text: str) -> tuple[str, list[str]]:
-    """The statement without its generated (computed) columns, and their names."""
+    """The statement without its generated (computed) columns, and those columns' text."""
     open_at = text.find("(")
     close_at = matching_paren(text, open_at) if open_at >= 0 else -1
     if close_at < 0 or not _GENERATED.search(text):
@@ -505,7 +536,7 @@ def _drop_generated(text: str) -> tuple[str, list[str]]:
     kept, dropped = [], []
     for item in items:
         if _GENERATED.search(item) and not re.search(r"\bAS\s+IDENTITY\b", item, re.I):
-            dropped.append(item.split()[0].strip('"`[]'))
+            dropped.append(item.strip())
         else:
             kept.append(item)
     return text[: open_at + 1] + ",\n".join(kept) + text[close_at:], dropped
@@ -547,6 +578,9 @@ def column_constraint(kind: Any, col: Column) -> None:
         col.checks.append(kind.this)
     elif isinstance(kind, exp.CommentColumnConstraint):
         col.comment = kind.this.name
+    elif isinstance(kind, exp.ComputedColumnConstraint):  # T-SQL's ``name AS (expr)``
+        col.generated = kind.this
+        col.generated_text = kind.this.sql(dialect="tsql")
     elif isinstance(kind, exp.DefaultColumnConstraint):
         default = kind.this.sql()
         if re.match(r"NEXTVAL\(", default, re.I):
