@@ -194,3 +194,18 @@ def test_a_decimal_in_a_composite_key_is_a_float_rounded_to_its_scale() -> None:
     assert entity.fields["fee"] == m.Decimal(
         precision=6, scale=2, min="1.00", max="1000.00", null_rate=0.1, description="DECIMAL(6, 2)"
     )
+
+
+def test_a_strict_check_on_a_decimal_keeps_its_bound_out() -> None:
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, "
+        "price NUMERIC(6,2) NOT NULL CHECK (price > 0.5 AND price < 99.99), "
+        "w NUMERIC(6,2) NOT NULL CHECK (w >= 0.25 AND w > 0.555));"
+    )
+    fields = _imported(ddl, "sql")[0].entities["t"].fields
+    assert fields["price"] == m.Decimal(
+        precision=6, scale=2, min="0.51", max="99.98", description="DECIMAL(6, 2)"
+    )
+    assert fields["w"] == m.Decimal(
+        precision=6, scale=2, min="0.56", max="1000.00", description="DECIMAL(6, 2)"
+    )

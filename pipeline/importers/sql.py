@@ -125,6 +125,7 @@ class _Bounds:
     def __init__(self, col: Column) -> None:
         self.min: float | None = None
         self.max: float | None = None
+        self.open: set[str] = set()  # "min"/"max" of a strict comparison with a fraction
         self.start: dt.datetime | dt.date | None = None
         self.end: dt.datetime | dt.date | None = None
         self.values: list[Any] | None = None
@@ -165,6 +166,10 @@ class _Bounds:
                     return self._temporal_bound(node, cls, side)
                 if cls in (exp.GT, exp.LT) and isinstance(value, int):
                     value = value + 1 if cls is exp.GT else value - 1
+                elif cls in (exp.GT, exp.LT):
+                    self.open.add(side)
+                if cls in (exp.GTE, exp.LTE):
+                    self.open.discard(side)
                 setattr(self, side, value)
                 return True
         return False
@@ -232,7 +237,7 @@ def _base_spec(
         return _integer(col, bounds, dtype)
     if dtype in _DECIMALS and sql_types.is_decimal(params):
         spec, picked = _float(col, bounds, params)
-        return sql_types.decimal_spec(spec, params), picked
+        return sql_types.decimal_spec(spec, params, bounds.open), picked
     if dtype in _DECIMALS or dtype in _FLOATS:
         spec, picked = _float(col, bounds, params if dtype in _DECIMALS else [])
         return {**spec, **sql_types.float_width(dtype, params)}, picked

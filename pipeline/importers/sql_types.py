@@ -4,6 +4,7 @@ then have the table's own types (SMALLINT, NUMERIC(12,2), BYTEA, TIMESTAMP...)."
 
 from __future__ import annotations
 
+import decimal
 from typing import Any
 
 from sqlglot import exp
@@ -51,10 +52,17 @@ def is_decimal(params: list[int]) -> bool:
     return bool(params) and declared_decimal.holds(params[0], params[1] if len(params) > 1 else 0)
 
 
-def decimal_spec(float_spec: dict[str, Any], params: list[int]) -> dict[str, Any]:
-    """A decimal with the bounds worked out for the column as a float."""
+def decimal_spec(
+    float_spec: dict[str, Any], params: list[int], open_sides: set[str]
+) -> dict[str, Any]:
+    """A decimal with the bounds worked out for the column as a float; a side a strict CHECK
+    gives (``price > 0.5``) moves one step of the scale inwards."""
     scale = params[1] if len(params) > 1 else 0
-    return declared_decimal.decimal_spec(float_spec["min"], float_spec["max"], params[0], scale)
+    step = decimal.Decimal(10) ** -scale
+    low, high = decimal.Decimal(repr(float_spec["min"])), decimal.Decimal(repr(float_spec["max"]))
+    low = low + step if "min" in open_sides and low == low.quantize(step) else low
+    high = high - step if "max" in open_sides and high == high.quantize(step) else high
+    return declared_decimal.decimal_spec(low, high, params[0], scale)
 
 
 def binary_spec(dtype: Any, params: list[int]) -> dict[str, Any]:
