@@ -63,17 +63,49 @@ def _distinct(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
     return every.cast(values.type), pc.subtract(numbers, pa.scalar(low, pa.int64()))
 
 
+def _combinations(
+    frame: Frame, compiled: CompiledExpression
+) -> tuple[dict[str, pa.Array], pa.Array, int] | None:
+    """Every combination of the values of the columns an expression reads, and the index of
+    each row's combination, when they are few (a condition over a choice and an age, say);
+    None otherwise."""
+    if not 1 <= len(compiled.names) <= 3:
+        return None
+    found = []
+    for name in compiled.names:
+        distinct = _distinct(frame.encoded(name))
+        if distinct is None:
+            return None
+        found.append(distinct)
+    sizes = [len(every) for every, _ in found]
+    if len(found) > 1 and int(np.prod(sizes)) * 4 > frame.n:
+        return None
+    # Row-major over the columns: combination k takes value (k // stride) % size of each.
+    total = int(np.prod(sizes))
+    strides = np.cumprod([1, *sizes[::-1]])[::-1][1:]
+    combos = np.arange(total, dtype=np.int64)
+    every = {
+        name: values.take(pa.array((combos // stride) % size))
+        for name, (values, _), stride, size in zip(
+            compiled.names, found, strides, sizes, strict=True
+        )
+    }
+    index = np.zeros(frame.n, dtype=np.int64)
+    for (_, rows), stride in zip(found, strides, strict=True):
+        index += np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int64) * int(stride)
+    return every, pa.array(index), total
+
+
 def _run(frame: Frame, path: str, compiled: CompiledExpression | None, what: str) -> pa.Array:
     if compiled is None:
         raise EngineError(f"{path}: the {what} cannot be used (the schema was not validated)")
     try:
-        if len(compiled.names) == 1:
-            found = _distinct(frame.encoded(compiled.names[0]))
-            if found is not None:
-                # A pure function of one column: computed once per distinct value.
-                every, index = found
-                per_value = _evaluate(compiled, {compiled.names[0]: every}, len(every))
-                return per_value.take(index)
+        combined = _combinations(frame, compiled)
+        if combined is not None:
+            # A pure function of few-valued columns: computed once per combination of their
+            # values, then spread to the rows.
+            every, index, total = combined
+            return _evaluate(compiled, every, total).take(index)
         return _evaluate(compiled, _inputs(frame, compiled), frame.n)
     except ExpressionError as error:
         raise EngineError(f"{path}: {error}") from None
