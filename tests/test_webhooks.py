@@ -176,3 +176,24 @@ def test_pending_delivery_survives_a_restart(tmp_path: Path) -> None:
     finally:
         restarted.stop()
         receiver.stop()
+
+
+def test_a_job_of_several_entities_sends_one_webhook_naming_every_file(
+    client: Client, auth: dict[str, str], receiver: Receiver
+) -> None:
+    receiver.secret = client.get("/settings/webhook", headers=auth).json()["secret"]
+    project = make_project(client, auth)
+    r = client.post(
+        f"/data/{project}",
+        json={"entities": "*", "scale": 0.2, "format": "csv", "webhook_url": receiver.url},
+        headers=auth,
+    )
+    status = wait_for(client, auth, r.json()["id"])
+    assert status["status"] == "completed", status
+    _wait_received(receiver, 1)
+    time.sleep(0.5)  # and no second delivery
+    assert len(receiver.received) == 1
+    event = receiver.received[0].event
+    assert receiver.received[0].signature_ok
+    assert event["data"] == status  # the body is what the status shows
+    assert list(event["data"]["data"]) == ["Customer", "Order"]
