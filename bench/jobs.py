@@ -19,6 +19,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -54,6 +56,7 @@ def duckdb_all_threads(rows: int, folder: str) -> float:
 
 
 DATASET = (ROOT / "bench" / "dataset.yaml").read_text()
+Run = tuple[str, int, float]  # (name, rows, seconds)
 
 
 def duckdb_dataset(customers: int, folder: str) -> tuple[float, int]:
@@ -97,38 +100,47 @@ def duckdb_dataset(customers: int, folder: str) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
-def dataset(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as home:
-        server = LiveServer(
-            Path(home) / "home",
-            env={"DRAFTA_DASHBOARD_ADDRESS": ":0", "DRAFTA_RATE_LIMIT": "1000000"},
-        ).start()
-        results = []
-        try:
-            auth = {"Authorization": f"Bearer {server.key}"}
-            with httpx.Client(base_url=server.url, headers=auth, timeout=60) as http:
-                group = http.post("/project-group", json={"name": "bench"}).json()["id"]
-                project = http.post(
-                    "/project", json={"project_group_id": group, "name": "shop", "data": DATASET}
-                ).json()["id"]
-                for fmt in args.formats:
-                    os.sync()
-                    body = {"entities": "*", "scale": args.scale, "format": fmt}
-                    seconds, status = submit_and_wait(http, project, body)
-                    assert status["status"] == "completed", status
-                    results.append((f"drafta dataset -> {fmt}", seconds, status["count"]))
-            os.sync()
-            customers = round(1_000_000 * args.scale)
-            duck, duck_rows = duckdb_dataset(customers, home)
-        finally:
-            server.stop()
-    print(f"{'dataset, 2 cores':28} {'rows':>12} {'seconds':>9} {'rows/s':>12} {'x DuckDB':>9}")
-    duck_rate = duck_rows / duck
-    duck_name = "DuckDB, 3 tables -> parquet"
-    print(f"{duck_name:28} {duck_rows:>12,} {duck:>9.2f} {duck_rate:>12,.0f} {1:>9.2f}")
-    for name, seconds, rows in results:
+@contextmanager
+def served_project(home: str, name: str, schema: str) -> Iterator[tuple[httpx.Client, str]]:
+    """A `drafta serve` on ``home`` with one project holding ``schema``: a client and its id."""
+    server = LiveServer(
+        Path(home) / "home",
+        env={"DRAFTA_DASHBOARD_ADDRESS": ":0", "DRAFTA_RATE_LIMIT": "1000000"},
+    ).start()
+    try:
+        auth = {"Authorization": f"Bearer {server.key}"}
+        with httpx.Client(base_url=server.url, headers=auth, timeout=60) as http:
+            group = http.post("/project-group", json={"name": "bench"}).json()["id"]
+            project = http.post(
+                "/project", json={"project_group_id": group, "name": name, "data": schema}
+            ).json()["id"]
+            yield http, project
+    finally:
+        server.stop()
+
+
+def print_table(title: str, baseline: tuple[str, int, float], runs: list[Run]) -> None:
+    """Rows per second of each run, and against the baseline's (DuckDB's in the same run)."""
+    print(f"{title:28} {'rows':>12} {'seconds':>9} {'rows/s':>12} {'x DuckDB':>9}")
+    base_rate = baseline[1] / baseline[2]
+    for name, rows, seconds in [baseline, *runs]:
         rate = rows / seconds
-        print(f"{name:28} {rows:>12,} {seconds:>9.2f} {rate:>12,.0f} {rate / duck_rate:>9.2f}")
+        print(f"{name:28} {rows:>12,} {seconds:>9.2f} {rate:>12,.0f} {rate / base_rate:>9.2f}")
+
+
+def dataset(args: argparse.Namespace) -> None:
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory() as home:
+        with served_project(home, "shop", DATASET) as (http, project):
+            for fmt in args.formats:
+                os.sync()
+                body = {"entities": "*", "scale": args.scale, "format": fmt}
+                seconds, status = submit_and_wait(http, project, body)
+                assert status["status"] == "completed", status
+                runs.append((f"drafta dataset -> {fmt}", status["count"], seconds))
+        os.sync()
+        duck, duck_rows = duckdb_dataset(round(1_000_000 * args.scale), home)
+    print_table("dataset, 2 cores", ("DuckDB, 3 tables -> parquet", duck_rows, duck), runs)
 
 
 def main() -> None:
@@ -147,44 +159,22 @@ def main() -> None:
     if args.dataset:
         dataset(args)
         return
+    runs: list[Run] = []
     with tempfile.TemporaryDirectory() as home:
-        server = LiveServer(
-            Path(home) / "home",
-            env={"DRAFTA_DASHBOARD_ADDRESS": ":0", "DRAFTA_RATE_LIMIT": "1000000"},
-        ).start()
-        try:
-            auth = {"Authorization": f"Bearer {server.key}"}
-            with httpx.Client(base_url=server.url, headers=auth, timeout=60) as http:
-                group = http.post("/project-group", json={"name": "bench"}).json()["id"]
-                project = http.post(
-                    "/project", json={"project_group_id": group, "name": "person", "data": PERSON}
-                ).json()["id"]
-                small = {"entity_name": "Person", "count": 1000, "format": "json"}
-                submit_and_wait(http, project, small)  # warm: value pools built on workers
-                latencies = [
-                    submit_and_wait(http, project, small)[0] for _ in range(args.small_runs)
-                ]
-                results = []
-                for fmt in args.formats:
-                    # Each job starts with no write-back owed by the one before it.
-                    os.sync()
-                    body = {"entity_name": "Person", "count": args.rows, "format": fmt}
-                    seconds, status = submit_and_wait(http, project, body)
-                    assert status["status"] == "completed", status
-                    results.append((f"drafta job -> {fmt}", seconds, status["size_bytes"]))
-            os.sync()
-            duck = duckdb_all_threads(args.rows, home)
-        finally:
-            server.stop()
-    print(f"{'end to end, 2 cores':28} {'rows':>12} {'seconds':>9} {'rows/s':>12} {'x DuckDB':>9}")
-    duck_rate = args.rows / duck
-    print(
-        f"{'DuckDB range() -> parquet':28} {args.rows:>12,} {duck:>9.2f} "
-        f"{duck_rate:>12,.0f} {1:>9.2f}"
-    )
-    for name, seconds, _size in results:
-        rate = args.rows / seconds
-        print(f"{name:28} {args.rows:>12,} {seconds:>9.2f} {rate:>12,.0f} {rate / duck_rate:>9.2f}")
+        with served_project(home, "person", PERSON) as (http, project):
+            small = {"entity_name": "Person", "count": 1000, "format": "json"}
+            submit_and_wait(http, project, small)  # warm: value pools built on workers
+            latencies = [submit_and_wait(http, project, small)[0] for _ in range(args.small_runs)]
+            for fmt in args.formats:
+                # Each job starts with no write-back owed by the one before it.
+                os.sync()
+                body = {"entity_name": "Person", "count": args.rows, "format": fmt}
+                seconds, status = submit_and_wait(http, project, body)
+                assert status["status"] == "completed", status
+                runs.append((f"drafta job -> {fmt}", args.rows, seconds))
+        os.sync()
+        duck = duckdb_all_threads(args.rows, home)
+    print_table("end to end, 2 cores", ("DuckDB range() -> parquet", args.rows, duck), runs)
     print()
     print(
         f"1,000-row job, POST to completed: median {statistics.median(latencies) * 1000:.0f} ms, "

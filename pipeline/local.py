@@ -28,6 +28,7 @@ from pipeline.plan import (
     choose_seed,
     dependency_order,
     derived_count,
+    entity_specs,
     plan_shards,
     scaled_counts,
     scaled_schema,
@@ -133,28 +134,27 @@ def generate_files(
             raise SchemaError(problems)
     options = storage_options or {}
     job_id = uuid.uuid4().hex
-    parts, places = [], []
-    for number, (entity, count, out) in enumerate(made):
+    places, entities = [], []
+    for entity, count, out in made:
         fs, target = fsspec.core.url_to_fs(out, **options)
         folder, _, name = target.rpartition("/")
         root = f"{folder}/.{name}.parts-{job_id[:8]}" if folder else f".{name}.parts"
         places.append((fs, target, root))
-        parts.append(
-            JobSpec(
-                job_id=job_id,
-                schema_text=text,
-                entity=entity,
-                count=count,
-                seed=chosen,
-                format=format,
-                dialect=dialect,
-                root_url=fs.unstrip_protocol(root),
-                storage_options=options,
-                providers=data,
-                shard_rows=shard_rows,
-                made_before=tuple(e for e, _, _ in made[:number]),
-            )
-        )
+        entities.append((entity, count, fs.unstrip_protocol(root)))
+    job = JobSpec(
+        job_id=job_id,
+        schema_text=text,
+        entity="",
+        count=0,
+        seed=chosen,
+        format=format,
+        dialect=dialect,
+        root_url="",
+        storage_options=options,
+        providers=data,
+        shard_rows=shard_rows,
+    )
+    parts = entity_specs(job, entities)
     shards = [len(plan_shards(part)) for part in parts]
     rows = sum(count for _, count, _ in made)
     # A cluster's worker processes cannot see this process's memory:// files.

@@ -42,6 +42,18 @@ class JobSpec(msgspec.Struct, frozen=True, kw_only=True):
     destination: Destination | None = None
 
 
+def entity_specs(job: JobSpec, entities: Sequence[tuple[str, int, str]]) -> list[JobSpec]:
+    """One spec per (entity, rows, root URL) of a job, in the job's order (parents first):
+    ``job`` with each entity's own fields, and the entities made before it."""
+    names = [entity for entity, _, _ in entities]
+    return [
+        msgspec.structs.replace(
+            job, entity=entity, count=count, root_url=root, made_before=tuple(names[:number])
+        )
+        for number, (entity, count, root) in enumerate(entities)
+    ]
+
+
 class ShardSpec(msgspec.Struct, frozen=True, kw_only=True):
     job: JobSpec
     index: int

@@ -270,23 +270,18 @@ class DraftaClient:
         sql format's. ``destination`` loads the rows into a database instead of files:
         ``{"kind": "postgres", "url": "postgresql://...", "schema": "public",
         "if_exists": "fail" | "append" | "replace"}``."""
-        body: dict[str, Any] = {"format": format}
-        if dialect is not None:
-            body["dialect"] = dialect
-        if entity is not None:
-            body["entity_name"] = entity
-        if count is not None:
-            body["count"] = count
-        if entities is not None:
-            body["entities"] = entities
-        if scale is not None:
-            body["scale"] = scale
-        if seed is not None:
-            body["seed"] = seed
-        if webhook_url is not None:
-            body["webhook_url"] = webhook_url
-        if destination is not None:
-            body["destination"] = destination
+        given = {
+            "format": format,
+            "dialect": dialect,
+            "entity_name": entity,
+            "count": count,
+            "entities": entities,
+            "scale": scale,
+            "seed": seed,
+            "webhook_url": webhook_url,
+            "destination": destination,
+        }
+        body = {key: value for key, value in given.items() if value is not None}
         return self._call(JobAccepted, "POST", f"/data/{quote(project_id, safe='')}", json=body)
 
     def status(self, job_id: str) -> JobStatusBody:

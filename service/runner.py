@@ -48,7 +48,7 @@ from pipeline.lifecycle import (
 )
 from pipeline.lifecycle import ClusterLost as ClusterLostEvent
 from pipeline.lifecycle import TaskFailed as TaskFailedEvent
-from pipeline.plan import JobSpec, plan_shards
+from pipeline.plan import JobSpec, entity_specs, plan_shards
 from service.jobs import webhook_event
 from service.settings import Settings
 from service.webhooks.sender import WebhookSender
@@ -138,26 +138,25 @@ class JobRunner:
         destination = (
             msgspec.convert(snapshot.destination, Destination) if snapshot.destination else None
         )
-        parts = [
-            JobSpec(
-                job_id=row.id,
-                schema_text=snapshot.schema_text,
-                entity=part.entity,
-                count=part.count,
-                seed=row.seed,
-                format=row.format,
-                dialect=row.dialect,
-                # Each entity of a job of several has a folder of its own for its shards.
-                root_url=f"{root}/{part.entity}" if several else root,
-                storage_options=dict(self.settings.storage_options),
-                providers=snapshot.providers,
-                shard_rows=row.shard_rows,
-                made_before=tuple(p.entity for p in row.parts[:number]),
-                destination=destination,
-            )
-            for number, part in enumerate(row.parts)
+        job = JobSpec(
+            job_id=row.id,
+            schema_text=snapshot.schema_text,
+            entity="",
+            count=0,
+            seed=row.seed,
+            format=row.format,
+            dialect=row.dialect,
+            root_url=root,
+            storage_options=dict(self.settings.storage_options),
+            providers=snapshot.providers,
+            shard_rows=row.shard_rows,
+            destination=destination,
+        )
+        # Each entity of a job of several has a folder of its own for its shards.
+        entities = [
+            (p.entity, p.count, f"{root}/{p.entity}" if several else root) for p in row.parts
         ]
-        return Drive(row, parts, root)
+        return Drive(row, entity_specs(job, entities), root)
 
     def _start(self, drive: Drive) -> None:
         job_id = drive.row.id
