@@ -88,8 +88,10 @@ def merge(job: JobSpec, results: list[ShardResult]) -> MergeResult:
             raise MergeError(f"shard {result.path} has {result.rows} rows, expected {shard.rows}")
         # The merge consumes shards as it copies them, so a retry after it died halfway finds
         # some gone; shards are deterministic, so they are made again, here.
-        write_shard(shard)
-        files.append(ShardFile(_fs(job, shard_path(job, shard.index))[1], shard.rows))
+        made = write_shard(shard)
+        # The size its writer reported lets the merge take the shard's rows without reading it.
+        reported = (result or made).bytes
+        files.append(ShardFile(_fs(job, shard_path(job, shard.index))[1], shard.rows, reported))
     size = merge_files(job.format, fs, files, path, consume=True)
     folder = _fs(job, f"{job.root_url.rstrip('/')}/shards")[1]
     if fs.exists(folder):

@@ -15,7 +15,8 @@ from pipeline.local import generate
 from pipeline.plan import JobSpec, plan_shards, shard_path
 from pipeline.schema.parse import parse_schema
 from pipeline.tasks import merge, write_shard
-from storage.merge import MergeError, ShardFile, _WriteBehind, merge_files
+from storage.merge import MergeError, ShardFile, merge_files
+from storage.merge.stream import _WriteBehind
 
 SCHEMA = """
 seed: 9

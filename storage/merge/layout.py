@@ -1,0 +1,53 @@
+"""What a merged file is made of: literal bytes and byte ranges of shards, in order.
+
+Every way of writing the file (a kernel copy on a local disk, server-side part copies on S3, a
+stream through the process elsewhere) follows the same layout, so all of them give the same
+bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from storage.errors import StorageError
+
+
+class MergeError(StorageError):
+    """Shards that cannot be merged: missing, short, or not of one schema."""
+
+
+@dataclass(frozen=True)
+class ShardFile:
+    """One shard: its path, the rows it must hold and, when its writer reported it, its size.
+
+    A shard still of the size its writer reported holds the rows that writer counted, so its
+    rows are taken as they are; any other text shard is counted line by line.
+    """
+
+    path: str
+    rows: int
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Bytes ``start`` to ``stop`` of the shard at ``path``; ``last`` when no later piece
+    reads that shard (it may be deleted once this span is written)."""
+
+    path: str
+    start: int
+    stop: int
+    last: bool = True
+
+    @property
+    def size(self) -> int:
+        return self.stop - self.start
+
+    def cut(self, start: int, stop: int) -> Span:
+        """The part of this span from ``start`` to ``stop``, counted from its beginning."""
+        return Span(self.path, self.start + start, self.start + stop, last=False)
+
+
+Piece = bytes | Span
+Done = Callable[[str], None]  # told the path of each shard written in full
