@@ -46,7 +46,9 @@ class Span:
 
     def cut(self, start: int, stop: int) -> Span:
         """The part of this span from ``start`` to ``stop``, counted from its beginning."""
-        return Span(self.path, self.start + start, self.start + stop, last=False)
+        return Span(
+            self.path, self.start + start, self.start + stop, self.last and stop == self.size
+        )
 
 
 Piece = bytes | Span
