@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import fsspec
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.plan import JobSpec, plan_shards
@@ -18,6 +19,7 @@ from pipeline.tasks import ShardResult, merge, write_shard
 from storage.formats import FORMATS
 from storage.merge import MergeError, ShardFile, merge_files
 from storage.merge.layout import Span
+from storage.merge.local import _Copier
 from storage.merge.s3 import MIN_PART, _Copied, _Uploaded, plan_parts
 from tests.s3server import S3Bucket, s3_bucket, s3_server  # noqa: F401
 
@@ -69,6 +71,22 @@ def test_a_kernel_copy_gives_the_streamed_bytes(tmp_path: Path, fmt: str, shard_
     assert Path(copied).read_bytes() == Path(streamed).read_bytes()
     assert size == Path(streamed).stat().st_size
     assert not any(Path(f.path).exists() for f in files)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_consumed_first_shard_becomes_the_file_by_a_rename(tmp_path: Path, fmt: str) -> None:
+    fs = fsspec.filesystem("file")
+    for shard_rows in (1_000_000, 2000):
+        files = shard_files(spec(str(tmp_path / f"job{shard_rows}"), fmt, 5000, shard_rows))
+        inode = Path(files[0].path).stat().st_ino
+        out = tmp_path / f"{shard_rows}.{fmt}"
+        merge_files(fmt, fs, files, str(out), consume=True)
+        assert out.stat().st_ino == inode
+    one, three = tmp_path / f"1000000.{fmt}", tmp_path / f"2000.{fmt}"
+    if fmt == "csv":
+        assert one.read_bytes() == three.read_bytes()
+    else:  # other row groups, the same rows
+        assert pq.read_table(one).equals(pq.read_table(three))
 
 
 def test_json_framing_is_laid_between_the_copied_shards(tmp_path: Path) -> None:
@@ -219,3 +237,15 @@ def test_an_s3_merge_failing_halfway_leaves_no_object_and_no_upload(
     uploads = fs.call_s3("list_multipart_uploads", Bucket=s3_bucket.name)
     assert uploads.get("Uploads", []) == []
     assert s3_bucket.objects() == [f.path for f in files]
+
+
+def test_the_kernel_refusing_a_copy_across_file_systems_is_met_with_sendfile(
+    tmp_path: Path, other_device: Path
+) -> None:
+    source = other_device / "s.bin"
+    source.write_bytes(bytes(range(256)) * 1000)
+    copier = _Copier()
+    with (tmp_path / "t.bin").open("wb") as target:
+        copier.copy(Span(str(source), 10, 256_000), target.fileno(), 0)
+    assert copier.way == "sendfile"
+    assert (tmp_path / "t.bin").read_bytes() == source.read_bytes()[10:]

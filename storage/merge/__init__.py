@@ -43,8 +43,11 @@ def merge_files(
 
     With ``consume``, each shard is deleted as soon as it has been copied. On a local disk
     that matters: a shard deleted while its pages are still waiting in the page cache is never
-    written out, so the disk takes the job's bytes once instead of twice. With ``stream`` the
-    bytes go through the process whatever the file system (the plainest way, for comparison).
+    written out, so the disk takes the job's bytes once instead of twice; and a first shard
+    that begins the file (any format but json) is renamed to become it, not copied.
+
+    With ``stream`` the bytes go through the process whatever the file system (the plainest
+    way, for comparison).
     """
     sizes = [_size(fs, shard.path) for shard in shards]
     if fmt == "parquet":
@@ -55,7 +58,7 @@ def merge_files(
     done = (lambda shard: fs.rm(shard)) if consume else (lambda shard: None)
     parts = s3.plan_parts(pieces) if s3.can_copy(fs) and not stream else None
     if isinstance(fs, LocalFileSystem) and not stream:
-        write_local(pieces, path, done)
+        write_local(pieces, path, done, adopt=consume)
     elif parts is not None:
         s3.write_copied(fs, parts, path)
         for piece in pieces:  # the parts are copied now, not before the upload completes

@@ -23,15 +23,19 @@ CHUNK = 8 << 20
 _REFUSED = {errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL}
 
 
-def write_local(pieces: Sequence[Piece], path: str, done: Done) -> None:
-    """Write ``pieces`` under a temporary name beside ``path``, then rename it there."""
+def write_local(pieces: Sequence[Piece], path: str, done: Done, *, adopt: bool = False) -> None:
+    """Write ``pieces`` under a temporary name beside ``path``, then rename it there.
+
+    With ``adopt``, a first shard that begins the file is renamed to the temporary name (and
+    cut to its range) instead of copied: a one-shard csv, ndjson, sql or parquet merge is a
+    rename. The shard is gone then, as a consumed shard would be.
+    """
     tmp = temporary_name(path)
     copier = _Copier()
     try:
-        target = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        target, position, rest = _begin(pieces, tmp, adopt)
         try:
-            position = 0
-            for piece in pieces:
+            for piece in rest:
                 if isinstance(piece, bytes):
                     _write_at(target, piece, position)
                     position += len(piece)
@@ -47,6 +51,21 @@ def write_local(pieces: Sequence[Piece], path: str, done: Done) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _begin(pieces: Sequence[Piece], tmp: str, adopt: bool) -> tuple[int, int, Sequence[Piece]]:
+    """The open temporary file, where writing goes on in it, and the pieces left to write."""
+    first = pieces[0] if pieces else None
+    if adopt and isinstance(first, Span) and first.start == 0 and first.last:
+        try:
+            os.rename(first.path, tmp)
+        except OSError:  # another file system: copied like the others
+            pass
+        else:
+            os.truncate(tmp, first.stop)
+            return os.open(tmp, os.O_WRONLY | os.O_CLOEXEC), first.stop, pieces[1:]
+    target = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    return target, 0, pieces
 
 
 def _write_at(target: int, data: bytes, position: int) -> None:

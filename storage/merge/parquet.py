@@ -36,10 +36,11 @@ def read_footer(fs: fsspec.AbstractFileSystem, path: str, size: int) -> tuple[St
     if size < 12:
         raise MergeError(f"shard {path} is not a parquet file")
     with fs.open(path, "rb") as src:
+        head = src.read(len(MAGIC))
         src.seek(size - 8)
         tail = src.read(8)
         length = struct.unpack("<I", tail[:4])[0]
-        if tail[4:] != MAGIC or length > size - 12:
+        if head != MAGIC or tail[4:] != MAGIC or length > size - 12:
             raise MergeError(f"shard {path} is not a whole parquet file")
         src.seek(size - 8 - length)
         meta = decode_struct(src.read(length))
@@ -49,18 +50,22 @@ def read_footer(fs: fsspec.AbstractFileSystem, path: str, size: int) -> tuple[St
 def parquet_layout(
     fs: fsspec.AbstractFileSystem, shards: Sequence[ShardFile], sizes: Sequence[int]
 ) -> list[Piece]:
-    """The merged file: the magic, every shard's row groups, the merged footer."""
+    """The merged file: the magic, every shard's row groups, the merged footer.
+
+    The first shard's own magic is the file's: its range starts at 0, so a local merge may
+    take that shard over as the file's beginning instead of copying it.
+    """
     if not shards:
         raise MergeError("no shards to merge")
     footers = _footers(fs, shards, sizes)
-    pieces: list[Piece] = [MAGIC]
+    pieces: list[Piece] = []
     position = len(MAGIC)
     groups: list[Struct] = []
     for shard, footer in zip(shards, footers, strict=True):
         shift = position - len(MAGIC)
         for group in footer.meta.get(FileMetaData.ROW_GROUPS).items:
             groups.append(_shift_row_group(group, shift, len(groups)))
-        pieces.append(Span(shard.path, len(MAGIC), footer.data_end))
+        pieces.append(Span(shard.path, 0 if not pieces else len(MAGIC), footer.data_end))
         position += footer.data_end - len(MAGIC)
     merged = footers[0].meta
     merged.set(FileMetaData.NUM_ROWS, I64, sum(s.rows for s in shards))
