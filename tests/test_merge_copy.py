@@ -20,7 +20,7 @@ from storage.formats import FORMATS
 from storage.merge import MergeError, ShardFile, merge_files
 from storage.merge.layout import Span
 from storage.merge.local import _Copier
-from storage.merge.s3 import MIN_PART, _Copied, _Uploaded, plan_parts
+from storage.merge.s3 import MIN_PART, Copied, Uploaded, plan_parts
 from tests.s3server import S3Bucket, s3_bucket, s3_server  # noqa: F401
 
 SCHEMA = """
@@ -164,18 +164,18 @@ def test_s3_parts_copy_big_shards_and_upload_framing_topped_up_from_the_next_sha
     big, small = 3 * MIN_PART, 1000
     pieces = [b"[", Span("a", 0, big), b",\n", Span("b", 0, small), Span("c", 0, big), b"]"]
     assert plan_parts(pieces) == [
-        _Uploaded((b"[", Span("a", 0, MIN_PART - 1, last=False))),
-        _Copied(Span("a", MIN_PART - 1, big)),
-        _Uploaded((b",\n", Span("b", 0, small), Span("c", 0, MIN_PART - small - 2, last=False))),
-        _Copied(Span("c", MIN_PART - small - 2, big)),
-        _Uploaded((b"]",)),
+        Uploaded((b"[", Span("a", 0, MIN_PART - 1, last=False))),
+        Copied(Span("a", MIN_PART - 1, big)),
+        Uploaded((b",\n", Span("b", 0, small), Span("c", 0, MIN_PART - small - 2, last=False))),
+        Copied(Span("c", MIN_PART - small - 2, big)),
+        Uploaded((b"]",)),
     ]
     # Nothing big enough to copy: the caller streams instead.
     assert plan_parts([b"[", Span("a", 0, MIN_PART - 2), b"]"]) is None
     # Every part but the last is at least 5 MiB.
     sizes = [
         p.span.size
-        if isinstance(p, _Copied)
+        if isinstance(p, Copied)
         else sum(len(x) if isinstance(x, bytes) else x.size for x in p.pieces)
         for p in plan_parts(pieces) or []
     ]

@@ -30,16 +30,20 @@ CONCURRENCY = 8  # parts in flight; each uploaded part holds at most 10 MiB in m
 
 
 @dataclass(frozen=True)
-class _Copied:
+class Copied:
+    """A part the store copies from a range of one shard."""
+
     span: Span
 
 
 @dataclass(frozen=True)
-class _Uploaded:
+class Uploaded:
+    """A part sent from the process: framing bytes and ranges read from shards."""
+
     pieces: tuple[Piece, ...]
 
 
-_Part = _Copied | _Uploaded
+Part = Copied | Uploaded
 
 
 def can_copy(fs: fsspec.AbstractFileSystem) -> bool:
@@ -48,10 +52,10 @@ def can_copy(fs: fsspec.AbstractFileSystem) -> bool:
     return "s3" in protocols and hasattr(fs, "_call_s3") and hasattr(fs, "split_path")
 
 
-def plan_parts(pieces: Sequence[Piece]) -> list[_Part] | None:
+def plan_parts(pieces: Sequence[Piece]) -> list[Part] | None:
     """The parts of the upload, or None when no part would be a copy (a small job) or S3's
     10,000 parts would not do."""
-    parts: list[_Part] = []
+    parts: list[Part] = []
     buffer: list[Piece] = []
     filled = 0
     for piece in pieces:
@@ -69,46 +73,46 @@ def plan_parts(pieces: Sequence[Piece]) -> list[_Part] | None:
                 span = span.cut(head, span.size)
             if span.size >= MIN_PART:
                 if buffer:  # exactly MIN_PART: the span was big enough to top it up
-                    parts.append(_Uploaded(tuple(buffer)))
+                    parts.append(Uploaded(tuple(buffer)))
                     buffer, filled = [], 0
-                parts.extend(_Copied(s) for s in _split(span))
+                parts.extend(Copied(s) for s in _split(span))
             elif span.size:
                 buffer.append(span)
                 filled += span.size
         if filled >= MIN_PART:
-            parts.append(_Uploaded(tuple(buffer)))
+            parts.append(Uploaded(tuple(buffer)))
             buffer, filled = [], 0
     if buffer:
-        parts.append(_Uploaded(tuple(buffer)))
-    if not any(isinstance(p, _Copied) for p in parts) or len(parts) > MAX_PARTS:
+        parts.append(Uploaded(tuple(buffer)))
+    if not any(isinstance(p, Copied) for p in parts) or len(parts) > MAX_PARTS:
         return None
     return parts
 
 
 def _split(span: Span) -> list[Span]:
-    """``span`` as parts of at most 5 GiB, each at least half that."""
+    """``span`` in as few parts of at most 5 GiB as it takes, of about one size."""
     count = -(-span.size // MAX_PART)
     step = -(-span.size // count)
     edges = [*range(0, span.size, step), span.size]
     return [span.cut(a, b) for a, b in itertools.pairwise(edges)]
 
 
-def write_copied(fs: Any, parts: Sequence[_Part], path: str) -> None:
+def write_copied(fs: Any, parts: Sequence[Part], path: str) -> None:
     """Upload ``parts`` as the object at ``path``."""
     sync(fs.loop, _upload, fs, parts, path)
     fs.invalidate_cache(path)
 
 
-async def _upload(fs: Any, parts: Sequence[_Part], path: str) -> None:
+async def _upload(fs: Any, parts: Sequence[Part], path: str) -> None:
     bucket, key, _ = fs.split_path(path)
     target = {"Bucket": bucket, "Key": key}
     upload = (await fs._call_s3("create_multipart_upload", **target))["UploadId"]
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def send(number: int, part: _Part) -> dict[str, Any]:
+    async def send(number: int, part: Part) -> dict[str, Any]:
         async with gate:
             where = {**target, "UploadId": upload, "PartNumber": number}
-            if isinstance(part, _Copied):
+            if isinstance(part, Copied):
                 span = part.span
                 source_bucket, source_key, _ = fs.split_path(span.path)
                 answer = await fs._call_s3(
