@@ -6,7 +6,12 @@ each way merges them in a child process of its own, alternately, ``--repeat`` ti
 shows each way's fastest run. "streamed, rows counted" is the streamed merge of shards whose
 writer's sizes are not known, so their lines are counted first.
 
-    python bench/merge.py [--mb 2048] [--shards 16] [--format csv] [--repeat 2]
+With ``--s3`` the shards are put in a bucket of moto's S3 server on 127.0.0.1 instead, and the
+merge streamed through the process is timed against the one made of server-side part copies
+(wall time only: the server runs in this process; moto is not S3, so only the ratio means
+anything).
+
+    python bench/merge.py [--mb 2048] [--shards 16] [--format csv] [--repeat 2] [--s3]
 """
 
 from __future__ import annotations
@@ -95,12 +100,47 @@ def run(way: str, fmt: str, folder: str) -> dict[str, float]:
     return result
 
 
+def s3_table(fmt: str, shards: list[ShardFile], repeat: int) -> dict[str, float]:
+    """The fastest merge of ``shards`` put on moto's S3 server, streamed and part-copied."""
+    import logging
+
+    import s3fs
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(name, "bench")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        fs = s3fs.S3FileSystem(endpoint_url=f"http://{host}:{port}", skip_instance_cache=True)
+        fs.mkdir("bench")
+        remote = []
+        for shard in shards:
+            key = f"bench/{Path(shard.path).name}"
+            fs.put_file(shard.path, key)
+            remote.append(ShardFile(key, shard.rows, shard.size))
+        best: dict[str, float] = {}
+        for _ in range(repeat):
+            for way in ("streamed", "part copies"):
+                began = time.perf_counter()
+                merge_files(fmt, fs, remote, f"bench/out.{fmt}", stream=way == "streamed")
+                seconds = time.perf_counter() - began
+                fs.rm(f"bench/out.{fmt}")
+                best[way] = min(best.get(way, seconds), seconds)
+        return best
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=2048, help="megabytes of shards in all")
     parser.add_argument("--shards", type=int, default=16)
     parser.add_argument("--format", choices=["csv", "json"], default="csv")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--s3", action="store_true", help="on moto's S3 server")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -110,6 +150,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         shards = make_shards(Path(folder), args.format, args.mb << 20, args.shards)
         size = sum(s.size or 0 for s in shards)
+        if args.s3:
+            fastest = s3_table(args.format, shards, args.repeat)
+            print(f"{args.format} on S3 (moto): {size / 1e6:,.0f} MB in {args.shards} shards")
+            print(f"{'way':24} {'seconds':>8} {'x streamed':>10}")
+            for way, seconds in fastest.items():
+                print(f"{way:24} {seconds:>8.2f} {seconds / fastest['streamed']:>10.2f}")
+            return
         Path(folder, "shards.json").write_text(json.dumps([s.__dict__ for s in shards]))
         best: dict[str, dict[str, float]] = {}
         for _ in range(args.repeat):
