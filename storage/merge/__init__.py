@@ -59,8 +59,7 @@ def merge_files(
     parts = s3.plan_parts(pieces) if s3.can_copy(fs) and not stream else None
     if isinstance(fs, LocalFileSystem) and not stream:
         write_local(pieces, path, done, adopt=consume)
-    elif parts is not None:
-        s3.write_copied(fs, parts, path)
+    elif parts is not None and s3.write_copied(fs, parts, path):
         for piece in pieces:  # the parts are copied now, not before the upload completes
             if isinstance(piece, Span) and piece.last:
                 done(piece.path)

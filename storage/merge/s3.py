@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,10 +98,17 @@ def _split(span: Span) -> list[Span]:
     return [span.cut(a, b) for a, b in itertools.pairwise(edges)]
 
 
-def write_copied(fs: Any, parts: Sequence[Part], path: str) -> None:
-    """Upload ``parts`` as the object at ``path``."""
-    sync(fs.loop, _upload, fs, parts, path)
+def write_copied(fs: Any, parts: Sequence[Part], path: str) -> bool:
+    """Upload ``parts`` as the object at ``path``; False (and nothing written) from a store
+    that does not copy parts (an S3 look-alike answering NotImplemented)."""
+    try:
+        sync(fs.loop, _upload, fs, parts, path)
+    except OSError as error:
+        if error.errno != errno.ENOSYS:
+            raise
+        return False
     fs.invalidate_cache(path)
+    return True
 
 
 async def _upload(fs: Any, parts: Sequence[Part], path: str) -> None:
