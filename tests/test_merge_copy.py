@@ -182,6 +182,19 @@ def test_s3_parts_copy_big_shards_and_upload_framing_topped_up_from_the_next_sha
     assert min(sizes[:-1]) >= MIN_PART and sum(sizes) == 2 * big + small + 4
 
 
+def test_s3_parts_stay_within_5_gib_and_10000() -> None:
+    gib = 1 << 30
+    assert plan_parts([Span("a", 0, 11 * gib)]) == [
+        Copied(Span("a", 0, 3_937_053_355, last=False)),
+        Copied(Span("a", 3_937_053_355, 7_874_106_710, last=False)),
+        Copied(Span("a", 7_874_106_710, 11 * gib)),
+    ]
+    shards = [Span(f"{i}", 0, MIN_PART) for i in range(10_000)]
+    assert len(plan_parts(shards) or []) == 10_000
+    # One part more than S3 takes: the caller streams instead.
+    assert plan_parts([*shards, Span("last", 0, MIN_PART)]) is None
+
+
 # On S3 --------------------------------------------------------------------------------------
 
 
