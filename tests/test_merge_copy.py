@@ -223,16 +223,23 @@ def test_an_s3_merge_copies_parts_on_the_server_and_gives_the_streamed_bytes(
     assert s3_bucket.objects() == sorted([key, streamed])
 
 
-def test_a_one_shard_s3_merge_gives_the_streamed_bytes(s3_bucket: S3Bucket) -> None:  # noqa: F811
+@pytest.mark.parametrize(("fmt", "count", "parts"), [("csv", 100_000, 1), ("json", 100_000, 3)])
+def test_a_one_shard_s3_merge_gives_the_streamed_bytes(
+    s3_bucket: S3Bucket,  # noqa: F811
+    fmt: str,
+    count: int,
+    parts: int,
+) -> None:
     fs = s3_bucket.server.filesystem()
-    job = s3_job(s3_bucket, "json", 50_000)
-    files = shard_files(job)
+    files = shard_files(s3_job(s3_bucket, fmt, count))
     assert len(files) == 1
-    merge_files("json", fs, files, f"{s3_bucket.name}/streamed.json", stream=True)
-    merge_files("json", fs, files, f"{s3_bucket.name}/copied.json")
-    assert fs.cat_file(f"{s3_bucket.name}/copied.json") == fs.cat_file(
-        f"{s3_bucket.name}/streamed.json"
-    )
+    streamed, copied = f"{s3_bucket.name}/streamed.{fmt}", f"{s3_bucket.name}/copied.{fmt}"
+    merge_files(fmt, fs, files, streamed, stream=True)
+    merge_files(fmt, fs, files, copied)
+    assert fs.cat_file(copied) == fs.cat_file(streamed)
+    # csv: the shard copied as the one part; json: "[" and the shard's first 5 MiB, the rest
+    # copied, "]".
+    assert fs.info(copied)["ETag"].strip('"').endswith(f"-{parts}")
 
 
 def test_an_s3_merge_failing_halfway_leaves_no_object_and_no_upload(
