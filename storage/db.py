@@ -62,7 +62,8 @@ class Database:
     def on_change(self, name: str, tables: Sequence[str], callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever this connection inserts, updates or deletes rows of these
         tables, cascades included (temporary triggers: they belong to this connection alone and
-        are gone with it). The call comes inside the writing statement, before its commit."""
+        are gone with it). The call comes inside the writing statement, before its commit; a
+        second registration under the same ``name`` replaces the first one's callback."""
         function = f"drafta_{name}_changed"
         with self._lock:
             self.db.conn.create_function(function, 0, callback)
