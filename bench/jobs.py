@@ -106,6 +106,7 @@ def served_project(home: str, name: str, schema: str) -> Iterator[tuple[httpx.Cl
     server = LiveServer(
         Path(home) / "home",
         env={"DRAFTA_DASHBOARD_ADDRESS": ":0", "DRAFTA_RATE_LIMIT": "1000000"},
+        cluster_only=False,
     ).start()
     try:
         auth = {"Authorization": f"Bearer {server.key}"}

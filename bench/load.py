@@ -144,9 +144,9 @@ def own_service(workers: int | None, clients: int) -> Iterator[tuple[str, list[s
     if workers:
         env["DRAFTA_WORKERS"] = str(workers)
     with tempfile.TemporaryDirectory(prefix="drafta-load-") as home:
-        server = LiveServer(Path(home) / "home", env=env, args=("--log-level", "warning")).start(
-            timeout=90
-        )
+        server = LiveServer(
+            Path(home) / "home", env=env, args=("--log-level", "warning"), cluster_only=False
+        ).start(timeout=90)
         try:
             assert server.key, "the service printed no key"
             db = Database(Path(home) / "home" / "drafta.db")

@@ -35,6 +35,7 @@ from service.runner import JobRunner
 from service.settings import Settings, load_settings
 from service.web import docs_render_plugins, web_routers
 from service.webhooks.sender import WebhookSender
+from storage.key_cache import KeyCache
 
 VERSION = version("drafta")
 log = logging.getLogger("drafta")
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         db = open_database(settings)
         app.state.db = db
+        app.state.key_cache = KeyCache(db)
         app.state.settings = settings
         executor = await cluster.open_executor(settings)
         sender = WebhookSender(db, settings)

@@ -10,7 +10,8 @@ from litestar.middleware.base import DefineMiddleware
 
 from service.errors import Unauthorized
 from service.public_paths import PUBLIC_PATTERNS
-from storage.keys import Workspace, authenticate
+from storage.key_cache import KeyCache
+from storage.keys import Workspace
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="drafta"'}
 
@@ -27,7 +28,8 @@ class BearerKeyMiddleware(AbstractAuthenticationMiddleware):
             raise Unauthorized(
                 "malformed Authorization header: use Authorization: Bearer KEY", headers=CHALLENGE
             )
-        workspace = authenticate(connection.app.state.db, key.strip())
+        keys: KeyCache = connection.app.state.key_cache
+        workspace = keys.authenticate(key.strip())
         if workspace is None:
             raise Unauthorized("unknown or revoked API key", headers=CHALLENGE)
         return AuthenticationResult(user=workspace, auth=key.partition(".")[0])

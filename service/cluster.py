@@ -16,6 +16,7 @@ from distributed import Client
 from pipeline.executor import ClusterUnavailable, Executor
 from pipeline.executor.dask import DaskExecutor
 from pipeline.executor.inprocess import InProcessExecutor
+from pipeline.executor.tiered import TieredExecutor
 from service.settings import Settings
 
 EMBEDDED_START_TIMEOUT = 120.0
@@ -134,10 +135,14 @@ class Cluster:
 
 async def open_executor(settings: Settings) -> Executor:
     """Where the service runs its jobs: the Dask cluster (``DRAFTA_EXECUTOR=dask``, the
-    default) or this process (``inprocess``)."""
+    default; jobs of at most ``DRAFTA_INPROCESS_ROWS`` rows in this process, one at a time)
+    or this process (``inprocess``)."""
     if settings.executor == "inprocess":
         return InProcessExecutor()
-    return DaskExecutor(await connect(settings))
+    cluster = DaskExecutor(await connect(settings))
+    if settings.inprocess_rows > 0:
+        return TieredExecutor(cluster, settings.inprocess_rows)
+    return cluster
 
 
 async def connect(settings: Settings) -> Cluster:

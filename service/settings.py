@@ -22,6 +22,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     storage_url: str | None = None
     storage_options: dict[str, Any] = {}
     executor: Literal["dask", "inprocess"] = "dask"
+    inprocess_rows: int = 10_000
     scheduler_address: str | None = None
     workers: int | None = None
     dashboard_address: str = ":8787"

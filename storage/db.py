@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,6 +58,29 @@ class Database:
     def one(self, sql: str, params: tuple[object, ...] | dict[str, object] = ()) -> dict | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
+
+    def on_change(self, name: str, tables: Sequence[str], callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever this connection inserts, updates or deletes rows of these
+        tables, cascades included (temporary triggers: they belong to this connection alone and
+        are gone with it). The call comes inside the writing statement, before its commit; a
+        second registration under the same ``name`` replaces the first one's callback."""
+        function = f"drafta_{name}_changed"
+        with self._lock:
+            self.db.conn.create_function(function, 0, callback)
+            for table in tables:
+                for event in ("INSERT", "UPDATE", "DELETE"):
+                    self.db.conn.execute(
+                        f"CREATE TEMP TRIGGER IF NOT EXISTS {name}_{table}_{event.lower()} "
+                        f"AFTER {event} ON main.{table} BEGIN SELECT {function}(); END"
+                    )
+
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: it changes whenever another connection (another
+        process, such as ``drafta keys revoke``) has committed a change since the last call;
+        this connection's own changes leave it as it is."""
+        with self._lock:
+            row = self.db.conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
 
     def backup(self, target: str | Path) -> None:
         """A consistent copy of the live database (SQLite's online backup)."""

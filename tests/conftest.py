@@ -52,9 +52,9 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def dask_settings(settings: Settings, dask_cluster: DaskCluster) -> Settings:
-    """The same, with jobs on the session's Dask cluster."""
+    """The same, with every job on the session's Dask cluster, however small."""
     return msgspec.structs.replace(
-        settings, executor="dask", scheduler_address=dask_cluster.address
+        settings, executor="dask", scheduler_address=dask_cluster.address, inprocess_rows=0
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 KEY_RE = re.compile(r"^(dft_\S+)$", re.M)
+CLUSTER_ONLY = {"DRAFTA_INPROCESS_ROWS": "0"}
 
 
 def free_port() -> int:
@@ -35,6 +36,7 @@ class LiveServer:
     output: str = ""
     key: str | None = None
     args: tuple[str, ...] = ()
+    cluster_only: bool = True  # False: small jobs run in the service as configured (benchmarks)
     _lines: list[str] = field(default_factory=list)
 
     @property
@@ -42,7 +44,9 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> LiveServer:
-        env = {**os.environ, "DRAFTA_HOME": str(self.home), **self.env}
+        # Tests of the service on a cluster mean every job to run there, however small.
+        only = CLUSTER_ONLY if self.cluster_only else {}
+        env = {**os.environ, "DRAFTA_HOME": str(self.home), **only, **self.env}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), *self.args],
             env=env,

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import msgspec
 import pytest
 from litestar import Litestar
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.stores.memory import MemoryStore
 from litestar.testing import TestClient
 
 from service.app import create_app
@@ -184,18 +180,20 @@ def test_requests_per_minute_per_key(tmp_path: Path) -> None:
 
 
 def test_the_rate_window_keeps_a_count_and_starts_again_when_it_resets() -> None:
-    async def scenario() -> None:
-        limiter = CountingRateLimitMiddleware(app=None, config=RateLimitConfig(("minute", 5)))  # type: ignore[arg-type]
-        store = MemoryStore()
-        for _ in range(3):
-            window = await limiter.retrieve_cached_history("k", store)
-            await limiter.set_cached_history("k", window, store)
-        assert len(window.history) == 3
-        assert len(await store.get("k") or b"") < 40  # a count and a time, however many requests
-        await store.set("k", msgspec.json.encode((5, int(time.time()) - 1)))
-        assert (await limiter.retrieve_cached_history("k", store)).history == []
-
-    asyncio.run(scenario())
+    limiter = CountingRateLimitMiddleware(app=None, config=RateLimitConfig(("minute", 3)))  # type: ignore[arg-type]
+    assert [limiter.count("k", 1000) for _ in range(4)] == [(1, 1060), (2, 1060), (3, 1060), None]
+    assert limiter.count("other", 1059) == (1, 1119)
+    assert limiter.window_headers((3, 1060), 1010) == {
+        "RateLimit-Policy": "3; w=60",
+        "RateLimit-Limit": "3",
+        "RateLimit-Remaining": "0",
+        "RateLimit-Reset": "50",
+    }
+    # The window resets at its second; the expired windows of other keys are dropped then.
+    assert limiter.count("k", 1060) == (1, 1120)
+    assert limiter.count("k", 1061) == (2, 1120)
+    assert limiter.count("new", 1200) == (1, 1260)
+    assert sorted(limiter.windows) == ["new"]
 
 
 def test_project_export_formats(http: TestClient, auth: dict[str, str]) -> None:

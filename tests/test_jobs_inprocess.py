@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
+import msgspec
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service.app import create_app
+from service.settings import Settings
+from storage.keys import create_key
+from tests.conftest import bearer
+from tests.daskcluster import DaskCluster
 from tests.jobhelpers import make_project, run_job
 
 Client = TestClient[Litestar]
@@ -43,3 +51,35 @@ def test_cancel_stops_the_job_and_leaves_no_file(client: Client, auth: dict[str,
     assert [f"{d}/{f}" for d, _, fs in os.walk(root) for f in fs] == []
     again = client.get(f"/data/{r.json()['id']}/status", headers=auth).json()
     assert again["status"] == "failed"
+
+
+def test_small_jobs_run_in_the_service_while_no_other_job_runs(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # A scheduler without workers: what reaches the cluster waits there.
+    (tmp_path / "dask").mkdir()
+    cluster = DaskCluster(tmp_path / "dask")
+    try:
+        cluster.start_scheduler()
+        tiered = msgspec.structs.replace(
+            settings, executor="dask", scheduler_address=cluster.address, inprocess_rows=1000
+        )
+        with TestClient(create_app(tiered)) as http:
+            auth = bearer(create_key(http.app.state.db, "tiered").key)
+            project = make_project(http, auth)
+            alone = run_job(http, auth, project, entity_name="Customer", count=1000)
+            assert alone["status"] == "completed", alone
+            assert alone["progress"]["rows_done"] == 1000
+            body = {"entity_name": "Customer", "count": 1001}
+            larger = http.post(f"/data/{project}", json=body, headers=auth).json()["id"]
+            body = {"entity_name": "Customer", "count": 10}
+            beside = http.post(f"/data/{project}", json=body, headers=auth).json()["id"]
+            time.sleep(1.0)
+            for job in (larger, beside):  # both on the cluster, waiting for a worker
+                status = http.get(f"/data/{job}/status", headers=auth).json()
+                assert status["status"] == "processing", status
+                assert http.delete(f"/data/{job}", headers=auth).status_code == 200
+            again = run_job(http, auth, project, entity_name="Customer", count=10)
+            assert again["status"] == "completed", again
+    finally:
+        cluster.stop()

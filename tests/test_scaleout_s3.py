@@ -35,6 +35,7 @@ def settings(tmp_path: Path, dask_cluster: DaskCluster, s3_bucket: S3Bucket) -> 
         home=str(tmp_path / "home"),
         scheduler_address=dask_cluster.address,
         shard_rows=65536,
+        inprocess_rows=0,  # the workers write to the bucket, whatever the job's size
     )
 
 
