@@ -119,11 +119,10 @@ def _index(found: list[_Distinct]) -> np.ndarray:
     """Each row's combination."""
     if len(found) == 1:
         return found[0].rows
-    # The combinations are fewer than the rows, so their numbers fit where the rows' do.
-    kind = np.int32 if len(found[0].rows) < 2**31 else np.int64
-    index = np.zeros(len(found[0].rows), dtype=kind)
+    # Fewer combinations than rows: their numbers fit in 32 bits, as the rows' indices do.
+    index: np.ndarray = np.zeros(len(found[0].rows), dtype=np.int32)
     for d, stride in zip(found, _strides(found), strict=True):
-        index += d.rows.astype(kind, copy=False) * kind(stride)
+        index += d.rows.astype(np.int32, copy=False) * np.int32(stride)
     return index
 
 
