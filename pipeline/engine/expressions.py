@@ -38,6 +38,12 @@ def _inputs(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.Array]:
     return {name: frame.column(name) for name in compiled.names}
 
 
+def _pools(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.DictionaryArray]:
+    """The columns drawn from a pool, as indices into it: text joins work on those."""
+    encoded = {name: frame.encoded(name) for name in compiled.names}
+    return {n: v for n, v in encoded.items() if isinstance(v, pa.DictionaryArray)}
+
+
 @dataclass(frozen=True)
 class _Distinct:
     """A column without nulls that holds few distinct values: every value, each row's index in
@@ -163,7 +169,8 @@ def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Arr
             # values, then spread to the rows.
             values, index = spread
             return values.take(pa.array(index))
-        return evaluate(checked, _inputs(frame, checked), rows=frame.n)
+        data = _inputs(frame, checked)
+        return evaluate(checked, data, rows=frame.n, pools=_pools(frame, checked))
     except ExpressionError as error:
         raise EngineError(f"{path}: {error}") from None
 
@@ -176,15 +183,20 @@ def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.n
         if spread is not None:
             holds, index = spread
             return holds[index]
-        return _condition_mask(checked, _inputs(frame, checked), rows=frame.n)
+        data = _inputs(frame, checked)
+        return _condition_mask(checked, data, rows=frame.n, pools=_pools(frame, checked))
     except ExpressionError as error:
         raise EngineError(f"{path}: {error}") from None
 
 
 def _condition_mask(
-    compiled: CompiledExpression, data: Mapping[str, pa.Array], *, rows: int
+    compiled: CompiledExpression,
+    data: Mapping[str, pa.Array],
+    *,
+    rows: int,
+    pools: Mapping[str, pa.DictionaryArray] | None = None,
 ) -> np.ndarray:
-    holds = evaluate_condition(compiled, data, rows=rows)
+    holds = evaluate_condition(compiled, data, rows=rows, pools=pools)
     return np.asarray(holds.to_numpy(zero_copy_only=False), dtype=bool)
 
 
