@@ -168,39 +168,11 @@ def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Arr
             # A pure function of few-valued columns: computed once per combination of their
             # values, then spread to the rows.
             values, index = spread
-            return _spread(values, index)
+            return values.take(pa.array(index))
         data = _inputs(frame, checked)
         return evaluate(checked, data, rows=frame.n, pools=_pools(frame, checked))
     except ExpressionError as error:
         raise EngineError(f"{path}: {error}") from None
-
-
-def _spread(values: pa.Array, index: np.ndarray) -> pa.Array:
-    """``values.take(index)``; texts all of one length (a month '2024-05', a code) are copied
-    as fixed-size items, which numpy gathers faster than Arrow takes texts."""
-    width = _one_width(values)
-    if width and width * len(index) < 2**31:
-        data = values.buffers()[2]
-        items = np.frombuffer(data, dtype=f"V{width}", count=len(values))
-        starts = np.arange(0, width * (len(index) + 1), width, dtype=np.int32)
-        pieces = [None, pa.py_buffer(starts), pa.py_buffer(items[index])]
-        return pa.Array.from_buffers(pa.string(), len(index), pieces)
-    return values.take(pa.array(index))
-
-
-def _one_width(values: pa.Array) -> int:
-    """The length in bytes of every text of a text array without nulls, or 0 when they differ
-    (or it is not one)."""
-    if (
-        not pa.types.is_string(values.type)
-        or values.null_count
-        or values.offset
-        or len(values) == 0
-    ):
-        return 0
-    bounds = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1)
-    width = int(bounds[1] - bounds[0])
-    return width if bounds[0] == 0 and bool((np.diff(bounds) == width).all()) else 0
 
 
 def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.ndarray:
