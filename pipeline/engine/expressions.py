@@ -76,7 +76,8 @@ def _distinct(values: pa.Array) -> _Distinct | None:
         return None
     every = pa.array(np.arange(low, high + 1, dtype=numbers.dtype))
     key = ("range", str(values.type), int(low), int(high))
-    return _Distinct(every.view(values.type), (numbers - low).astype(np.int32), key)
+    rows = np.subtract(numbers, low, dtype=np.int32, casting="unsafe")  # less than the rows
+    return _Distinct(every.view(values.type), rows, key)
 
 
 def _codes(frame: Frame, name: str) -> _Distinct | None:
@@ -126,9 +127,10 @@ def _index(found: list[_Distinct]) -> np.ndarray:
     if len(found) == 1:
         return found[0].rows
     # Fewer combinations than rows: their numbers fit in 32 bits, as the rows' indices do.
-    index: np.ndarray = np.zeros(len(found[0].rows), dtype=np.int32)
-    for d, stride in zip(found, _strides(found), strict=True):
-        index += d.rows.astype(np.int32, copy=False) * np.int32(stride)
+    strides = _strides(found)
+    index: np.ndarray = np.multiply(found[0].rows, strides[0], dtype=np.int32)
+    for d, stride in zip(found[1:], strides[1:], strict=True):
+        index += d.rows if stride == 1 else d.rows * np.int32(stride)
     return index
 
 
