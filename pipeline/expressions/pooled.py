@@ -9,6 +9,7 @@ and writes each row's pieces through a generic loop.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,6 +81,7 @@ def join(parts: list[Part], batch: Batch) -> pa.Array | None:
 # blocks of a job draw from the same pools.
 _READY: dict[tuple[object, ...], tuple[list[pa.Array], tuple[pa.Array, list[int], int]]] = {}
 _KEEP = 64
+_LOCK = threading.Lock()  # a worker's threads share the texts ready
 
 
 def _pools(parts: list[Part], pools: list[pa.Array]) -> tuple[pa.Array, list[int], int]:
@@ -105,7 +107,8 @@ def _pools(parts: list[Part], pools: list[pa.Array]) -> tuple[pa.Array, list[int
     starts = [int(n) for n in np.cumsum([0, *map(len, texts)])[:-1]]
     widest = sum(pc.max(pc.binary_length(t)).as_py() or 0 for t in texts)
     ready = (pa.concat_arrays(texts), starts, widest)
-    if len(_READY) >= _KEEP:
-        _READY.pop(next(iter(_READY)))
-    _READY[key] = (pools, ready)
+    with _LOCK:
+        if len(_READY) >= _KEEP:
+            _READY.pop(next(iter(_READY)))
+        _READY[key] = (pools, ready)
     return ready
