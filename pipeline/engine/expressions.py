@@ -151,8 +151,9 @@ def _per_combination(
     kept = frame.job.memo.get(memo)
     if kept is None or kept[0] != key:
         every, total = _every(compiled.names, found)
-        # The columns are kept with the result: they hold the pools the key names.
-        kept = frame.job.memo[memo] = (key, every, compute(compiled, every, rows=total))
+        # The values are kept with the result: they hold the pools the key names by address.
+        held = [d.every for d in found]
+        kept = frame.job.memo[memo] = (key, held, compute(compiled, every, rows=total))
     return kept[2], _index(found)
 
 
@@ -162,33 +163,37 @@ def _compiled(path: str, compiled: CompiledExpression | None, what: str) -> Comp
     return compiled
 
 
-def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Array:
-    checked = _compiled(path, compiled, "expression")
+def _computed(
+    frame: Frame,
+    path: str,
+    compiled: CompiledExpression | None,
+    what: str,
+    compute: Callable[..., Any],
+) -> tuple[Any, np.ndarray | None]:
+    """``compute`` over every combination of the values read and each row's combination when
+    they are few, else over the rows (and None)."""
+    checked = _compiled(path, compiled, what)
     try:
-        spread = _per_combination(frame, path, checked, evaluate)
+        spread = _per_combination(frame, path, checked, compute)
         if spread is not None:
-            # A pure function of few-valued columns: computed once per combination of their
-            # values, then spread to the rows.
-            values, index = spread
-            return values.take(pa.array(index))
+            return spread
         data = _inputs(frame, checked)
-        return evaluate(checked, data, rows=frame.n, pools=_pools(frame, checked))
+        return compute(checked, data, rows=frame.n, pools=_pools(frame, checked)), None
     except ExpressionError as error:
         raise EngineError(f"{path}: {error}") from None
+
+
+def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Array:
+    values, index = _computed(frame, path, compiled, "expression", evaluate)
+    # A pure function of few-valued columns: computed once per combination of their values,
+    # then spread to the rows.
+    return values if index is None else values.take(pa.array(index))
 
 
 def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.ndarray:
     """Where a condition holds, as a numpy mask."""
-    checked = _compiled(path, compiled, "condition")
-    try:
-        spread = _per_combination(frame, path, checked, _condition_mask)
-        if spread is not None:
-            holds, index = spread
-            return holds[index]
-        data = _inputs(frame, checked)
-        return _condition_mask(checked, data, rows=frame.n, pools=_pools(frame, checked))
-    except ExpressionError as error:
-        raise EngineError(f"{path}: {error}") from None
+    holds, index = _computed(frame, path, compiled, "condition", _condition_mask)
+    return holds if index is None else holds[index]
 
 
 def _condition_mask(
