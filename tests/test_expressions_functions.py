@@ -294,3 +294,19 @@ def test_round_of_floats_gives_the_same_bits_read_in_place_or_from_an_offset(tex
         assert result == ROUNDED[text]
         signs = [None if v is None else math.copysign(1, v) for v in result]
         assert signs == [None if v is None else math.copysign(1, v) for v in ROUNDED[text]]
+
+
+@pytest.mark.parametrize("width", ["int8", "int16", "int32", "int64"])
+def test_a_join_of_pooled_columns_is_the_join_of_their_values(width: str) -> None:
+    firsts = pa.array(["Ann", "Bo", "Éva", ""] + [f"x{i}" for i in range(200)])
+    lasts = pa.array(["Lee", "Ngô"])
+    first = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2, 3, 0], type=width), firsts)
+    last = pa.DictionaryArray.from_arrays(pa.array([1, 0, 0, 1, 1], type=width), lasts)
+    compiled = compile_expression(
+        "'<' || a || ' ' || b || '>'", {"a": ColumnType.STRING, "b": ColumnType.STRING}
+    )
+    data = {"a": first.cast(pa.string()), "b": last.cast(pa.string())}
+    expected = ["<Ann Ngô>", "<Bo Lee>", "<Éva Lee>", "< Ngô>", "<Ann Ngô>"]
+    assert evaluate(compiled, data, pools={"a": first, "b": last}).to_pylist() == expected
+    assert evaluate(compiled, {"a": first, "b": last}).to_pylist() == expected
+    assert evaluate(compiled, data).to_pylist() == expected

@@ -70,7 +70,8 @@ def join(parts: list[Part], batch: Batch) -> pa.Array | None:
     # The row's pieces side by side: piece j of row i is at i * k + j.
     at = np.empty(rows * k, dtype=np.int32)
     for j, (column, start) in enumerate(zip(columns, starts, strict=True)):
-        at[j::k] = column.indices.to_numpy(zero_copy_only=False) + start
+        indices = column.indices.to_numpy(zero_copy_only=False)
+        np.add(indices, start, out=at[j::k], dtype=np.int32, casting="unsafe")
     pieces = pools.take(pa.array(at))
     bounds = np.frombuffer(pieces.buffers()[1], dtype=np.int32, count=rows * k + 1)
     every_kth = pa.py_buffer(np.ascontiguousarray(bounds[::k]))
