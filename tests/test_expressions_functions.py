@@ -11,9 +11,10 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
-from pipeline.expressions import compile_expression, evaluate
+from pipeline.expressions import ColumnType, compile_expression, evaluate
 from tests.expression_rows import COLUMNS, UTC, make_rows, make_table, member
 
 ROWS = make_rows()
@@ -273,3 +274,39 @@ def test_expression_equals_python(text: str) -> None:
     result = evaluate(compiled, TABLE)
     assert result.type == compiled.type.arrow
     assert result.to_pylist() == [CASES[text](row) for row in ROWS]
+
+
+EDGES = [2.675, -2.675, 0.125, -0.125, 2.5, -2.5, -0.49999999999999994, None, -0.0, 254.7, 1e300]
+ROUNDED = {
+    "round(x, 2)": [2.68, -2.68, 0.13, -0.13, 2.5, -2.5, -0.5, None, -0.0, 254.7, 1e300],
+    # Arrow reads the fraction of -0.49999999999999994 as exactly one half.
+    "round(x)": [3.0, -3.0, 0.0, -0.0, 3.0, -3.0, -1.0, None, -0.0, 255.0, 1e300],
+    "round(x, -1)": [0.0, -0.0, 0.0, -0.0, 0.0, -0.0, -0.0, None, -0.0, 250.0, 1e300],
+}
+
+
+@pytest.mark.parametrize("text", list(ROUNDED))
+def test_round_of_floats_gives_the_same_bits_read_in_place_or_from_an_offset(text: str) -> None:
+    compiled = compile_expression(text, {"x": ColumnType.FLOAT})
+    column = pa.array([7.0, *EDGES]).slice(1)  # a slice is rounded by Arrow's own kernel
+    for values in (pa.array(EDGES), column):
+        result = evaluate(compiled, {"x": values}).to_pylist()
+        assert result == ROUNDED[text]
+        signs = [None if v is None else math.copysign(1, v) for v in result]
+        assert signs == [None if v is None else math.copysign(1, v) for v in ROUNDED[text]]
+
+
+@pytest.mark.parametrize("width", ["int8", "int16", "int32", "int64"])
+def test_a_join_of_pooled_columns_is_the_join_of_their_values(width: str) -> None:
+    firsts = pa.array(["Ann", "Bo", "Éva", ""] + [f"x{i}" for i in range(200)])
+    lasts = pa.array(["Lee", "Ngô"])
+    first = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2, 3, 0], type=width), firsts)
+    last = pa.DictionaryArray.from_arrays(pa.array([1, 0, 0, 1, 1], type=width), lasts)
+    compiled = compile_expression(
+        "'<' || a || ' ' || b || '>'", {"a": ColumnType.STRING, "b": ColumnType.STRING}
+    )
+    data = {"a": first.cast(pa.string()), "b": last.cast(pa.string())}
+    expected = ["<Ann Ngô>", "<Bo Lee>", "<Éva Lee>", "< Ngô>", "<Ann Ngô>"]
+    assert evaluate(compiled, data, pools={"a": first, "b": last}).to_pylist() == expected
+    assert evaluate(compiled, {"a": first, "b": last}).to_pylist() == expected
+    assert evaluate(compiled, data).to_pylist() == expected

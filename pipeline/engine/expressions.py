@@ -10,6 +10,10 @@ condition leaves every other field's values as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,86 +38,178 @@ def _inputs(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.Array]:
     return {name: frame.column(name) for name in compiled.names}
 
 
-def _evaluate(compiled: CompiledExpression, data: dict[str, pa.Array], rows: int) -> pa.Array:
-    if compiled.kind == "condition":
-        return evaluate_condition(compiled, data, rows=rows)
-    return evaluate(compiled, data, rows=rows)
+def _pools(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.DictionaryArray]:
+    """The columns drawn from a pool, as indices into it: text joins work on those."""
+    encoded = {name: frame.encoded(name) for name in compiled.names}
+    return {n: v for n, v in encoded.items() if isinstance(v, pa.DictionaryArray)}
 
 
-def _distinct(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
-    """(every value, the index of each row's value in it) when a column without nulls holds few
-    distinct values: a pool's, or whole numbers or days in a range much shorter than the column
-    (ages, dates of a few years); None otherwise."""
+@dataclass(frozen=True)
+class _Distinct:
+    """A column without nulls that holds few distinct values: every value, each row's index in
+    it, and what tells these values from others (the same key, the same values)."""
+
+    every: pa.Array
+    rows: np.ndarray
+    key: tuple[object, ...]
+
+
+def _distinct(values: pa.Array) -> _Distinct | None:
+    """A pool's values, or whole numbers or days in a range much shorter than the column (ages,
+    dates of a few years); None for any other column."""
     if values.null_count:
         return None
     if isinstance(values, pa.DictionaryArray):
-        return values.dictionary, values.indices
-    whole = pa.types.is_integer(values.type) or pa.types.is_date32(values.type)
-    if not whole or len(values) < _FEW_ROWS:
-        return None
+        pool = values.dictionary
+        # The pools are shared by every block of a job; a memo entry holds its pool, so the
+        # addresses cannot come back for other values while the entry lives.
+        where = tuple(0 if b is None else b.address for b in pool.buffers())
+        key = ("pool", str(pool.type), pool.offset, len(pool), *where)
+        return _Distinct(pool, values.indices.to_numpy(zero_copy_only=False), key)
     days = pa.types.is_date32(values.type)
-    numbers = values.cast(pa.int32()).cast(pa.int64()) if days else values
-    bounds = pc.min_max(numbers)
-    low, high = bounds["min"].as_py(), bounds["max"].as_py()
-    if (high - low + 1) * 4 > len(values):
+    if not (days or pa.types.is_integer(values.type)) or len(values) < _FEW_ROWS:
         return None
-    every = pa.array(np.arange(low, high + 1, dtype=np.int64))
-    if days:
-        every = every.cast(pa.int32())
-    return every.cast(values.type), pc.subtract(numbers, pa.scalar(low, pa.int64()))
+    # Read in place: without nulls, the numbers are the Arrow buffer itself.
+    numbers = values.view(pa.int32()).to_numpy() if days else values.to_numpy()
+    low, high = numbers.min(), numbers.max()
+    if (int(high) - int(low) + 1) * 4 > len(values):
+        return None
+    every = pa.array(np.arange(low, high + 1, dtype=numbers.dtype))
+    key = ("range", str(values.type), int(low), int(high))
+    rows = np.subtract(numbers, low, dtype=np.int32, casting="unsafe")  # less than the rows
+    return _Distinct(every.view(values.type), rows, key)
 
 
-def _combinations(
-    frame: Frame, compiled: CompiledExpression
-) -> tuple[dict[str, pa.Array], pa.Array, int] | None:
-    """Every combination of the values of the columns an expression reads, and the index of
-    each row's combination, when they are few (a condition over a choice and an age, say);
-    None otherwise."""
-    if not 1 <= len(compiled.names) <= 3:
+def _codes(frame: Frame, name: str) -> _Distinct | None:
+    """``_distinct`` of a field, once per frame: several expressions read the same columns."""
+    if name not in frame.distinct:
+        frame.distinct[name] = _distinct(frame.encoded(name))
+    return frame.distinct[name]
+
+
+def _combinations(frame: Frame, names: tuple[str, ...]) -> list[_Distinct] | None:
+    """The columns an expression reads, when each holds few values and their combinations are
+    few (a condition over a choice and an age, say); None otherwise."""
+    if not 1 <= len(names) <= 3:
         return None
     found = []
-    for name in compiled.names:
-        distinct = _distinct(frame.encoded(name))
+    for name in names:
+        distinct = _codes(frame, name)
         if distinct is None:
             return None
         found.append(distinct)
-    sizes = [len(every) for every, _ in found]
-    if len(found) > 1 and int(np.prod(sizes)) * 4 > frame.n:
+    if len(found) > 1 and int(np.prod([len(d.every) for d in found])) * 4 > frame.n:
         return None
-    # Row-major over the columns: combination k takes value (k // stride) % size of each.
-    total = int(np.prod(sizes))
-    strides = np.cumprod([1, *sizes[::-1]])[::-1][1:]
+    return found
+
+
+def _strides(found: list[_Distinct]) -> list[int]:
+    """Row-major over the columns: combination k takes value (k // stride) % size of each."""
+    sizes = [len(d.every) for d in found]
+    return [int(np.prod(sizes[i + 1 :])) for i in range(len(sizes))]
+
+
+def _every(names: tuple[str, ...], found: list[_Distinct]) -> tuple[dict[str, pa.Array], int]:
+    """Every combination of the columns' values, as columns, and how many there are."""
+    if len(found) == 1:
+        return {names[0]: found[0].every}, len(found[0].every)
+    total = int(np.prod([len(d.every) for d in found]))
     combos = np.arange(total, dtype=np.int64)
     every = {
-        name: values.take(pa.array((combos // stride) % size))
-        for name, (values, _), stride, size in zip(
-            compiled.names, found, strides, sizes, strict=True
-        )
+        name: d.every.take(pa.array((combos // stride) % len(d.every)))
+        for name, d, stride in zip(names, found, _strides(found), strict=True)
     }
-    index = np.zeros(frame.n, dtype=np.int64)
-    for (_, rows), stride in zip(found, strides, strict=True):
-        index += np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int64) * int(stride)
-    return every, pa.array(index), total
+    return every, total
 
 
-def _run(frame: Frame, path: str, compiled: CompiledExpression | None, what: str) -> pa.Array:
+def _index(found: list[_Distinct]) -> np.ndarray:
+    """Each row's combination."""
+    if len(found) == 1:
+        return found[0].rows
+    # Fewer combinations than rows: their numbers fit in 32 bits, as the rows' indices do.
+    strides = _strides(found)
+    index: np.ndarray = np.multiply(found[0].rows, strides[0], dtype=np.int32)
+    for d, stride in zip(found[1:], strides[1:], strict=True):
+        index += d.rows if stride == 1 else d.rows * np.int32(stride)
+    return index
+
+
+def _per_combination(
+    frame: Frame, path: str, compiled: CompiledExpression, compute: Callable[..., Any]
+) -> tuple[Any, np.ndarray] | None:
+    """``compute`` over every combination of the values an expression reads, and each row's
+    combination; None when the combinations are not few.
+
+    The same values give the same combinations in every block (a choice's pool, the days of a
+    date's range), so the result is kept for the job and computed again only when they change.
+    """
+    found = _combinations(frame, compiled.names)
+    if found is None:
+        return None
+    key = tuple(d.key for d in found)
+    memo = ("expression over combinations", path)
+    kept = frame.job.memo.get(memo)
+    if kept is None or kept[0] != key:
+        every, total = _every(compiled.names, found)
+        # The values are kept with the result: they hold the pools the key names by address.
+        held = [d.every for d in found]
+        kept = frame.job.memo[memo] = (key, held, compute(compiled, every, rows=total))
+    return kept[2], _index(found)
+
+
+def _compiled(path: str, compiled: CompiledExpression | None, what: str) -> CompiledExpression:
     if compiled is None:
         raise EngineError(f"{path}: the {what} cannot be used (the schema was not validated)")
+    return compiled
+
+
+def _computed(
+    frame: Frame,
+    path: str,
+    compiled: CompiledExpression | None,
+    what: str,
+    compute: Callable[..., Any],
+) -> tuple[Any, np.ndarray | None]:
+    """``compute`` over every combination of the values read and each row's combination when
+    they are few, else over the rows (and None)."""
+    checked = _compiled(path, compiled, what)
     try:
-        combined = _combinations(frame, compiled)
-        if combined is not None:
-            # A pure function of few-valued columns: computed once per combination of their
-            # values, then spread to the rows.
-            every, index, total = combined
-            return _evaluate(compiled, every, total).take(index)
-        return _evaluate(compiled, _inputs(frame, compiled), frame.n)
+        spread = _per_combination(frame, path, checked, compute)
+        if spread is not None:
+            return spread
+        data = _inputs(frame, checked)
+        return compute(checked, data, rows=frame.n, pools=_pools(frame, checked)), None
     except ExpressionError as error:
         raise EngineError(f"{path}: {error}") from None
 
 
+def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Array:
+    values, index = _computed(frame, path, compiled, "expression", evaluate)
+    # A pure function of few-valued columns: computed once per combination of their values,
+    # then spread to the rows.
+    return values if index is None else values.take(pa.array(index))
+
+
+def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.ndarray:
+    """Where a condition holds, as a numpy mask."""
+    holds, index = _computed(frame, path, compiled, "condition", _condition_mask)
+    return holds if index is None else holds[index]
+
+
+def _condition_mask(
+    compiled: CompiledExpression,
+    data: Mapping[str, pa.Array],
+    *,
+    rows: int,
+    pools: Mapping[str, pa.DictionaryArray] | None = None,
+) -> np.ndarray:
+    holds = evaluate_condition(compiled, data, rows=rows, pools=pools)
+    return np.asarray(holds.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def gen_expression(frame: Frame, path: str, spec: Expression) -> pa.Array:
     computed = frame.job.field(path).computed
-    return _run(frame, path, computed.expression if computed else None, "expression")
+    return _run(frame, path, computed.expression if computed else None)
 
 
 def gen_cases(frame: Frame, path: str, spec: Cases) -> pa.Array:
@@ -132,13 +228,13 @@ def gen_cases(frame: Frame, path: str, spec: Cases) -> pa.Array:
     # From the last branch to the first, so the first branch that holds has the last word.
     for i in range(len(spec.cases) - 1, -1, -1):
         compiled = conditions[i] if i < len(conditions) else None
-        holds = _run(frame, f"{path}.cases[{i}].when", compiled, "condition")
-        result = pc.if_else(holds, values[i], result)
+        holds = _holds(frame, f"{path}.cases[{i}].when", compiled)
+        result = pc.if_else(pa.array(holds), values[i], result)
     return result
 
 
 def with_condition(frame: Frame, path: str, spec: Field, values: pa.Array) -> pa.Array:
     """The values, null in the rows where the field's ``when:`` does not hold."""
     computed = frame.job.field(path).computed
-    holds = _run(frame, f"{path}.when", computed.condition if computed else None, "condition")
-    return apply_nulls(values, ~np.asarray(holds.to_numpy(zero_copy_only=False), dtype=bool))
+    holds = _holds(frame, f"{path}.when", computed.condition if computed else None)
+    return apply_nulls(values, ~holds)

@@ -68,6 +68,9 @@ class Frame:
     busy: set[str] = field(default_factory=set)
     # draw name -> (weight column, record index per row): the record a draw group reads
     draws: dict[str, tuple[str | None, np.ndarray]] = field(default_factory=dict)
+    # field path -> its few distinct values and each row's index in them, or None: worked out
+    # once per frame for the expressions that read the field (pipeline.engine.expressions)
+    distinct: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:

@@ -86,13 +86,21 @@ def compile_expression(
     )
 
 
-def evaluate(compiled: CompiledExpression, data: Columns, *, rows: int | None = None) -> pa.Array:
+def evaluate(
+    compiled: CompiledExpression,
+    data: Columns,
+    *,
+    rows: int | None = None,
+    pools: Mapping[str, pa.DictionaryArray] | None = None,
+) -> pa.Array:
     """The expression's values for every row of ``data``, as an array of its Arrow type.
 
     ``data`` is a table, a record batch, or a mapping of field names to arrays (the columns
-    made so far in a block); ``rows`` is needed only for a mapping with no columns.
+    made so far in a block); ``rows`` is needed only for a mapping with no columns. ``pools``
+    may give some of the columns as dictionary arrays too (the same values, as indices into a
+    pool), which some steps compute faster from.
     """
-    batch = Batch(data, rows)
+    batch = Batch(data, rows, pools)
     try:
         value = typed(compiled.root.datum(batch), compiled.type)
     except KeyError as missing:
@@ -107,11 +115,15 @@ def evaluate(compiled: CompiledExpression, data: Columns, *, rows: int | None = 
 
 
 def evaluate_condition(
-    compiled: CompiledExpression, data: Columns, *, rows: int | None = None
+    compiled: CompiledExpression,
+    data: Columns,
+    *,
+    rows: int | None = None,
+    pools: Mapping[str, pa.DictionaryArray] | None = None,
 ) -> pa.Array:
     """A boolean mask with no nulls: true where the condition holds, false where it is false
     or null (as ``WHERE`` and ``when:`` read it)."""
-    return true_only(evaluate(compiled, data, rows=rows))
+    return true_only(evaluate(compiled, data, rows=rows, pools=pools))
 
 
 def null_unless(values: pa.Array, mask: pa.Array) -> pa.Array:

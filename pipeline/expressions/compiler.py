@@ -97,7 +97,7 @@ class Compiler:
             return None
         if name not in self.names:
             self.names.append(name)
-        return Node(kind, lambda batch: batch.column(name, kind), sql_of(expression))
+        return Node(kind, lambda batch: batch.column(name, kind), sql_of(expression), field=name)
 
     def _suggest(self, name: str) -> str:
         same_case = [c for c in self.columns if c.lower() == name.lower()]

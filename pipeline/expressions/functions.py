@@ -22,6 +22,7 @@ from pipeline.expressions.nodes import (
     unify,
 )
 from pipeline.expressions.predicates import comparable
+from pipeline.expressions.rounding import round_float
 from pipeline.expressions.types import ColumnType
 from pipeline.expressions.values import Batch, Datum, Value, typed
 
@@ -145,16 +146,9 @@ def _round(checker: Checker, expression: exp.Round) -> Node | None:
 
     def run(batch: Batch) -> Value:
         number = typed(value.datum(batch), kind)
-        if kind is _I or digits == 0:
+        if kind is _I:
             return pc.round(number, digits, round_mode="half_towards_infinity")
-        # Scaled to a whole number, rounded, and divided back: Arrow's own rounding to decimals
-        # multiplies by the inverse power of ten, which writes 254.7 as 254.70000000000002.
-        scale = 10.0 ** abs(digits)
-        if digits > 0:
-            whole = pc.round(pc.multiply(number, scale), round_mode="half_towards_infinity")
-            return pc.divide(whole, scale)
-        whole = pc.round(pc.divide(number, scale), round_mode="half_towards_infinity")
-        return pc.multiply(whole, scale)
+        return round_float(number, digits)
 
     return Node(kind, run, sql_of(expression))
 

@@ -41,13 +41,15 @@ class Node:
     """A checked piece of an expression: its type, and how to compute it from a batch.
 
     ``literal`` holds the Python value of a constant written in the expression (a number, a
-    string) for the functions whose options must be written out (``round(x, 2)``).
+    string) for the functions whose options must be written out (``round(x, 2)``); ``field``
+    names the field a bare field reference reads.
     """
 
     kind: Kind
     run: Callable[[Batch], Value]
     sql: str
     literal: Any = NO_LITERAL
+    field: str | None = None
 
     @property
     def column_kind(self) -> ColumnType:

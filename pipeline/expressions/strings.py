@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlglot import exp
 
+from pipeline.expressions import pooled
 from pipeline.expressions.casts import to_text
 from pipeline.expressions.nodes import (
     NO_LITERAL,
@@ -56,8 +57,15 @@ def _joined(checker: Checker, operands: list[exp.Expr], sql: str, skip_nulls: bo
     pieces = _merged(found)
     separator = _separator(pieces)
     values = pieces[::2] if separator is not None else pieces
+    # Text fields and written text only: joined from the fields' pools when the batch has them
+    # (concat()'s nulls read as empty text do not arise: pools without nulls only).
+    parts = pooled.plan(pieces)
 
     def run(batch: Batch) -> Value:
+        if parts is not None:
+            joined = pooled.join(parts, batch)
+            if joined is not None:
+                return joined
         texts = [_as_text(n, batch) for n in values]
         if skip_nulls:
             # concat() reads a null as empty text (and Arrow's own "skip" handling drops the

@@ -33,10 +33,18 @@ class Batch:
     """The columns of one batch, by field name, converted to the types expressions expect.
 
     A nested member ``address.city`` is a column of that name, or the ``city`` member of a
-    struct column ``address``.
+    struct column ``address``. ``pools`` may give some columns as drawn from a pool too (a
+    dictionary array of the same values), which steps that can work on the pool's values
+    once, then on the rows' indices, read with ``pooled``.
     """
 
-    def __init__(self, data: Columns, rows: int | None = None) -> None:
+    def __init__(
+        self,
+        data: Columns,
+        rows: int | None = None,
+        pools: Mapping[str, pa.DictionaryArray] | None = None,
+    ) -> None:
+        self.pools = pools or {}
         if isinstance(data, pa.Table | pa.RecordBatch):
             self.columns: Mapping[str, Datum] = dict(
                 zip(data.schema.names, data.columns, strict=True)
@@ -54,6 +62,14 @@ class Batch:
         found = self._cache.get(name)
         if found is None:
             found = self._cache[name] = _conform(self._read(name), kind)
+        return found
+
+    def pooled(self, name: str) -> pa.DictionaryArray | None:
+        """The column as indices into a pool of its values, when it is given so."""
+        found = self.pools.get(name)
+        if found is None:
+            column = self.columns.get(name)
+            found = column if isinstance(column, pa.DictionaryArray) else None
         return found
 
     def _read(self, name: str) -> Datum:
