@@ -52,7 +52,13 @@ def write_shard(shard: ShardSpec) -> ShardResult:
     schema = _schema(job.schema_text)
     providers = job.providers
     batches = generate_batches(
-        schema, job.entity, shard.start, shard.stop, seed=job.seed, providers=providers
+        schema,
+        job.entity,
+        shard.start,
+        shard.stop,
+        seed=job.seed,
+        providers=providers,
+        encoded=job.format == "parquet",
     )
     columns = arrow_schema(schema, job.entity, seed=job.seed, providers=providers)
     sql = sql_layout(shard, schema, columns) if job.format == "sql" else None

@@ -22,8 +22,12 @@ def generate_batches(
     *,
     seed: int,
     providers: Mapping[str, Sequence[Any]],
+    encoded: bool = False,
 ) -> Iterator[pa.RecordBatch]:
     """Batches (at most one block each) for rows [start, stop) in order, fields as columns.
+
+    With ``encoded``, a column drawn from a pool stays a ``DictionaryArray`` (the parquet writer
+    keeps it so); otherwise every column holds plain values.
 
     Each block is generated from its first row up to the last row asked for and then sliced:
     every draw is a prefix of the block's stream, so values never depend on the range asked.
@@ -37,7 +41,8 @@ def generate_batches(
         if hi <= lo:
             continue
         frame = Frame(job, block, np.arange(first, hi, dtype=np.int64), generate)
-        columns = [frame.column(name) for name in names]
+        column = frame.encoded if encoded else frame.column
+        columns = [column(name) for name in names]
         batch = pa.RecordBatch.from_arrays(columns, names=names)
         yield batch.slice(lo - first) if lo > first else batch
 
