@@ -1,4 +1,4 @@
-"""Parquet shards: typed as the batches' Arrow schema says, one row group per ~1 M rows, zstd.
+"""Parquet shards: typed as the batches' Arrow schema says, one row group per ~1 M rows, LZ4.
 
 Strings drawn from a pool come dictionary-encoded (``DictionaryArray``); they are written from
 their dictionary as they are, never decoded into one string per row and hashed again. The file
@@ -19,10 +19,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 ROW_GROUP_ROWS = 1_048_576
-# Chosen by measurement (docs/performance.md): level 1 costs what snappy costs on these columns
-# and gives files about a third smaller; random hex (uuids) is where it gains most.
-COMPRESSION = "zstd"
-COMPRESSION_LEVEL = 1
+# Each chosen by measurement (docs/performance.md). LZ4 (parquet's LZ4_RAW) writes faster than
+# snappy, and zstd, for files about the size snappy gives.
+COMPRESSION = "lz4"
+# A column whose values hardly repeat (uuids, emails, floats) gives up its dictionary after this
+# many bytes of it instead of 1 MiB; a pool of 4,096 strings of up to ~60 bytes stays within it.
+DICTIONARY_PAGE_BYTES = 256 << 10
+# Values handed to the encoders at a time: fewer, larger calls.
+WRITE_BATCH_ROWS = 65_536
 # The key under which Arrow keeps its schema in a parquet file's metadata.
 ARROW_SCHEMA_KEY = "ARROW:schema"
 INDEX_TYPE = pa.int32()
@@ -47,7 +51,8 @@ def write_parquet(
         out,
         columns.schema,
         compression=COMPRESSION,
-        compression_level=COMPRESSION_LEVEL,
+        dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
+        write_batch_size=WRITE_BATCH_ROWS,
         write_statistics=columns.statistics,
         write_page_index=False,
         store_schema=False,
