@@ -123,3 +123,48 @@ def test_an_empty_shard_has_the_plain_schema() -> None:
     file = written([], schema)
     assert file.metadata.num_rows == 0
     assert file.schema_arrow == schema
+
+
+UUIDS = """
+seed: 5
+entities:
+  Key:
+    fields:
+      seq:  {type: sequence}
+      id:   {type: uuid, parquet: uuid}
+      maybe: {type: uuid, parquet: uuid, null_rate: 0.5}
+      text: uuid
+      copy: {type: template, template: "{id}"}
+"""
+
+
+def test_a_uuid_marked_parquet_uuid_is_parquets_uuid_type_and_text_elsewhere(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "keys.parquet"
+    generate(UUIDS, "Key", 1000, format="parquet", out=str(out), shard_rows=300)
+    generate(UUIDS, "Key", 1000, format="csv", out=str(tmp_path / "keys.csv"))
+    written = pq.ParquetFile(out)
+    assert written.metadata.num_row_groups == 4
+    assert [written.schema.column(i).logical_type.type for i in range(5)] == [
+        "NONE",
+        "UUID",
+        "UUID",
+        "STRING",
+        "STRING",
+    ]
+    assert written.schema.column(1).physical_type == "FIXED_LEN_BYTE_ARRAY"
+    assert written.schema_arrow.field("id").type == pa.uuid()
+    kinds = duckdb.sql(f"SELECT typeof(id), typeof(text) FROM '{out}' LIMIT 1").fetchall()
+    assert kinds == [("UUID", "VARCHAR")]
+    as_text = "seq, id::VARCHAR, maybe::VARCHAR, text, copy"
+    from_parquet = duckdb.sql(f"SELECT {as_text} FROM '{out}' ORDER BY seq").fetchall()
+    csv = tmp_path / "keys.csv"
+    from_csv = duckdb.sql(
+        f"SELECT {as_text} FROM read_csv('{csv}', types={{'id': 'VARCHAR', "
+        "'maybe': 'VARCHAR', 'text': 'VARCHAR', 'copy': 'VARCHAR'}) ORDER BY seq"
+    ).fetchall()
+    assert from_parquet == from_csv
+    assert all(row[1] == row[4] and len(row[1]) == 36 for row in from_parquet)
+    assert 0 < sum(row[2] is None for row in from_parquet) < 1000
+    assert csv.read_text().splitlines()[1].count("-") == 16  # four uuids as text
