@@ -22,6 +22,7 @@ ROW_GROUP_ROWS = 1_048_576
 # Each chosen by measurement (docs/performance.md). LZ4 (parquet's LZ4_RAW) writes faster than
 # snappy, and zstd, for files about the size snappy gives.
 COMPRESSION = "lz4"
+COMPRESSION_LEVEL: int | None = None  # the codec's own default
 # A column whose values hardly repeat (uuids, emails, floats) gives up its dictionary after this
 # many bytes of it instead of 1 MiB; a pool of 4,096 strings of up to ~60 bytes stays within it.
 DICTIONARY_PAGE_BYTES = 256 << 10
@@ -51,6 +52,7 @@ def write_parquet(
         out,
         columns.schema,
         compression=COMPRESSION,
+        compression_level=COMPRESSION_LEVEL,
         dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
         write_batch_size=WRITE_BATCH_ROWS,
         write_statistics=columns.statistics,
