@@ -9,8 +9,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
-from pipeline.engine import generate_batches
+from pipeline.engine import EngineError, generate_batches
+from pipeline.engine.uuids import uuid_values
 from pipeline.local import generate
 from pipeline.schema.parse import parse_schema
 from storage.formats.parquet import write_parquet
@@ -168,3 +170,14 @@ def test_a_uuid_marked_parquet_uuid_is_parquets_uuid_type_and_text_elsewhere(
     assert all(row[1] == row[4] and len(row[1]) == 36 for row in from_parquet)
     assert 0 < sum(row[2] is None for row in from_parquet) < 1000
     assert csv.read_text().splitlines()[1].count("-") == 16  # four uuids as text
+
+
+def test_uuid_text_becomes_its_sixteen_bytes_nulls_kept() -> None:
+    text = pa.array(
+        ["00000000-0000-4000-8000-000000000000", "0123ABCD-89ab-4cde-8f01-23456789abcd"]
+    )
+    values = uuid_values("k", pa.concat_arrays([text, pa.array([None], pa.string())]).slice(1))
+    assert values.type == pa.uuid()
+    assert values.storage.to_pylist() == [bytes.fromhex("0123abcd89ab4cde8f0123456789abcd"), None]
+    with pytest.raises(EngineError, match="k: parquet: uuid needs uuids written in hex digits"):
+        uuid_values("k", pa.array(["0123abcd-89ab-4cde-8f01-23456789abcg"]))

@@ -81,35 +81,48 @@ def fixed_width_strings(chars: np.ndarray) -> pa.Array:
     return arr if kind == pa.string() else arr.cast(pa.string())
 
 
-# The value of each hex digit's byte, 255 for any other byte.
-_NIBBLES = np.full(256, 255, dtype=np.uint8)
-_NIBBLES[np.frombuffer(b"0123456789", dtype=np.uint8)] = np.arange(10)
-_NIBBLES[np.frombuffer(b"abcdef", dtype=np.uint8)] = np.arange(10, 16)
-_NIBBLES[np.frombuffer(b"ABCDEF", dtype=np.uint8)] = np.arange(10, 16)
-_HEX_AT = np.array([i for i in range(36) if i not in (8, 13, 18, 23)])
+def _hex_pairs() -> np.ndarray:
+    """The byte two hex digits stand for, indexed by the digits as one little-endian uint16;
+    0xFFFF for any pair that is not two hex digits."""
+    digits = b"0123456789abcdefABCDEF"
+    table = np.full(65536, 0xFFFF, dtype=np.uint16)
+    for high in digits:
+        for low in digits:
+            table[high | (low << 8)] = int(bytes([high, low]), 16)
+    return table
+
+
+_PAIRS = _hex_pairs()
+# The hex digits of 8-4-4-4-12, the dashes left out.
+_DIGITS = (slice(0, 8), slice(9, 13), slice(14, 18), slice(19, 23), slice(24, 36))
 _ZERO = "00000000-0000-0000-0000-000000000000"
 
 
 def uuid_values(path: str, text: pa.Array) -> pa.Array:
     """The ``arrow.uuid`` values (16 bytes each) of 8-4-4-4-12 hex strings, nulls kept."""
+    if text.type != pa.string():
+        text = text.cast(pa.string())
     filled = text.fill_null(_ZERO) if text.null_count else text
     lengths = np.asarray(pc.binary_length(filled))
     if len(filled) and (lengths.min() != 36 or lengths.max() != 36):
         raise EngineError(f"{path}: parquet: uuid needs whole 36-character uuids")
     offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)[filled.offset :]
     start = int(offsets[0]) if len(filled) else 0
-    chars = np.frombuffer(filled.buffers()[2] or b"", dtype=np.uint8)[
-        start : start + 36 * len(filled)
-    ]
-    digits = _NIBBLES[chars.reshape(-1, 36)[:, _HEX_AT]]
-    if (digits == 255).any():
+    buffer = filled.buffers()[2] or b""
+    chars = np.frombuffer(buffer, dtype=np.uint8)[start : start + 36 * len(filled)]
+    rows = chars.reshape(-1, 36)
+    digits = np.concatenate([rows[:, part] for part in _DIGITS], axis=1)
+    data = _PAIRS[digits.view(np.uint16)]
+    if len(data) and data.max() > 255:
         raise EngineError(f"{path}: parquet: uuid needs uuids written in hex digits")
-    data = (digits[:, 0::2] << 4) | digits[:, 1::2]
     validity = None
     if text.null_count:
         valid = np.asarray(text.is_valid(), dtype=bool)
         validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
     storage = pa.Array.from_buffers(
-        pa.binary(16), len(text), [validity, pa.py_buffer(data.tobytes())], text.null_count
+        pa.binary(16),
+        len(text),
+        [validity, pa.py_buffer(data.astype(np.uint8).tobytes())],
+        text.null_count,
     )
     return pa.ExtensionArray.from_storage(pa.uuid(), storage)
