@@ -128,7 +128,9 @@ def engine_arrow(rows: int, text: str = PERSON) -> int:
 def engine_file(rows: int, fmt: str, folder: str, text: str = PERSON) -> int:
     schema = parse_schema(text)
     columns = arrow_schema(schema, "Person", seed=7, providers={})
-    batches = generate_batches(schema, "Person", 0, rows, seed=7, providers={})
+    batches = generate_batches(
+        schema, "Person", 0, rows, seed=7, providers={}, encoded=fmt == "parquet"
+    )
     fs = fsspec.filesystem("file")
     path = f"{folder}/person.{fmt}"
     written = write_shard_file(fmt, batches, fs, path, schema=columns, first=True)

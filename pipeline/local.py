@@ -1,6 +1,6 @@
 """Generating one entity into one file on this machine, through the executors the service uses:
-in this process for small jobs, on a ``distributed.LocalCluster`` of worker processes for
-larger ones (``workers`` > 1)."""
+in this process with one worker, on a ``distributed.LocalCluster`` of worker processes with
+more (``workers`` > 1)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,6 @@ from pipeline.plan import (
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import SchemaError, parse_schema
 from pipeline.tasks import MergeResult
-
-# Up to this many rows one worker runs in this process: a cluster costs more than it saves.
-IN_PROCESS_ROWS = 4 * DEFAULT_SHARD_ROWS
 
 
 def generate(
@@ -156,10 +153,11 @@ def generate_files(
     )
     parts = entity_specs(job, entities)
     shards = [len(plan_shards(part)) for part in parts]
-    rows = sum(count for _, count, _ in made)
     # A cluster's worker processes cannot see this process's memory:// files.
     in_memory = any(fs.protocol in ("memory", ("memory",)) for fs, _, _ in places)
-    here = (workers <= 1 and rows <= IN_PROCESS_ROWS) or in_memory
+    # One worker does the same work in this process as in a cluster's one worker process, less
+    # the seconds a cluster takes to start (docs/performance.md).
+    here = workers <= 1 or in_memory
     try:
         results = _wait(_run(parts, sum(shards), workers, here, progress))
         for (fs, target, _), result in zip(places, results, strict=True):

@@ -51,10 +51,18 @@ def write_shard(shard: ShardSpec) -> ShardResult:
         return ShardResult(shard.index, shard.rows, int(fs.size(path)), url)
     schema = _schema(job.schema_text)
     providers = job.providers
+    # Parquet takes pool-drawn strings as dictionaries, and uuids as 16 bytes where asked.
+    encoded = job.format == "parquet"
     batches = generate_batches(
-        schema, job.entity, shard.start, shard.stop, seed=job.seed, providers=providers
+        schema,
+        job.entity,
+        shard.start,
+        shard.stop,
+        seed=job.seed,
+        providers=providers,
+        encoded=encoded,
     )
-    columns = arrow_schema(schema, job.entity, seed=job.seed, providers=providers)
+    columns = arrow_schema(schema, job.entity, seed=job.seed, providers=providers, encoded=encoded)
     sql = sql_layout(shard, schema, columns) if job.format == "sql" else None
     rows = write_shard_file(
         job.format, batches, fs, path, schema=columns, first=shard.index == 0, sql=sql

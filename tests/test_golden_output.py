@@ -63,8 +63,8 @@ DIGESTS = {
     ("csv", 64): CSV,
     ("json", 1_048_576): JSON,
     ("json", 64): JSON,
-    ("parquet", 1_048_576): "6e97c8c1a919d0d8a0856273ee61de84739cd320ed69d341bf71ae5071df7cc6",
-    ("parquet", 64): "9d08bdd8f97f6ad2cbead006dd974b7cd17b56780b63605a15e024856f833b5b",
+    ("parquet", 1_048_576): "abda611e08ed8f40d845941c93d2855aa5a185b6849e4d9370e9b14a33c06bd3",
+    ("parquet", 64): "84de893458218240463a37f63078a6bb2b83f9485439faff36ff4dc1e56f3c47",
 }
 
 

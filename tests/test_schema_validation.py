@@ -216,6 +216,11 @@ FIELD_CASES: list[tuple[str, str, str]] = [
         "no provider named 'Colours' in this workspace; did you mean Colors?",
     ),
     ("f: {type: reference, entity: B}", f"{F}.entity", "unknown entity 'B'"),
+    (
+        "f: {type: uuid, parquet: uuid, max_length: 8}",
+        f"{F}.max_length",
+        "max_length 8 cuts the uuids that parquet: uuid writes as 16 bytes: give 36 or more",
+    ),
 ]
 
 

@@ -11,7 +11,8 @@ import pyarrow as pa
 from pipeline.engine.frame import Frame, Job
 from pipeline.engine.generators import generate
 from pipeline.engine.rng import BLOCK_ROWS
-from pipeline.schema.model import Schema
+from pipeline.engine.uuids import uuid_values
+from pipeline.schema.model import Schema, Uuid
 
 
 def generate_batches(
@@ -22,28 +23,55 @@ def generate_batches(
     *,
     seed: int,
     providers: Mapping[str, Sequence[Any]],
+    encoded: bool = False,
 ) -> Iterator[pa.RecordBatch]:
     """Batches (at most one block each) for rows [start, stop) in order, fields as columns.
+
+    ``encoded`` asks for the columns as the parquet writer takes them: a column drawn from a
+    pool stays a ``DictionaryArray``, and a uuid field marked ``parquet: uuid`` is ``arrow.uuid``;
+    otherwise every column holds plain values, uuids as strings.
 
     Each block is generated from its first row up to the last row asked for and then sliced:
     every draw is a prefix of the block's stream, so values never depend on the range asked.
     """
     job = Job(schema, entity, seed, providers)
     # Hidden fields are generated when another field reads them, and never become a column.
-    names = [column.path for column in job.resolved.columns()]
+    columns = job.resolved.columns()
+    names = [column.path for column in columns]
+    as_uuid = {
+        c.path for c in columns if encoded and isinstance(c.spec, Uuid) and c.spec.parquet == "uuid"
+    }
     for block in range(start // BLOCK_ROWS, (max(stop, start + 1) - 1) // BLOCK_ROWS + 1):
         first = block * BLOCK_ROWS
         lo, hi = max(start, first), min(stop, first + BLOCK_ROWS)
         if hi <= lo:
             continue
         frame = Frame(job, block, np.arange(first, hi, dtype=np.int64), generate)
-        columns = [frame.column(name) for name in names]
-        batch = pa.RecordBatch.from_arrays(columns, names=names)
+        column = frame.encoded if encoded else frame.column
+        arrays = [
+            uuid_values(name, column(name)) if name in as_uuid else column(name) for name in names
+        ]
+        batch = pa.RecordBatch.from_arrays(arrays, names=names)
         yield batch.slice(lo - first) if lo > first else batch
 
 
 def arrow_schema(
-    schema: Schema, entity: str, *, seed: int, providers: Mapping[str, Sequence[Any]]
+    schema: Schema,
+    entity: str,
+    *,
+    seed: int,
+    providers: Mapping[str, Sequence[Any]],
+    encoded: bool = False,
 ) -> pa.Schema:
-    """The Arrow schema of an entity's batches (from its first row)."""
-    return next(generate_batches(schema, entity, 0, 1, seed=seed, providers=providers)).schema
+    """The Arrow schema of an entity's batches (from its first row); ``encoded`` as for
+    ``generate_batches``, with every dictionary given as its values' type."""
+    first = next(
+        generate_batches(schema, entity, 0, 1, seed=seed, providers=providers, encoded=encoded)
+    )
+    return pa.schema(
+        [
+            f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+            for f in first.schema
+        ],
+        metadata=first.schema.metadata,
+    )

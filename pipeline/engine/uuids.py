@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.engine.bijection import mix64
+from pipeline.engine.errors import EngineError
 
 
 def _hex_quads() -> np.ndarray:
@@ -77,3 +79,50 @@ def fixed_width_strings(chars: np.ndarray) -> pa.Array:
     data = np.ascontiguousarray(chars)
     arr = pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
     return arr if kind == pa.string() else arr.cast(pa.string())
+
+
+def _hex_pairs() -> np.ndarray:
+    """The byte two hex digits stand for, indexed by the digits as one little-endian uint16;
+    0xFFFF for any pair that is not two hex digits."""
+    digits = b"0123456789abcdefABCDEF"
+    table = np.full(65536, 0xFFFF, dtype=np.uint16)
+    for high in digits:
+        for low in digits:
+            table[high | (low << 8)] = int(bytes([high, low]), 16)
+    return table
+
+
+_PAIRS = _hex_pairs()
+# The hex digits of 8-4-4-4-12, the dashes left out.
+_DIGITS = (slice(0, 8), slice(9, 13), slice(14, 18), slice(19, 23), slice(24, 36))
+_ZERO = "00000000-0000-0000-0000-000000000000"
+
+
+def uuid_values(path: str, text: pa.Array) -> pa.Array:
+    """The ``arrow.uuid`` values (16 bytes each) of 8-4-4-4-12 hex strings, nulls kept."""
+    if text.type != pa.string():
+        text = text.cast(pa.string())
+    filled = text.fill_null(_ZERO) if text.null_count else text
+    lengths = np.asarray(pc.binary_length(filled))
+    if len(filled) and (lengths.min() != 36 or lengths.max() != 36):
+        raise EngineError(f"{path}: parquet: uuid needs whole 36-character uuids")
+    offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)[filled.offset :]
+    start = int(offsets[0]) if len(filled) else 0
+    buffer = filled.buffers()[2] or b""
+    chars = np.frombuffer(buffer, dtype=np.uint8)[start : start + 36 * len(filled)]
+    rows = chars.reshape(-1, 36)
+    digits = np.concatenate([rows[:, part] for part in _DIGITS], axis=1)
+    data = _PAIRS[digits.view(np.uint16)]
+    if len(data) and data.max() > 255:
+        raise EngineError(f"{path}: parquet: uuid needs uuids written in hex digits")
+    validity = None
+    if text.null_count:
+        valid = np.asarray(text.is_valid(), dtype=bool)
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    storage = pa.Array.from_buffers(
+        pa.binary(16),
+        len(text),
+        [validity, pa.py_buffer(data.astype(np.uint8).tobytes())],
+        text.null_count,
+    )
+    return pa.ExtensionArray.from_storage(pa.uuid(), storage)

@@ -72,7 +72,8 @@ def _options(cls: type[msgspec.Struct], skip: frozenset[str]) -> dict[str, dict[
 _VALUES = {
     "sequence": "start + row_index * step; unique by construction; with scope: parent, "
     "start + position * step within the row's group (1..k)",
-    "uuid": "RFC 4122 version-4 shaped, derived from seed and row index; unique by construction",
+    "uuid": "RFC 4122 version-4 shaped, derived from seed and row index; unique by construction; "
+    "with parquet: uuid, parquet files hold parquet's UUID type (16 bytes) instead of text",
     "integer": "integers of `width` bits (default 64; `unsigned`) in [min, max], spread by "
     "`distribution`",
     "float": "float64 (float32 with `width: 32`) in [min, max], rounded to `decimals` when given",

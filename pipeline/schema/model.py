@@ -54,7 +54,8 @@ class Sequence(FieldBase, tag="sequence", frozen=True):
 
 
 class Uuid(FieldBase, tag="uuid", frozen=True):
-    pass
+    # "uuid": parquet files hold it as parquet's UUID type (16 bytes); text formats keep strings
+    parquet: Literal["string", "uuid"] = "string"
 
 
 class Integer(FieldBase, tag="integer", frozen=True):

@@ -94,6 +94,12 @@ def width_findings(spec: m.Field) -> Iterator[Finding]:
             yield ("max_length",), f"max_length applies to text and binary, not to {_tag(spec)}"
         elif spec.max_length < (1 if not isinstance(spec, m.Binary) else 0):
             yield ("max_length",), f"max_length must be at least 1, got {spec.max_length}"
+        elif isinstance(spec, m.Uuid) and spec.parquet == "uuid" and spec.max_length < 36:
+            yield (
+                ("max_length",),
+                f"max_length {spec.max_length} cuts the uuids that parquet: uuid writes as "
+                "16 bytes: give 36 or more",
+            )
     if isinstance(spec, m.Integer):
         yield from _integer_findings(spec)
     elif isinstance(spec, m.Decimal):
