@@ -90,9 +90,20 @@ def _has(values: pa.Array, regex: str) -> bool:
 
 
 def json_escape(values: pa.Array) -> pa.Array:
-    """RFC 8259 string bodies (without the quotes); untouched when nothing needs escaping."""
+    """RFC 8259 string bodies (without the quotes); untouched when nothing needs escaping.
+
+    Only the values that need it go through the replacements (when they are few)."""
     if not _needs_json_escape(values):
         return values
+    rows = _rows_to_escape(values)
+    if 2 * len(rows) >= len(values):
+        return _escaped(values)
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(values, pa.array(mask), _escaped(values.take(pa.array(rows))))
+
+
+def _escaped(values: pa.Array) -> pa.Array:
     values = pc.replace_substring(values, "\\", "\\\\")
     values = pc.replace_substring(values, '"', '\\"')
     if _has(values, _CONTROL):
@@ -111,6 +122,16 @@ def _needs_json_escape(values: pa.Array) -> bool:
     if b'"' in text or b"\\" in text:
         return True
     return bool(len(text)) and int(np.frombuffer(text, dtype=np.uint8).min()) < 0x20
+
+
+def _rows_to_escape(values: pa.Array) -> np.ndarray:
+    """The positions of the values holding a byte JSON escapes (a quote, a backslash or a
+    control character)."""
+    data = np.frombuffer(string_bytes(values), dtype=np.uint8)
+    found = np.flatnonzero((data < 0x20) | (data == 0x22) | (data == 0x5C))
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)
+    offsets = offsets[values.offset : values.offset + len(values) + 1]
+    return np.unique(np.searchsorted(offsets, found + offsets[0], side="right") - 1)
 
 
 def _regex_char(code: int) -> str:
