@@ -15,6 +15,7 @@ floats as dictionaries for that reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +25,7 @@ _VIEW = np.dtype("V16")
 _INLINE = 12  # a value of at most this many bytes is held in its view
 _LARGEST = 2**31 - 1  # bytes a string array's int32 offsets can address
 
-Piece = str | pa.Array
+Piece: TypeAlias = str | pa.Array
 
 
 def joined(pieces: Sequence[Piece], rows: int) -> pa.Array:
