@@ -51,9 +51,21 @@ def test_joined_rows_are_binary_join_element_wise(pieces: list[str | pa.Array]) 
 
 def test_joined_rows_of_constants_only_and_of_no_rows() -> None:
     assert joined(["a", "bc"], 3).to_pylist() == ["abc"] * 3
-    assert joined([SHORT], 0).to_pylist() == []
+    assert joined([SHORT.slice(0, 0)], 0).to_pylist() == []
     with pytest.raises(ValueError, match="3 values for 4 rows"):
         joined([SHORT.slice(1)], 4)
+
+
+def test_wide_rows_are_joined_a_slice_of_rows_at_a_time() -> None:
+    rows = 20_000
+    numbers = pa.array(np.arange(rows)).cast(pa.string())
+    words = pa.array(np.arange(rows) % 7).cast(pa.string()).dictionary_encode()
+    pieces: list[str | pa.Array] = []
+    for i in range(120):
+        pieces += [f",column {i} is ", numbers if i % 2 else words]
+    got = joined(pieces, rows)  # 120 pieces once folded: more views than a slice holds
+    got.validate(full=True)
+    assert got.to_pylist() == pc.binary_join_element_wise(*map(_plain, pieces), "").to_pylist()
 
 
 def _as_arrow_casts(values: pa.Array) -> None:

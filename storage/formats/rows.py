@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 _VIEW = np.dtype("V16")
 _INLINE = 12  # a value of at most this many bytes is held in its view
 _LARGEST = 2**31 - 1  # bytes a string array's int32 offsets can address
+_VIEWS_AT_ONCE = 1 << 21  # pieces laid out at once: 32 MiB of views
 
 Piece: TypeAlias = str | pa.Array
 
@@ -32,16 +33,35 @@ def joined(pieces: Sequence[Piece], rows: int) -> pa.Array:
     """Each row's pieces joined into one string (large_string beyond 2 GiB), as
     ``binary_join_element_wise(*pieces, "")`` gives. Column pieces have ``rows`` values and no
     nulls: the caller writes what a null prints as."""
+    for piece in pieces:
+        if not isinstance(piece, str) and len(piece) != rows:
+            raise ValueError(f"a piece has {len(piece)} values for {rows} rows")
     pieces = _folded(pieces)
     if rows == 0 or not pieces:
         return pa.array([""] * rows, type=pa.string())
+    # The views take 16 bytes a piece: wide rows are laid out a slice of rows at a time.
+    step = max(1, _VIEWS_AT_ONCE // len(pieces))
+    if rows <= step:
+        return _laid_out(pieces, rows)
+    parts = [
+        _laid_out([_slice(piece, start, step) for piece in pieces], min(step, rows - start))
+        for start in range(0, rows, step)
+    ]
+    if len({part.type for part in parts}) > 1:
+        parts = [part.cast(pa.large_string()) for part in parts]
+    return pa.concat_arrays(parts)
+
+
+def _slice(piece: Piece, start: int, length: int) -> Piece:
+    return piece if isinstance(piece, str) else piece.slice(start, length)
+
+
+def _laid_out(pieces: Sequence[Piece], rows: int) -> pa.Array:
     views = np.empty((rows, len(pieces)), dtype=_VIEW)
     ints = views.view(np.int32).reshape(rows, len(pieces), 4)
     buffers: list[pa.Buffer] = []
     for j, piece in enumerate(pieces):
         if not isinstance(piece, str):
-            if len(piece) != rows:
-                raise ValueError(f"a piece has {len(piece)} values for {rows} rows")
             _place_column(piece, views[:, j], ints[:, j], buffers)
     constants = bytearray()
     halves = views.view(np.uint64).reshape(rows, len(pieces), 2)
