@@ -60,9 +60,10 @@ def _laid_out(pieces: Sequence[Piece], rows: int) -> pa.Array:
     views = np.empty((rows, len(pieces)), dtype=_VIEW)
     ints = views.view(np.int32).reshape(rows, len(pieces), 4)
     buffers: list[pa.Buffer] = []
+    most = 0  # at least the bytes of the joined rows
     for j, piece in enumerate(pieces):
         if not isinstance(piece, str):
-            _place_column(piece, views[:, j], ints[:, j], buffers)
+            most += _place_column(piece, views[:, j], ints[:, j], buffers)
     constants = bytearray()
     halves = views.view(np.uint64).reshape(rows, len(pieces), 2)
     for j, piece in enumerate(pieces):
@@ -74,17 +75,17 @@ def _laid_out(pieces: Sequence[Piece], rows: int) -> pa.Array:
             halves[:, j, 1] = second
             if len(text) > _INLINE:
                 constants += text
+            most += len(text) * rows
     if constants:
         buffers.append(pa.py_buffer(bytes(constants)))
     laid = pa.Array.from_buffers(
         pa.string_view(), views.size, [None, pa.py_buffer(views), *buffers]
     )
     # Every piece is a value of the cast; a row's offsets are those of its first piece.
-    pieces_text = laid.cast(pa.large_string())
-    ends = np.frombuffer(pieces_text.buffers()[1], dtype=np.int64)[:: len(pieces)]
-    wide = int(ends[-1]) > _LARGEST
-    offsets = ends if wide else ends.astype(np.int32)
-    kind = pa.large_string() if wide else pa.string()
+    kind = pa.large_string() if most > _LARGEST else pa.string()
+    pieces_text = laid.cast(kind)
+    width = np.int64 if most > _LARGEST else np.int32
+    offsets = np.frombuffer(pieces_text.buffers()[1], dtype=width)[:: len(pieces)].copy()
     data = pieces_text.buffers()[2]
     return pa.Array.from_buffers(kind, rows, [None, pa.py_buffer(offsets), data])
 
@@ -138,9 +139,10 @@ def _constant_view(text: bytes, buffer: int, offset: int) -> np.ndarray:
 
 def _place_column(
     values: pa.Array, target: np.ndarray, ints: np.ndarray, buffers: list[pa.Buffer]
-) -> None:
+) -> int:
     """Write a column's views into ``target`` (``ints``: the same memory as int32 fields),
-    numbering its data buffers after those already in ``buffers``, which it extends."""
+    numbering its data buffers after those already in ``buffers``, which it extends; returns
+    at least the column's bytes."""
     local: list[pa.Buffer] = []
     if isinstance(values, pa.DictionaryArray):
         if values.indices.null_count:
@@ -148,15 +150,20 @@ def _place_column(
         table = _views(values.dictionary, local)
         if buffers and local:
             table = table.copy()
-            _renumber(table.view(np.int32).reshape(len(table), 4), len(buffers), (0, _INLINE + 1))
+            ints = table.view(np.int32).reshape(len(table), 4)
+            _renumber(ints, len(buffers), _length_bounds(values.dictionary))
         np.take(table, values.indices.to_numpy(), out=target)
+        longest = _length_bounds(values.dictionary)[1]
     else:
         if values.null_count:
             raise ValueError("a column piece has nulls")
         target[:] = _views(values, local)
+        bounds = _length_bounds(values)
         if buffers and local:
-            _renumber(ints, len(buffers), _length_bounds(values))
+            _renumber(ints, len(buffers), bounds)
+        longest = bounds[1]
     buffers += local
+    return longest * len(values)
 
 
 def _views(values: pa.Array, buffers: list[pa.Buffer]) -> np.ndarray:
@@ -181,10 +188,14 @@ def _renumber(ints: np.ndarray, base: int, bounds: tuple[int, int]) -> None:
 
 
 def _length_bounds(values: pa.Array) -> tuple[int, int]:
-    """The fewest and most bytes of a text array's values (a wider range when unknown)."""
+    """The fewest and most bytes of a text array's values."""
     kind = values.type
-    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)) or not len(values):
-        return 0, _INLINE + 1
+    if not len(values):
+        return 0, 0
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        views = np.frombuffer(values.cast(pa.string_view()).buffers()[1], dtype=np.int32)
+        lengths = views.reshape(-1, 4)[values.offset : values.offset + len(values), 0]
+        return int(lengths.min()), int(lengths.max())
     width = np.int64 if pa.types.is_large_string(kind) else np.int32
     offsets = np.frombuffer(values.buffers()[1], dtype=width)
     lengths = np.diff(offsets[values.offset : values.offset + len(values) + 1])
