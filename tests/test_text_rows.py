@@ -153,3 +153,12 @@ def test_csv_and_json_text_of_a_mixed_batch() -> None:
         b'{"name":"Bo, Jr.","tier":null,"n":14,"x":0.5,"ok":true}',
         b'{"name":"say \\"hi\\"","tier":"free","n":null,"x":0.75,"ok":false}',
     ]
+
+
+def test_null_dictionary_values_print_as_nulls() -> None:
+    words = pa.DictionaryArray.from_arrays(pa.array([0, 1, None, 0], pa.int32()), ["a", None])
+    batch = pa.RecordBatch.from_arrays([words, pa.array([1, 2, 3, 4])], names=["s", "n"])
+    assert _written(write_json, batch) == (
+        b'{"s":"a","n":1},\n{"s":null,"n":2},\n{"s":null,"n":3},\n{"s":"a","n":4}'
+    )
+    assert _written(write_csv, batch) == b"s,n\na,1\n,2\n,3\na,4\n"
