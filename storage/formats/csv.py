@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from storage.formats.text import CSV_QUOTED, csv_quote, csv_values, is_binary, string_bytes
-
-QUOTED_BYTES = tuple(char.encode() for char in CSV_QUOTED)
+from storage.formats.rows import joined
+from storage.formats.text import csv_quote, csv_values, needs_csv_quotes, plain_text, string_bytes
 
 
 def header(schema: pa.Schema) -> bytes:
@@ -19,41 +17,44 @@ def header(schema: pa.Schema) -> bytes:
     return (",".join(names) + "\n").encode()
 
 
+def fields(batch: pa.RecordBatch) -> list[pa.Array]:
+    """Each column's fields as text, quoted where needed (a dictionary of text for a
+    dictionary column, booleans and short ranges of integers or dates)."""
+    return [csv_values(column) for column in batch.columns]
+
+
 def row_text(batch: pa.RecordBatch) -> pa.Array:
+    return _rows(fields(batch), batch.num_rows)
+
+
+def _rows(texts: Sequence[pa.Array], rows: int) -> pa.Array:
     pieces: list[pa.Array | str] = []
-    for i in range(batch.num_columns):
+    for i, text in enumerate(texts):
         if i:
             pieces.append(",")
-        pieces.append(csv_values(batch.column(i)))
+        pieces.append(text)
     pieces.append("\n")
-    return pc.binary_join_element_wise(*pieces, "")
+    return joined(pieces, rows)
 
 
 def plain_batch(batch: pa.RecordBatch) -> pa.RecordBatch | None:
-    """The batch with every column Arrow's own CSV writer prints as we do, or None.
+    """The batch's fields as text columns Arrow's own CSV writer prints unchanged, or None.
 
-    Arrow's writer is about three times faster than joining text columns, but it cannot quote
-    only the fields that need it: it is used when no field needs quoting, which is the common
-    case. Datetimes and nested values become their text first; numbers, booleans and dates
-    print the same either way.
+    Arrow's writer joins text columns faster than anything else here, but it cannot quote only
+    the fields that need it: it is used when no field needs quoting, which is the common case.
+    Every column is formatted here first (Arrow formats floats and dates more slowly).
     """
+    return _plain(fields(batch), batch.schema.names)
+
+
+def _plain(texts: Sequence[pa.Array], names: list[str]) -> pa.RecordBatch | None:
     columns = []
-    for column in batch.columns:
-        kind = column.type
-        textual = pa.types.is_timestamp(kind) or pa.types.is_nested(kind) or is_binary(kind)
-        if textual or pa.types.is_null(kind):
-            column = csv_values(column)
-            kind = column.type
-        if pa.types.is_large_string(kind) or (pa.types.is_string(kind) and _needs_quotes(column)):
+    for text in texts:
+        words = text.dictionary if isinstance(text, pa.DictionaryArray) else text
+        if needs_csv_quotes(words):
             return None
-        columns.append(column)
-    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
-
-
-def _needs_quotes(column: pa.Array) -> bool:
-    # One scan of the column's text bytes per character: far cheaper than a regex per value.
-    text = bytes(string_bytes(column))
-    return any(char in text for char in QUOTED_BYTES)
+        columns.append(plain_text(text))
+    return pa.RecordBatch.from_arrays(columns, names=names)
 
 
 UNQUOTED = pacsv.WriteOptions(include_header=False, quoting_style="none")
@@ -67,9 +68,10 @@ def write_csv(
     rows = 0
     for batch in batches:
         if batch.num_rows:
-            plain = plain_batch(batch)
+            texts = fields(batch)
+            plain = _plain(texts, batch.schema.names)
             if plain is None:
-                out.write(string_bytes(row_text(batch)))
+                out.write(string_bytes(_rows(texts, batch.num_rows)))
             else:
                 pacsv.write_csv(plain, out, write_options=UNQUOTED)
             rows += batch.num_rows

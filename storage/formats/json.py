@@ -10,8 +10,8 @@ from typing import BinaryIO
 
 import msgspec
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from storage.formats.rows import joined
 from storage.formats.text import json_parts, string_bytes
 
 OPENING = b"["
@@ -36,7 +36,7 @@ def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
     if not pieces:
         return pa.repeat(pa.scalar(before + "{}" + after), batch.num_rows)
     pieces.append(text + "}" + after)
-    return pc.binary_join_element_wise(*pieces, "")
+    return joined(pieces, batch.num_rows)
 
 
 def row_text(batch: pa.RecordBatch) -> pa.Array:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 
 import msgspec
 import numpy as np
@@ -10,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from storage.calendar import split_days
+from storage.formats.rows import joined
 
 # Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -88,9 +90,20 @@ def _has(values: pa.Array, regex: str) -> bool:
 
 
 def json_escape(values: pa.Array) -> pa.Array:
-    """RFC 8259 string bodies (without the quotes); untouched when nothing needs escaping."""
+    """RFC 8259 string bodies (without the quotes); untouched when nothing needs escaping.
+
+    Only the values that need it go through the replacements (when they are few)."""
     if not _needs_json_escape(values):
         return values
+    rows = _rows_to_escape(values)
+    if 2 * len(rows) >= len(values):
+        return _escaped(values)
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(values, pa.array(mask), _escaped(values.take(pa.array(rows))))
+
+
+def _escaped(values: pa.Array) -> pa.Array:
     values = pc.replace_substring(values, "\\", "\\\\")
     values = pc.replace_substring(values, '"', '\\"')
     if _has(values, _CONTROL):
@@ -103,9 +116,22 @@ def json_escape(values: pa.Array) -> pa.Array:
 
 
 def _needs_json_escape(values: pa.Array) -> bool:
-    # One pass over the column's bytes is about ten times cheaper than a regex per value.
+    # A scan of the column's bytes for each of the two characters and a minimum for the
+    # control characters: far cheaper than a regex per value.
+    text = bytes(string_bytes(values))
+    if b'"' in text or b"\\" in text:
+        return True
+    return bool(len(text)) and int(np.frombuffer(text, dtype=np.uint8).min()) < 0x20
+
+
+def _rows_to_escape(values: pa.Array) -> np.ndarray:
+    """The positions of the values holding a byte JSON escapes (a quote, a backslash or a
+    control character)."""
     data = np.frombuffer(string_bytes(values), dtype=np.uint8)
-    return bool(np.any((data < 0x20) | (data == 0x22) | (data == 0x5C)))
+    found = np.flatnonzero((data < 0x20) | (data == 0x22) | (data == 0x5C))
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)
+    offsets = offsets[values.offset : values.offset + len(values) + 1]
+    return np.unique(np.searchsorted(offsets, found + offsets[0], side="right") - 1)
 
 
 def _regex_char(code: int) -> str:
@@ -146,7 +172,11 @@ def nested_json(values: pa.Array) -> pa.Array:
 
 
 def scalar_text(values: pa.Array) -> pa.Array:
-    """Numbers, booleans and dates as text (nulls stay null)."""
+    """Numbers, booleans and dates as text (nulls stay null), the text Arrow's cast gives.
+
+    Booleans, and integers or dates over a short range, come as a dictionary of their text:
+    each distinct value is formatted once, and the writers pick it by index.
+    """
     kind = values.type
     if pa.types.is_timestamp(kind):
         return timestamps_text(values)
@@ -154,15 +184,100 @@ def scalar_text(values: pa.Array) -> pa.Array:
         return binary_text(values)
     if pa.types.is_null(kind):
         return pa.nulls(len(values), type=pa.string())
+    coded = coded_text(values)
+    if coded is not None:
+        return coded
+    if pa.types.is_float64(kind):
+        return float_text(values)
     return values.cast(pa.string())
+
+
+_BOOLEANS = pa.array(["false", "true"], type=pa.string())
+_SPAN = 4096  # the widest range of integers or days formatted as a dictionary
+
+
+def coded_text(values: pa.Array) -> pa.DictionaryArray | None:
+    """Booleans, and integers or dates spanning at most ``_SPAN`` values, as a dictionary of
+    their text (a null has a null index); None for other columns."""
+    kind = values.type
+    if pa.types.is_boolean(kind):
+        return pa.DictionaryArray.from_arrays(values.cast(pa.int8()), _BOOLEANS)
+    if not (pa.types.is_integer(kind) or pa.types.is_date32(kind)) or not len(values):
+        return None
+    numbers = values.cast(pa.int32()) if pa.types.is_date32(kind) else values
+    bounds = pc.min_max(numbers)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is None or high - low >= _SPAN:
+        return None
+    words = pa.array(range(low, high + 1), type=numbers.type).cast(kind).cast(pa.string())
+    codes = pc.subtract(numbers, pa.scalar(low, numbers.type)).cast(pa.int32())
+    return pa.DictionaryArray.from_arrays(codes, words)
+
+
+_PLACES = (2, 4)  # decimals tried, in order: money first
+_FLOAT_LIMIT = 1e9  # below it Arrow writes a float's digits without an exponent
+
+
+def float_text(values: pa.Array) -> pa.Array:
+    """Doubles as the shortest text that reads back as the same double (Arrow's cast).
+
+    Doubles that are a whole number of hundredths or ten-thousandths below ``_FLOAT_LIMIT``
+    (money, measures) print as their integer part and a dictionary of decimals: a double
+    that is the nearest one to such a decimal has that decimal as its shortest text (minus
+    trailing zeros). Other columns take Arrow's cast.
+    """
+    numbers = values.to_numpy(zero_copy_only=False)
+    if values.null_count:
+        numbers = np.nan_to_num(numbers, nan=0.0)
+    negative = np.signbit(numbers)
+    magnitude = np.abs(numbers)
+    if not len(numbers) or not bool(np.all(magnitude < _FLOAT_LIMIT)):
+        return values.cast(pa.string())
+    for places in _PLACES:
+        scale = 10**places
+        scaled = np.rint(magnitude * scale)
+        if bool(np.all(scaled / scale == magnitude)):
+            whole, part = np.divmod(scaled.astype(np.int64), scale)
+            pieces: list[pa.Array] = []
+            if negative.any():
+                pieces.append(pa.DictionaryArray.from_arrays(negative.view(np.int8), _SIGNS))
+            pieces.append(scalar_text(pa.array(whole)))
+            pieces.append(pa.DictionaryArray.from_arrays(part, _decimals(places)))
+            return _valid_as(joined(pieces, len(numbers)), values)
+    return values.cast(pa.string())
+
+
+_SIGNS = pa.array(["", "-"], type=pa.string())
+
+
+@functools.lru_cache(maxsize=len(_PLACES))
+def _decimals(places: int) -> pa.Array:
+    """The text after the integer part of each count of 10**-places: "", ".5", ".05"..."""
+    words = [("." + f"{n:0{places}d}".rstrip("0")) if n else "" for n in range(10**places)]
+    return pa.array(words, type=pa.string())
+
+
+def _valid_as(text: pa.Array, values: pa.Array) -> pa.Array:
+    """``text`` with the nulls of ``values``."""
+    if not values.null_count:
+        return text
+    return pc.if_else(pc.is_valid(values), text, pa.scalar(None, pa.string()))
 
 
 def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
     """A column's JSON text as (opening, values, closing), to be joined in that order.
 
     A string, date or datetime column without nulls leaves its quotes to the caller, which can
-    fold them into the text around the column instead of joining them onto every value.
+    fold them into the text around the column instead of joining them onto every value. The
+    values may be a dictionary of text (a dictionary column, booleans, short ranges): each
+    distinct value is formatted once.
     """
+    if isinstance(values, pa.DictionaryArray):
+        opening, words, closing = json_parts(values.dictionary)
+        if not values.null_count:
+            return opening, _picked(values, plain_text(words), ""), closing
+        words = pc.binary_join_element_wise(opening, plain_text(words), closing, "")
+        return "", _picked(values, words, "null"), ""
     kind = values.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text, quoted = json_escape(values.cast(pa.string())), True
@@ -173,11 +288,14 @@ def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
     else:
         text, quoted = scalar_text(values), False
     if text.null_count:
-        return "", pc.fill_null(_quote(text) if quoted else text, "null"), ""
+        return "", _filled(_quote(text) if quoted else text, "null"), ""
     return ('"', text, '"') if quoted else ("", text, "")
 
 
 def csv_values(values: pa.Array) -> pa.Array:
+    """A column's csv fields (nulls empty), possibly a dictionary of text."""
+    if isinstance(values, pa.DictionaryArray):
+        return _picked(values, plain_text(csv_values(values.dictionary)), "")
     kind = values.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = csv_quote(values.cast(pa.string()))
@@ -187,19 +305,54 @@ def csv_values(values: pa.Array) -> pa.Array:
         text = binary_hex(values)
     else:
         text = scalar_text(values)
-    return pc.fill_null(text, "") if text.null_count else text
+    return _filled(text, "") if text.null_count else text
 
 
 def csv_quote(values: pa.Array) -> pa.Array:
     """RFC 4180: quote a field only when it holds a quote, comma or line break."""
-    needs = pc.match_substring_regex(values, _NEEDS_QUOTES)
-    if not pc.any(needs).as_py():
+    if not needs_csv_quotes(values):
         return values
+    needs = pc.match_substring_regex(values, _NEEDS_QUOTES)
     quoted = _quote(pc.replace_substring(values, '"', '""'))
     return pc.if_else(needs, quoted, values)
 
 
+_QUOTED_BYTES = tuple(char.encode() for char in CSV_QUOTED)
+
+
+def needs_csv_quotes(values: pa.Array) -> bool:
+    """Whether any value of a string column holds a character RFC 4180 quotes."""
+    # One scan of the column's bytes per character: far cheaper than a regex per value.
+    text = bytes(string_bytes(values))
+    return any(char in text for char in _QUOTED_BYTES)
+
+
+def plain_text(values: pa.Array) -> pa.Array:
+    """Text, decoded if it is a dictionary."""
+    if isinstance(values, pa.DictionaryArray):
+        return values.dictionary.cast(pa.string()).take(values.indices)
+    return values
+
+
+def _picked(values: pa.DictionaryArray, words: pa.Array, null: str) -> pa.DictionaryArray:
+    """``words`` (the text of each value of the dictionary) picked by ``values``' indices; a
+    null index picks ``null``."""
+    codes = values.indices
+    if codes.null_count:
+        words = pa.concat_arrays([words.cast(pa.string()), pa.array([null], type=pa.string())])
+        codes = pc.fill_null(codes.cast(pa.int32()), len(words) - 1)
+    return pa.DictionaryArray.from_arrays(codes, words)
+
+
+def _filled(values: pa.Array, null: str) -> pa.Array:
+    if isinstance(values, pa.DictionaryArray):
+        return _picked(values, values.dictionary, null)
+    return pc.fill_null(values, null)
+
+
 def _quote(values: pa.Array) -> pa.Array:
+    if isinstance(values, pa.DictionaryArray):
+        return pa.DictionaryArray.from_arrays(values.indices, _quote(values.dictionary))
     return pc.binary_join_element_wise('"', values, '"', "")
 
 
