@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from pipeline.engine.frame import Frame, Job
+from pipeline.engine.frame import Frame, Job, output_field
 from pipeline.engine.generators import generate
 from pipeline.engine.rng import BLOCK_ROWS
 from pipeline.schema.model import Schema
@@ -30,7 +30,8 @@ def generate_batches(
     """
     job = Job(schema, entity, seed, providers)
     # Hidden fields are generated when another field reads them, and never become a column.
-    names = [column.path for column in job.resolved.columns()]
+    written = job.resolved.columns()
+    names = [column.path for column in written]
     for block in range(start // BLOCK_ROWS, (max(stop, start + 1) - 1) // BLOCK_ROWS + 1):
         first = block * BLOCK_ROWS
         lo, hi = max(start, first), min(stop, first + BLOCK_ROWS)
@@ -38,7 +39,11 @@ def generate_batches(
             continue
         frame = Frame(job, block, np.arange(first, hi, dtype=np.int64), generate)
         columns = [frame.column(name) for name in names]
-        batch = pa.RecordBatch.from_arrays(columns, names=names)
+        fields = [
+            output_field(at.path, at.spec, values.type)
+            for at, values in zip(written, columns, strict=True)
+        ]
+        batch = pa.RecordBatch.from_arrays(columns, schema=pa.schema(fields))
         yield batch.slice(lo - first) if lo > first else batch
 
 

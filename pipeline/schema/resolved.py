@@ -54,6 +54,17 @@ class ResolvedField:
     computed: Computed | None = None  # its expression, `when:` and cases' conditions, compiled
 
     @property
+    def written(self) -> str:
+        """The name outputs write: its ``output_name``, else its own name."""
+        return self.spec.output_name or str(self.location[-1])
+
+    @property
+    def is_member(self) -> bool:
+        """A field of an entity or of an object (not an array's item, a map's key or value,
+        or a branch of cases): the fields that have a name and can be left out."""
+        return self.location[-2] == "fields"
+
+    @property
     def placeholders(self) -> tuple[Placeholder, ...]:
         return tuple(p for p in self.template or () if isinstance(p, Placeholder))
 

@@ -12,6 +12,7 @@ import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from storage.formats.absent import may_be_absent
 from storage.formats.text import json_parts, string_bytes
 
 OPENING = b"["
@@ -28,15 +29,39 @@ def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
     """One JSON object per row, with ``before`` and ``after`` around each."""
     pieces: list[pa.Array | str] = []
     text = before + "{"
+    absent_first = bool(batch.num_columns) and may_be_absent(batch.schema.field(0))
     for i, name in enumerate(batch.schema.names):
         opening, values, closing = json_parts(batch.column(i))
-        pieces += [text + ("," if i else "") + msgspec.json.encode(name).decode() + ":" + opening]
+        key = ("," if i or absent_first else "") + msgspec.json.encode(name).decode() + ":"
+        if may_be_absent(batch.schema.field(i)):
+            pieces += [text, keyed_or_absent(batch.column(i), key + opening, values, closing)]
+            text = ""
+            continue
+        pieces += [text + key + opening]
         pieces.append(values)
         text = closing
     if not pieces:
         return pa.repeat(pa.scalar(before + "{}" + after), batch.num_rows)
     pieces.append(text + "}" + after)
-    return pc.binary_join_element_wise(*pieces, "")
+    rows = pc.binary_join_element_wise(*pieces, "")
+    if absent_first:  # every key came with a comma: the first one written drops it
+        rows = pc.replace_substring_regex(
+            rows, f"^{_literal(before)}\\{{,", before + "{", max_replacements=1
+        )
+    return rows
+
+
+def keyed_or_absent(column: pa.Array, opening: str, values: pa.Array, closing: str) -> pa.Array:
+    """The key and value of each row, or nothing where the field is absent (null)."""
+    text = pc.binary_join_element_wise(opening, values, closing, "")
+    if not column.null_count:
+        return text
+    return pc.if_else(pc.is_null(column), "", text)
+
+
+def _literal(text: str) -> str:
+    """``text`` as a regular expression matching it exactly."""
+    return "".join(f"\\x{{{ord(c):x}}}" for c in text)
 
 
 def row_text(batch: pa.RecordBatch) -> pa.Array:

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from storage.calendar import split_days
+from storage.formats.absent import has_absent, without_absent
 
 # Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -142,6 +143,8 @@ def nested_json(values: pa.Array) -> pa.Array:
     """JSON text of struct/list values (the slower path, only for nested columns)."""
     encode = msgspec.json.encode
     plain = temporal_as_text(values).to_pylist(maps_as_pydicts="lossy")
+    if has_absent(values.type):
+        plain = [without_absent(v, values.type) for v in plain]
     return pa.array([None if v is None else encode(v).decode() for v in plain], type=pa.string())
 
 
