@@ -24,6 +24,7 @@ from pipeline.importers.draft import (
     render,
     safe_name,
 )
+from pipeline.importers.json_schema_conditions import CONDITIONAL, NEVER, apply_conditions
 from pipeline.importers.json_text import read_json, refuse
 from pipeline.importers.regex_pattern import regex_sample_pattern, regex_to_pattern
 
@@ -47,14 +48,11 @@ _FORMATS: dict[str, dict[str, Any]] = {
 _DEFS = ("$defs", "definitions")
 # Keywords read nowhere: the rows may break them, so each one found is reported.
 _NOT_ENFORCED = (
-    "not", "if", "dependentSchemas", "propertyNames", "contains", "unevaluatedProperties",
+    "not", "dependentSchemas", "propertyNames", "contains", "unevaluatedProperties",
 )  # fmt: skip
 _COMBINED = ("allOf", "oneOf", "anyOf")
 REF_DEPTH = 2  # how many times one $ref may repeat along a path before recursion stops
 ABSENT_RATE = 0.2  # optional properties: the share of rows that leave them out
-# Properties an object must leave out (a oneOf of `required` lists keeps one alternative); a
-# key no JSON Schema keyword spells, carried from flatten to fields.
-_NEVER = " never present"
 _OUTSIDE = " outside"  # set where a $ref to another document was not followed
 # The text-like parts of a oneOf alternative that only names required keys.
 _REMARKS = ("title", "description", "$comment")
@@ -88,7 +86,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
                 else:
                     props[name] = sub
             out[k] = props
-        elif k in ("required", _NEVER) and isinstance(v, list):
+        elif k in ("required", NEVER) and isinstance(v, list):
             out[k] = list(dict.fromkeys([*(out.get(k) or []), *v]))
         elif k == "type" and k in out and out[k] != v:
             mine = out[k] if isinstance(out[k], list) else [out[k]]
@@ -115,7 +113,8 @@ class _Converter:
     ) -> tuple[dict[str, Any] | None, bool, tuple[str, ...]]:
         """The schema with $ref and allOf/oneOf/anyOf folded in, whether an alternative was
         null, and the refs followed; None when recursion stops here."""
-        out = {k: v for k, v in sub.items() if k not in ("$ref", *_COMBINED)}
+        out = {k: v for k, v in sub.items() if k not in ("$ref", *_COMBINED, *CONDITIONAL)}
+        conditions = [sub] if "if" in sub else []
         nullable = False
         for keyword in _NOT_ENFORCED:
             if keyword in sub:
@@ -143,6 +142,9 @@ class _Converter:
                 nullable = nullable or inner_null
                 out = _merge(inner, out)
         for part in sub.get("allOf") or []:
+            if isinstance(part, dict) and "if" in part:
+                conditions.append(part)
+                part = {k: v for k, v in part.items() if k not in CONDITIONAL}
             if isinstance(part, dict):
                 inner, inner_null, seen = self.flatten(part, path, seen)
                 if inner is None:
@@ -172,6 +174,14 @@ class _Converter:
                         "more than one",
                     )
             out = _merge(out, inner)
+        if conditions:
+            out = apply_conditions(
+                out,
+                conditions,
+                lambda part: self.flatten(part, path, seen)[0] if isinstance(part, dict) else None,
+                _merge,
+                lambda message: self.warn(path, message),
+            )
         return out, nullable, seen
 
     def fields(
@@ -181,7 +191,7 @@ class _Converter:
         out of some rows, and kept or left out as dependencies and minProperties/maxProperties
         ask."""
         required = {str(k) for k in schema.get("required") or []}
-        never = set(schema.get(_NEVER) or []) - required
+        never = set(schema.get(NEVER) or []) - required
         props = schema.get("properties") or {}
         if not isinstance(props, dict):
             raise refuse(f"{path}.properties", "properties must be an object")
@@ -543,7 +553,7 @@ def _one_required_set(options: list[Any]) -> dict[str, Any]:
     that exactly one alternative holds."""
     chosen = list(options[0]["required"])
     others = {key for o in options[1:] for key in o["required"]} - set(chosen)
-    return {"required": chosen, _NEVER: sorted(others)}
+    return {"required": chosen, NEVER: sorted(others)}
 
 
 def _is_object(sub: Any) -> bool:
