@@ -4,9 +4,12 @@ Every value generated must be valid under the source schema, so each construct i
 something the language can say and that the schema accepts: ``$ref`` is followed (local JSON
 pointers, ``#`` itself, recursion up to a bounded depth), ``allOf`` is merged into the object it
 sits on and ``oneOf``/``anyOf`` contribute their first non-null alternative merged the same
-way, a regex becomes a pattern drawing strings it matches, optional properties get values (the
-language writes every field, so an optional property is present rather than null unless the
-schema allows null). What cannot be kept is reported as a warning with its path.
+way (a ``oneOf`` of ``required`` lists keeps one list and leaves out the keys only the others
+require), a regex becomes a pattern drawing strings it matches, optional properties are left out of
+some rows (``absent_rate``) and never written as a null the schema refuses, property names
+that are not identifiers keep their key (``output_name``), and objects with only
+patternProperties or additionalProperties become maps. What cannot be kept is reported as a
+warning with its path.
 """
 
 from __future__ import annotations
@@ -223,10 +226,8 @@ class _Converter:
         for name in keys.optional:
             if keys.draft(name).outside:
                 keys.leave_out(name, "its schema is in another document")
-            else:
-                spec = keys.draft(name).spec
-                spec.pop("null_rate", None)  # left out instead: no null where none is allowed
-                spec["absent_rate"] = ABSENT_RATE
+            elif "null_rate" not in keys.draft(name).spec:  # one allowing null writes nulls
+                keys.draft(name).spec["absent_rate"] = ABSENT_RATE
         return keys.fields
 
     def _dependencies(
@@ -564,9 +565,9 @@ def import_json_schema(text: str) -> tuple[str, list[dict[str, Any]]]:
     entities, doc, warnings = _entities(text)
     draft = doc.get("$schema", "draft unknown")
     header = (
-        f"Imported from JSON Schema ({draft}). Optional properties are written with a value "
-        "(the language writes every field); a property gets null_rate "
-        f"{NULL_RATE} only where the schema allows null."
+        f"Imported from JSON Schema ({draft}). A property gets null_rate {NULL_RATE} only "
+        f"where the schema allows null; other optional properties are left out of a share of "
+        f"rows (absent_rate {ABSENT_RATE})."
     )
     unique = list({w["message"]: w for w in warnings}.values())
     return render({n: e for n, (e, _) in entities.items()}, header), unique
