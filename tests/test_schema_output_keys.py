@@ -38,7 +38,8 @@ entities:
           type: object
           fields:
             uses: {type: pattern, pattern: "act/??", absent_rate: 0.5}
-            working_directory: {type: choice, values: [src, docs], output_name: working-directory, absent_rate: 0.3}
+            working_directory:
+              {type: choice, values: [src, docs], output_name: working-directory, absent_rate: 0.3}
       label: {type: template, template: "{run_name}/{id}"}
       loud: {type: expression, expr: "upper(run_name)"}
 """

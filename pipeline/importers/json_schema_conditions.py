@@ -53,7 +53,8 @@ def apply_conditions(
     kept = False
     for condition in conditions:
         test = _tested(condition.get("if"))
-        props = out.get("properties") if isinstance(out.get("properties"), dict) else {}
+        found = out.get("properties")
+        props: dict[str, Any] = found if isinstance(found, dict) else {}
         prop = props.get(test[0]) if test is not None else None
         if test is None or not isinstance(prop, dict):
             warn("if/then/else is not enforced (only an if on one property's value is)")
