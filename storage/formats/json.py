@@ -30,20 +30,31 @@ def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
     pieces: list[pa.Array | str] = []
     text = before + "{"
     absent_first = bool(batch.num_columns) and may_be_absent(batch.schema.field(0))
+    absent = False
     for i, name in enumerate(batch.schema.names):
-        opening, values, closing = json_parts(batch.column(i))
+        column = batch.column(i)
         key = ("," if i or absent_first else "") + msgspec.json.encode(name).decode() + ":"
-        if may_be_absent(batch.schema.field(i)):
-            pieces += [text, keyed_or_absent(batch.column(i), key + opening, values, closing)]
-            text = ""
+        if column.null_count and may_be_absent(batch.schema.field(i)):
+            # Null pieces are skipped by the join: the key and value are left out together.
+            absent = True
+            if column.null_count < len(column):
+                # With nulls, the quotes are on the values: no opening or closing.
+                _, values, _ = json_parts(column, nulls=False)
+                if text:
+                    pieces.append(text)
+                pieces += [_present(pa.repeat(key, len(column)), column), values]
+                text = ""
             continue
+        opening, values, closing = json_parts(column)
         pieces += [text + key + opening]
         pieces.append(values)
         text = closing
     if not pieces:
         return pa.repeat(pa.scalar(before + "{}" + after), batch.num_rows)
     pieces.append(text + "}" + after)
-    rows = pc.binary_join_element_wise(*pieces, "")
+    if not absent:
+        return pc.binary_join_element_wise(*pieces, "")
+    rows = pc.binary_join_element_wise(*pieces, "", null_handling="skip")
     if absent_first:  # every key came with a comma: the first one written drops it
         rows = pc.replace_substring_regex(
             rows, f"^{_literal(before)}\\{{,", before + "{", max_replacements=1
@@ -51,12 +62,12 @@ def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
     return rows
 
 
-def keyed_or_absent(column: pa.Array, opening: str, values: pa.Array, closing: str) -> pa.Array:
-    """The key and value of each row, or nothing where the field is absent (null)."""
-    text = pc.binary_join_element_wise(opening, values, closing, "")
-    if not column.null_count:
-        return text
-    return pc.if_else(pc.is_null(column), "", text)
+def _present(text: pa.Array, column: pa.Array) -> pa.Array:
+    """``text`` with a null wherever ``column`` is null (its validity bitmap, not copied)."""
+    if column.offset:
+        return pc.if_else(pc.is_valid(column), text, pa.scalar(None, text.type))
+    buffers = [column.buffers()[0], *text.buffers()[1:]]
+    return pa.Array.from_buffers(text.type, len(text), buffers, column.null_count)
 
 
 def _literal(text: str) -> str:

@@ -160,11 +160,12 @@ def scalar_text(values: pa.Array) -> pa.Array:
     return values.cast(pa.string())
 
 
-def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
+def json_parts(values: pa.Array, nulls: bool = True) -> tuple[str, pa.Array, str]:
     """A column's JSON text as (opening, values, closing), to be joined in that order.
 
     A string, date or datetime column without nulls leaves its quotes to the caller, which can
     fold them into the text around the column instead of joining them onto every value.
+    ``nulls=False``: a null stays null (a key the caller leaves out) instead of ``null``.
     """
     kind = values.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
@@ -176,7 +177,8 @@ def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
     else:
         text, quoted = scalar_text(values), False
     if text.null_count:
-        return "", pc.fill_null(_quote(text) if quoted else text, "null"), ""
+        text = _quote(text) if quoted else text
+        return "", pc.fill_null(text, "null") if nulls else text, ""
     return ('"', text, '"') if quoted else ("", text, "")
 
 
