@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.engine.blocks import generate_batches  # noqa: E402
-from pipeline.schema import load_schema  # noqa: E402
-from pipeline.schema.model import Schema  # noqa: E402
-from storage.formats.json import write_json  # noqa: E402
+from pipeline.engine.blocks import generate_batches
+from pipeline.schema import load_schema
+from pipeline.schema.model import Schema
+from storage.formats.json import write_json
 
 
 def _schema(option: str) -> Schema:
