@@ -90,7 +90,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
                     props[name] = sub
             out[k] = props
         elif k in ("required", NEVER) and isinstance(v, list):
-            out[k] = list(dict.fromkeys([*(out.get(k) or []), *v]))
+            out[k] = list(dict.fromkeys([*_listed(out.get(k)), *v]))
         elif k == "type" and k in out and out[k] != v:
             mine = out[k] if isinstance(out[k], list) else [out[k]]
             theirs = v if isinstance(v, list) else [v]
@@ -144,7 +144,7 @@ class _Converter:
                     return None, nullable, seen
                 nullable = nullable or inner_null
                 out = _merge(inner, out)
-        for part in sub.get("allOf") or []:
+        for part in _listed(sub.get("allOf")):
             if isinstance(part, dict) and "if" in part:
                 conditions.append(part)
                 part = {k: v for k, v in part.items() if k not in CONDITIONAL}
@@ -193,7 +193,7 @@ class _Converter:
         """The properties as fields: required ones written in every row, optional ones left
         out of some rows, and kept or left out as dependencies and minProperties/maxProperties
         ask."""
-        required = {str(k) for k in schema.get("required") or []}
+        required = {str(k) for k in _listed(schema.get("required"))}
         never = set(schema.get(NEVER) or []) - required
         props = schema.get("properties") or {}
         if not isinstance(props, dict):
@@ -237,7 +237,10 @@ class _Converter:
         every row, or the key is left out when one of them never is. Returns the properties
         made to be written in every row."""
         always: set[str] = set()
-        rules = {**(schema.get("dependencies") or {}), **(schema.get("dependentRequired") or {})}
+        rules: dict[str, Any] = {}
+        for keyword in ("dependencies", "dependentRequired"):
+            found = schema.get(keyword)
+            rules.update(found if isinstance(found, dict) else {})
         for key, needs in rules.items():
             if not isinstance(needs, list) or key not in keys.names or keys.is_left_out(key):
                 continue
@@ -368,8 +371,8 @@ class _Converter:
         if keys is None and isinstance(names, dict) and isinstance(names.get("pattern"), str):
             pattern = regex_sample_pattern(names["pattern"])
             keys = {"type": "pattern", "pattern": pattern} if pattern is not None else None
-        lo = int(sub.get("minProperties", 0))
-        hi = int(sub.get("maxProperties", max(lo, 3)))
+        lo = _whole(sub.get("minProperties"), 0)
+        hi = _whole(sub.get("maxProperties"), max(lo, 3))
         if keys is None and (patterns or extra is False or names):
             # No key it can write is allowed: the object stays empty.
             if patterns or names:
@@ -538,6 +541,18 @@ class _Keys:
 
     def is_left_out(self, name: str) -> bool:
         return self.draft(name).spec.get("absent_rate") == 1
+
+
+def _listed(value: Any) -> list[Any]:
+    """A list the schema gives, or none where it gives something else."""
+    return value if isinstance(value, list) else []
+
+
+def _whole(value: Any, default: int) -> int:
+    """A count the schema gives, or ``default`` where it gives none (or not a count)."""
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
+    )
 
 
 def _names_required(option: Any) -> bool:

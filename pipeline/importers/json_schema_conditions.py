@@ -38,7 +38,8 @@ def _tested(test: Any) -> tuple[str, list[Any], bool] | None:
         values = list(rule["enum"])
     else:
         return None
-    return str(name), values, name in (test.get("required") or [])
+    required = test.get("required")
+    return str(name), values, isinstance(required, list) and name in required
 
 
 def apply_conditions(
@@ -64,14 +65,16 @@ def apply_conditions(
         if not kept and "else" not in condition and then is not None:
             out, kept = merge(out, then), True  # holds in every row: the if no longer matters
             continue
-        choices = (
-            prop.get("enum") if "enum" in prop else [prop["const"]] if "const" in prop else None
-        )
+        choices = prop.get("enum") if isinstance(prop.get("enum"), list) else None
+        if choices is None and "const" in prop:
+            choices = [prop["const"]]
         if choices is None:
             warn(f"if on {name}: its values cannot be kept from the test; not enforced")
             continue
         left = [v for v in choices if v not in values]
-        if not left and (not needs_present or name in (out.get("required") or [])):
+        listed = out.get("required")
+        required: list[Any] = listed if isinstance(listed, list) else []
+        if not left and (not needs_present or name in required):
             warn(f"if on {name}: every value it may take makes the test hold; not enforced")
             continue
         narrowed = {k: v for k, v in prop.items() if k != "const"}
@@ -79,7 +82,7 @@ def apply_conditions(
         if not left:  # the test needs it present: leaving it out makes the test fail
             out[NEVER] = [*(out.get(NEVER) or []), name]
         elif not needs_present:  # absent, it would pass the test
-            out["required"] = list(dict.fromkeys([*(out.get("required") or []), name]))
+            out["required"] = list(dict.fromkeys([*required, name]))
         other = flatten(condition["else"]) if "else" in condition else None
         if other is not None:
             out = merge(out, other)
