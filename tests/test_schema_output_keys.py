@@ -91,12 +91,15 @@ def test_other_formats_write_absent_values_as_null_under_the_output_name(tmp_pat
     columns = arrow_schema(schema, "Job", seed=11, providers={})
     csv = io.BytesIO()
     write_csv(
-        generate_batches(schema, "Job", 0, 4, seed=11, providers={}),
+        generate_batches(schema, "Job", 0, 300, seed=11, providers={}),
         csv,
         schema=columns,
         with_header=True,
     )
-    assert csv.getvalue().decode().splitlines()[0] == "id,run-name,note,steps,label,loud"
+    text = csv.getvalue().decode()
+    assert text.splitlines()[0] == "id,run-name,note,steps,label,loud"
+    # Nested objects are JSON text with the absent keys left out, as in json.
+    assert '""uses""' in text and ":null" not in text and "{}" in text
     generate(schema, "Job", 300, seed=11, format="parquet", out=str(tmp_path / "j.parquet"))
     table = pq.read_table(tmp_path / "j.parquet")
     assert table.column_names == ["id", "run-name", "note", "steps", "label", "loud"]
@@ -117,6 +120,13 @@ def test_same_bytes_on_one_and_five_shards(tmp_path: Path) -> None:
         generate(SCHEMA, "Job", 300, seed=11, format=fmt, out=str(one))
         generate(SCHEMA, "Job", 300, seed=11, format=fmt, out=str(five), shard_rows=64)
         assert one.read_bytes() == five.read_bytes(), fmt
+    # Parquet keeps a row group per shard: the same table.
+    generate(SCHEMA, "Job", 300, seed=11, format="parquet", out=str(tmp_path / "one.parquet"))
+    generate(
+        SCHEMA, "Job", 300, seed=11, format="parquet", out=str(tmp_path / "five.parquet"),
+        shard_rows=64,
+    )  # fmt: skip
+    assert pq.read_table(tmp_path / "one.parquet").equals(pq.read_table(tmp_path / "five.parquet"))
 
 
 def test_the_options_change_no_other_column() -> None:
