@@ -200,4 +200,7 @@ def test_an_if_on_one_value_keeps_its_first_then() -> None:
     yaml_text, rows = _valid_rows(INPUT)
     assert {row["kind"] for row in rows} == {"text", "count"}
     assert all(isinstance(row["default"], str) for row in rows if "default" in row)
-    assert "kind: {type: choice, values: [text, count]}" in yaml_text
+    assert (
+        '      kind: {type: choice, values: [text, count], description: "not drawn, so that no '
+        'other if/then applies: flag, pick"}' in yaml_text.splitlines()
+    )

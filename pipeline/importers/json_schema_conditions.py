@@ -17,6 +17,7 @@ CONDITIONAL = ("if", "then", "else")
 # Properties an object must leave out; a key no JSON Schema keyword spells, carried from
 # flattening to the object's fields.
 NEVER = " never present"
+_NOT_DRAWN = "not drawn, so that no other if/then applies: "
 Flatten = Callable[[Any], dict[str, Any] | None]
 Merge = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
@@ -78,6 +79,12 @@ def apply_conditions(
             warn(f"if on {name}: every value it may take makes the test hold; not enforced")
             continue
         narrowed = {k: v for k, v in prop.items() if k != "const"}
+        taken_out = ", ".join(str(v) for v in choices if v in values)
+        old = narrowed.get("description") if isinstance(narrowed.get("description"), str) else ""
+        if _NOT_DRAWN in old:  # an earlier condition on the same property said it
+            narrowed["description"] = f"{old}, {taken_out}"
+        else:
+            narrowed["description"] = "; ".join(filter(None, [old, _NOT_DRAWN + taken_out]))
         out = {**out, "properties": {**props, name: {**narrowed, "enum": left}}}
         if not left:  # the test needs it present: leaving it out makes the test fail
             out[NEVER] = [*(out.get(NEVER) or []), name]
