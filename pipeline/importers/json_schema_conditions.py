@@ -80,7 +80,8 @@ def apply_conditions(
             continue
         narrowed = {k: v for k, v in prop.items() if k != "const"}
         taken_out = ", ".join(str(v) for v in choices if v in values)
-        old = narrowed.get("description") if isinstance(narrowed.get("description"), str) else ""
+        said = narrowed.get("description")
+        old = said if isinstance(said, str) else ""
         if _NOT_DRAWN in old:  # an earlier condition on the same property said it
             narrowed["description"] = f"{old}, {taken_out}"
         else:
