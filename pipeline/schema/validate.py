@@ -182,7 +182,7 @@ def _check_reference(
 def _check_member_options(at: ResolvedField, problems: Problems) -> None:
     """``absent_rate`` and ``output_name`` name a key of a row or object: an array's item, a
     map's key or value and a branch of cases have none."""
-    if at.is_member:
+    if at.member:
         return
     for option in ("absent_rate", "output_name"):
         if getattr(at.spec, option) is not None:
@@ -206,7 +206,7 @@ def _check_written_names(entity: ResolvedEntity, problems: Problems) -> None:
     """Two written fields of one row or object must not write the same name."""
     seen: dict[Path, dict[str, ResolvedField]] = {}
     for at in entity.fields:
-        if not at.is_member or at.hidden:
+        if not at.member or at.hidden:
             continue
         siblings = seen.setdefault(at.location[:-1], {})
         other = siblings.get(at.written)
