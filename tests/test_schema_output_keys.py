@@ -14,8 +14,10 @@ import pytest
 
 from pipeline.engine import arrow_schema, generate_batches
 from pipeline.exporters import export
+from pipeline.importers import convert
 from pipeline.local import generate
 from pipeline.schema import load_schema
+from pipeline.schema import model as m
 from storage.formats.csv import write_csv
 from storage.formats.json import write_json
 from storage.formats.ndjson import write_ndjson
@@ -201,3 +203,13 @@ entities:
     rows = _json(text, count=100)
     assert {r["p_name"] is None for r in rows if "p" not in r} == {True}
     assert {r["p_name"] in ("a", "b") for r in rows if "p" in r} == {True}
+
+
+def test_an_exported_json_schema_imports_back_with_its_keys() -> None:
+    back = load_schema(convert(export(load_schema(SCHEMA), "json_schema"), "json_schema"))
+    job = back.entities["Job"].fields
+    assert job["run_name"].output_name == "run-name"
+    assert job["note"].absent_rate == 0.2 and job["note"].null_rate == 0
+    steps = job["steps"]
+    assert isinstance(steps, m.Array) and isinstance(steps.of, m.Object)
+    assert steps.of.fields["working_directory"].output_name == "working-directory"
