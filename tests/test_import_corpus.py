@@ -94,8 +94,8 @@ def test_json_schema_specifics() -> None:
     assert list(schema.entities) == ["Order", "Customer", "Address"]
     order = schema.entities["Order"].fields
     assert order["id"] == m.Uuid()
-    # Optional, but not nullable: written with a value, never null.
-    assert order["reference"] == m.Pattern(pattern="ORD-######")
+    # Optional, but not nullable: left out of some rows, never null.
+    assert order["reference"] == m.Pattern(pattern="ORD-######", absent_rate=0.2)
     assert order["status"] == m.Choice(values=["pending", "paid", "shipped", "cancelled"])
     customer = order["customer"]
     assert isinstance(customer, m.Object)
@@ -109,8 +109,8 @@ def test_json_schema_specifics() -> None:
         pattern="??????", null_rate=0.1, description="minLength: 6; maxLength: 6"
     )
     server = load_schema((GOLDEN / "server_draft07.yaml").read_text()).entities["Server"]
-    assert server.fields["load"] == m.Float(min=0, max=0.999999)
-    assert server.fields["ipv6"] == m.Mimesis(method="internet.ip_v6")
+    assert server.fields["load"] == m.Float(min=0, max=0.999999, absent_rate=0.2)
+    assert server.fields["ipv6"] == m.Mimesis(method="internet.ip_v6", absent_rate=0.2)
 
 
 def test_parquet_specifics() -> None:
@@ -219,7 +219,7 @@ def test_generated_shop_rows_load_into_the_source_ddl(name: str) -> None:
 
 def _check(spec: m.Field, values: list[Any], path: str) -> None:
     present = [v for v in values if v is not None]
-    if spec.null_rate == 0:
+    if spec.null_rate == 0 and spec.absent_rate is None:
         assert len(present) == len(values), path
     if spec.unique:
         assert len(set(present)) == len(present), path

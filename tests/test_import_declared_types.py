@@ -160,6 +160,7 @@ def test_json_schema_max_length_cuts_the_name_picked_generator(tmp_path: Path) -
     doc = {
         "title": "Place",
         "type": "object",
+        "required": ["city", "created_at"],
         "properties": {
             "city": {"type": "string", "maxLength": 5},
             "created_at": {"type": "string", "maxLength": 4},

@@ -116,7 +116,7 @@ def test_every_generated_row_is_valid(doc: dict[str, Any]) -> None:
 def test_recursion_stops_in_an_empty_list_and_keys_yaml_would_misread_are_quoted() -> None:
     yaml_text, _ = convert_with_warnings(json.dumps(TREE), "json_schema")
     assert '      "on": boolean' in yaml_text.splitlines()
-    assert '      "yes": {type: choice, values: [y, n]}' in yaml_text.splitlines()
+    assert '      "yes": {type: choice, values: [y, n], absent_rate: 0.2}' in yaml_text.splitlines()
 
     def depth(node: dict[str, Any]) -> int:
         return 1 + max((depth(c) for c in node["children"]), default=0)
@@ -128,8 +128,8 @@ def test_recursion_stops_in_an_empty_list_and_keys_yaml_would_misread_are_quoted
 def test_a_oneof_keeps_its_first_choice_and_says_so() -> None:
     doc = {
         "type": "object",
-        "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
-        "oneOf": [{"required": ["a"]}, {"required": ["b"]}],
+        "properties": {"a": {"type": "string"}, "b": {"type": "integer"}},
+        "oneOf": [{"properties": {"a": {"maxLength": 3}}}, {"properties": {"b": {"maximum": 3}}}],
     }
     _, warnings = convert_with_warnings(json.dumps(doc), "json_schema")
     assert warnings == [

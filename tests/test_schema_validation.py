@@ -17,8 +17,9 @@ FIELD_CASES: list[tuple[str, str, str]] = [
     (
         "f: {type: integer, maximum: 3}",
         f"{F}.maximum",
-        "unknown option 'maximum' for type integer; did you mean max? (options: description, "
-        "distribution, hidden, max, max_length, min, null_rate, unique, unsigned, when, width)",
+        "unknown option 'maximum' for type integer; did you mean max? (options: absent_rate, "
+        "description, distribution, hidden, max, max_length, min, null_rate, output_name, "
+        "unique, unsigned, when, width)",
     ),
     ("f: {min: 1}", F, "missing `type`"),
     ("f: 12", F, "a field is a type name or a mapping with `type`"),
@@ -220,6 +221,49 @@ FIELD_CASES: list[tuple[str, str, str]] = [
         "f: {type: uuid, parquet: uuid, max_length: 8}",
         f"{F}.max_length",
         "max_length 8 cuts the uuids that parquet: uuid writes as 16 bytes: give 36 or more",
+    ),
+    (
+        "f: {type: integer, absent_rate: 1.5}",
+        f"{F}.absent_rate",
+        "absent_rate must be between 0 and 1, got 1.5",
+    ),
+    (
+        "f: {type: integer, absent_rate: 0.2, null_rate: 0.1}",
+        f"{F}.absent_rate",
+        "absent_rate and null_rate together: a field that may be absent writes none of its "
+        "nulls in json (its key is left out instead); give one of them",
+    ),
+    (
+        "f: {type: array, of: {type: integer, absent_rate: 0.5}}",
+        f"{F}.of.absent_rate",
+        "absent_rate applies to fields of an entity or an object; f[] is an array's item",
+    ),
+    (
+        "f: {type: map, keys: {type: pattern, pattern: '??', output_name: k}, values: integer}",
+        f"{F}.keys.output_name",
+        "output_name applies to fields of an entity or an object; f[].key is a map's key",
+    ),
+    ("f: {type: integer, output_name: ''}", f"{F}.output_name", "output_name must not be empty"),
+    (
+        'f: {type: integer, output_name: "a\\tb"}',
+        f"{F}.output_name",
+        "output_name must not hold control characters (line breaks, tabs)",
+    ),
+    (
+        "f: {type: integer, output_name: id}",
+        f"{F}.output_name",
+        "f is written as 'id', as id is: names must differ",
+    ),
+    (
+        "f: {type: object, fields: {a: integer, b: {type: integer, output_name: a}}}",
+        f"{F}.fields.b.output_name",
+        "f.b is written as 'a', as f.a is: names must differ",
+    ),
+    (
+        "f: {type: reference, entity: B}\n  B:\n    count: 3\n    fields:\n"
+        "      id: {type: sequence, absent_rate: 0.1}",
+        f"{F}.field",
+        "B.id has an absent_rate; a referenced field is never absent",
     ),
 ]
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from pipeline.engine.frame import Frame, Job
+from pipeline.engine.frame import Frame, Job, output_field
 from pipeline.engine.generators import generate
 from pipeline.engine.rng import BLOCK_ROWS
 from pipeline.engine.uuids import uuid_values
@@ -36,10 +36,10 @@ def generate_batches(
     """
     job = Job(schema, entity, seed, providers)
     # Hidden fields are generated when another field reads them, and never become a column.
-    columns = job.resolved.columns()
-    names = [column.path for column in columns]
+    written = job.resolved.columns()
+    names = [column.path for column in written]
     as_uuid = {
-        c.path for c in columns if encoded and isinstance(c.spec, Uuid) and c.spec.parquet == "uuid"
+        c.path for c in written if encoded and isinstance(c.spec, Uuid) and c.spec.parquet == "uuid"
     }
     for block in range(start // BLOCK_ROWS, (max(stop, start + 1) - 1) // BLOCK_ROWS + 1):
         first = block * BLOCK_ROWS
@@ -48,10 +48,14 @@ def generate_batches(
             continue
         frame = Frame(job, block, np.arange(first, hi, dtype=np.int64), generate)
         column = frame.encoded if encoded else frame.column
-        arrays = [
+        columns = [
             uuid_values(name, column(name)) if name in as_uuid else column(name) for name in names
         ]
-        batch = pa.RecordBatch.from_arrays(arrays, names=names)
+        fields = [
+            output_field(at.path, at.spec, values.type)
+            for at, values in zip(written, columns, strict=True)
+        ]
+        batch = pa.RecordBatch.from_arrays(columns, schema=pa.schema(fields))
         yield batch.slice(lo - first) if lo > first else batch
 
 

@@ -17,6 +17,7 @@ from pipeline.engine.errors import EngineError
 from pipeline.engine.rng import BLOCK_ROWS, block_stream, stream_keys
 from pipeline.schema.model import Field, Schema
 from pipeline.schema.resolved import ResolvedEntity, ResolvedField, resolve
+from storage.formats.absent import ABSENT_METADATA
 
 Generator = Callable[["Frame", str, Field], pa.Array]
 
@@ -103,6 +104,8 @@ class Frame:
         values = self.generate(self, path, spec)
         if spec.null_rate > 0:
             values = apply_nulls(values, self.null_mask(path, spec.null_rate))
+        if spec.absent_rate:
+            values = apply_nulls(values, self.absent_mask(path, spec.absent_rate))
         self.busy.discard(path)
         self.cache[path] = values
         return values
@@ -119,7 +122,14 @@ class Frame:
         return hit
 
     def null_mask(self, path: str, rate: float) -> np.ndarray:
-        label = path + "#null"
+        return self._mask(path + "#null", rate)
+
+    def absent_mask(self, path: str, rate: float) -> np.ndarray:
+        """Where the field is absent: a stream of its own, so ``absent_rate`` changes no other
+        draw."""
+        return self._mask(path + "#absent", rate)
+
+    def _mask(self, label: str, rate: float) -> np.ndarray:
         if self.block is not None:
             return self.rng(label).random(self.n) < rate
         # Arbitrary rows: draw each touched block's prefix so the mask matches generation.
@@ -134,6 +144,13 @@ class Frame:
         return mask
 
 
+def output_field(name: str, spec: Field, kind: pa.DataType) -> pa.Field:
+    """The Arrow field a field is written as: its output name, and marked when its nulls are
+    absent keys (storage.formats.absent)."""
+    metadata = ABSENT_METADATA if spec.absent_rate is not None else None
+    return pa.field(spec.output_name or name, kind, metadata=metadata)
+
+
 def decode(values: pa.Array) -> pa.Array:
     if isinstance(values, pa.DictionaryArray):
         return values.dictionary.take(values.indices)
@@ -144,7 +161,10 @@ def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
     if not mask.any():
         return values
     if isinstance(values, pa.DictionaryArray):
-        indices = pa.array(values.indices.to_numpy(zero_copy_only=False), mask=mask)
+        if values.null_count:  # nulls already there (a `when`) stay
+            mask = mask | np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
+        plain = values.indices.fill_null(0) if values.null_count else values.indices
+        indices = pa.array(plain.to_numpy(zero_copy_only=False), mask=mask)
         return pa.DictionaryArray.from_arrays(indices, values.dictionary)
     kind = values.type
     if pa.types.is_null(kind):

@@ -18,7 +18,7 @@ from pipeline.engine import exact, groups, patterns, records, templates, tuples
 from pipeline.engine.distributions import draw_floats, draw_integers
 from pipeline.engine.errors import EngineError
 from pipeline.engine.expressions import gen_cases, gen_expression, with_condition
-from pipeline.engine.frame import Frame, Job
+from pipeline.engine.frame import Frame, Job, output_field
 from pipeline.engine.items import item_frame
 from pipeline.engine.lookups import gen_lookup, reference_rows, related_job
 from pipeline.engine.maps import gen_map
@@ -181,7 +181,11 @@ def gen_object(frame: Frame, path: str, spec: Object) -> pa.Array:
     children = [frame.column(f"{path}.{name}") for name in names]
     if not names:
         return pa.array([{}] * frame.n, type=pa.struct([]))
-    return pa.StructArray.from_arrays(children, names=names)
+    fields = [
+        output_field(name, sub, child.type)
+        for (name, sub), child in zip(spec.fields.items(), children, strict=True)
+    ]
+    return pa.StructArray.from_arrays(children, fields=fields)
 
 
 def gen_array(frame: Frame, path: str, spec: Array) -> pa.Array:

@@ -102,4 +102,6 @@ def gen_lookup(frame: Frame, path: str, spec: Lookup) -> pa.Array:
     if via.null_rate > 0:
         # Where the reference is null it points at no row: the lookup is null too.
         values = apply_nulls(values, frame.null_mask(spec.via, via.null_rate))
+    if via.absent_rate:
+        values = apply_nulls(values, frame.absent_mask(spec.via, via.absent_rate))
     return values

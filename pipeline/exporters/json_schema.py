@@ -94,7 +94,8 @@ def _field(at: ResolvedField, entity: ResolvedEntity, schema: ResolvedSchema) ->
     else:  # provider, template
         out = {"type": "string"}
     out = with_max_length(out, spec)
-    if spec.null_rate > 0 or (may_be_null(spec) and out):
+    absent = spec.absent_rate is not None  # its nulls are absent keys in json
+    if spec.null_rate > 0 or (may_be_null(spec) and out and not absent):
         out = _nullable(out)
     if spec.description:
         out["description"] = spec.description
@@ -137,7 +138,7 @@ def _reference(at: ResolvedField, schema: ResolvedSchema) -> dict[str, Any]:
 def _object(
     fields: list[ResolvedField], entity: ResolvedEntity, schema: ResolvedSchema
 ) -> dict[str, Any]:
-    names = [at.path.rpartition(".")[2] for at in fields]
+    names = [at.written for at in fields]
     return {
         "type": "object",
         "properties": {
@@ -146,7 +147,7 @@ def _object(
         "required": [
             name
             for name, at in zip(names, fields, strict=True)
-            if at.spec.null_rate == 0 and not may_be_null(at.spec)
+            if at.spec.null_rate == 0 and at.spec.absent_rate is None and not may_be_null(at.spec)
         ],
         "additionalProperties": False,
     }

@@ -183,10 +183,12 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
     for at in entity.columns():
         spec = at.spec
         keyed = at.path == entity.key or spec.unique or unique_by_construction(spec)
-        parts = [style.ident(at.path), style.type_of(_column_type(spec, at, schema), at, keyed)]
+        name = at.written
+        parts = [style.ident(name), style.type_of(_column_type(spec, at, schema), at, keyed)]
         always_null = isinstance(spec, m.Constant) and spec.value is None
         if (
             spec.null_rate == 0
+            and spec.absent_rate is None
             and not may_be_null(spec)
             and not (style.nullable_constant and always_null)
         ):
@@ -195,11 +197,11 @@ def _columns(entity: ResolvedEntity, schema: ResolvedSchema, style: _Style) -> l
             parts.append("PRIMARY KEY")
         elif keyed:
             parts.append("UNIQUE")
-        parts.extend(_checks(at.path, spec, style))
+        parts.extend(_checks(name, spec, style))
         notes = [spec.description or _computed_note(spec, _note(at))]
         if at.reference is not None and _is_column(schema, at.reference):
             target = at.reference
-            parent = f"{style.ident(target.entity)} ({style.ident(target.field or '')})"
+            parent = f"{style.ident(target.entity)} ({style.ident(_written(schema, target))})"
             if style.references is None or target.entity in style.references:
                 parts.append(f"REFERENCES {parent}")
             else:
@@ -215,10 +217,17 @@ def foreign_keys(schema: ResolvedSchema, name: str) -> list[tuple[str, str, str]
     parent column), the ones the portable DDL writes as REFERENCES. A loader adds them once
     every table is full."""
     return [
-        (at.path, at.reference.entity, at.reference.field or "")
+        (at.written, at.reference.entity, _written(schema, at.reference))
         for at in schema.entities[name].columns()
         if at.reference is not None and _is_column(schema, at.reference)
     ]
+
+
+def _written(schema: ResolvedSchema, target: Target) -> str:
+    """The column name a reference's parent field is written under."""
+    parent = schema.entity(target.entity)
+    copied = parent.field(target.field) if parent is not None and target.field else None
+    return copied.written if copied is not None else target.field or ""
 
 
 def _is_column(schema: ResolvedSchema, target: Target) -> bool:

@@ -18,7 +18,8 @@ _KEY_ORDER = (
     "type", "precision", "scale", "width", "unsigned", "timezone", "entity", "via", "field",
     "keys", "values", "weights", "value", "start", "end", "step", "min", "max", "decimals",
     "pattern", "template", "min_length", "max_length", "name", "of", "min_items", "max_items",
-    "distribution", "args", "locale", "unique", "null_rate", "hidden", "description",
+    "distribution", "args", "locale", "unique", "null_rate", "absent_rate", "output_name", "hidden",
+    "description",
 )  # fmt: skip
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*")
 NULL_RATE = 0.1  # nullable source columns
@@ -30,6 +31,7 @@ class FieldDraft:
 
     spec: dict[str, Any]
     comment: str | None = None
+    outside: bool = False  # made for a schema kept in another document: a stand-in value
 
 
 @dataclasses.dataclass
@@ -106,11 +108,15 @@ def _flow_spec(spec: dict[str, Any]) -> str:
     return _flow(spec)
 
 
+_NESTED = ("of", "keys", "values")  # options holding a field spec (an array's, a map's)
+
+
 def _is_flat(spec: dict[str, Any]) -> bool:
     if "fields" in spec:
         return False
-    of = spec.get("of")
-    return not isinstance(of, FieldDraft) or _is_flat(of.spec)
+    return all(
+        not isinstance(spec.get(key), FieldDraft) or _is_flat(spec[key].spec) for key in _NESTED
+    )
 
 
 def _key(name: str) -> str:
@@ -128,8 +134,8 @@ def _field_lines(name: str, draft: FieldDraft, indent: int) -> list[str]:
     for key, value in _ordered(draft.spec):
         if key == "fields":
             continue
-        if key == "of":
-            lines.extend(_field_lines("of", value, indent + 2))
+        if key in _NESTED and isinstance(value, FieldDraft):
+            lines.extend(_field_lines(key, value, indent + 2))
         else:
             lines.append(f"{pad}  {key}: {_flow(value)}")
     if "fields" in draft.spec:

@@ -4,9 +4,12 @@ Every value generated must be valid under the source schema, so each construct i
 something the language can say and that the schema accepts: ``$ref`` is followed (local JSON
 pointers, ``#`` itself, recursion up to a bounded depth), ``allOf`` is merged into the object it
 sits on and ``oneOf``/``anyOf`` contribute their first non-null alternative merged the same
-way, a regex becomes a pattern drawing strings it matches, optional properties get values (the
-language writes every field, so an optional property is present rather than null unless the
-schema allows null). What cannot be kept is reported as a warning with its path.
+way (a ``oneOf`` of ``required`` lists keeps one list and leaves out the keys only the others
+require), a regex becomes a pattern drawing strings it matches, optional properties are left out of
+some rows (``absent_rate``) and never written as a null the schema refuses, property names
+that are not identifiers keep their key (``output_name``), and objects with only
+patternProperties or additionalProperties become maps. What cannot be kept is reported as a
+warning with its path.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pipeline.importers.draft import (
     render,
     safe_name,
 )
+from pipeline.importers.json_schema_conditions import CONDITIONAL, NEVER, apply_conditions
 from pipeline.importers.json_text import read_json, refuse
 from pipeline.importers.regex_pattern import regex_sample_pattern, regex_to_pattern
 
@@ -47,11 +51,14 @@ _FORMATS: dict[str, dict[str, Any]] = {
 _DEFS = ("$defs", "definitions")
 # Keywords read nowhere: the rows may break them, so each one found is reported.
 _NOT_ENFORCED = (
-    "not", "if", "dependentRequired", "dependentSchemas", "dependencies", "minProperties",
-    "maxProperties", "propertyNames", "contains", "unevaluatedProperties",
+    "not", "dependentSchemas", "propertyNames", "contains", "unevaluatedProperties",
 )  # fmt: skip
 _COMBINED = ("allOf", "oneOf", "anyOf")
 REF_DEPTH = 2  # how many times one $ref may repeat along a path before recursion stops
+ABSENT_RATE = 0.2  # optional properties: the share of rows that leave them out
+_OUTSIDE = " outside"  # set where a $ref to another document was not followed
+# The text-like parts of a oneOf alternative that only names required keys.
+_REMARKS = ("title", "description", "$comment")
 
 
 def _pointer(doc: Any, ref: str) -> Any:
@@ -82,8 +89,8 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
                 else:
                     props[name] = sub
             out[k] = props
-        elif k == "required" and isinstance(v, list):
-            out[k] = list(dict.fromkeys([*(out.get(k) or []), *v]))
+        elif k in ("required", NEVER) and isinstance(v, list):
+            out[k] = list(dict.fromkeys([*_listed(out.get(k)), *v]))
         elif k == "type" and k in out and out[k] != v:
             mine = out[k] if isinstance(out[k], list) else [out[k]]
             theirs = v if isinstance(v, list) else [v]
@@ -109,16 +116,20 @@ class _Converter:
     ) -> tuple[dict[str, Any] | None, bool, tuple[str, ...]]:
         """The schema with $ref and allOf/oneOf/anyOf folded in, whether an alternative was
         null, and the refs followed; None when recursion stops here."""
-        out = {k: v for k, v in sub.items() if k not in ("$ref", *_COMBINED)}
+        out = {k: v for k, v in sub.items() if k not in ("$ref", *_COMBINED, *CONDITIONAL)}
+        conditions = [sub] if "if" in sub else []
         nullable = False
         for keyword in _NOT_ENFORCED:
             if keyword in sub:
                 self.warn(path, f"{keyword} is not enforced")
+        rules = sub.get("dependencies")
+        if isinstance(rules, dict) and any(not isinstance(v, list) for v in rules.values()):
+            self.warn(path, "dependencies holding schemas are not enforced")
         ref = sub.get("$ref")
         if isinstance(ref, str):
             if not ref.startswith("#"):
                 self.warn(path, f"$ref {ref!r} points outside this document; not followed")
-                out = _merge({"description": f"$ref {ref} (not followed)"}, out)
+                out = _merge({"description": f"$ref {ref} (not followed)", _OUTSIDE: True}, out)
             elif seen.count(ref) >= REF_DEPTH:
                 return None, nullable, seen
             else:
@@ -133,7 +144,10 @@ class _Converter:
                     return None, nullable, seen
                 nullable = nullable or inner_null
                 out = _merge(inner, out)
-        for part in sub.get("allOf") or []:
+        for part in _listed(sub.get("allOf")):
+            if isinstance(part, dict) and "if" in part:
+                conditions.append(part)
+                part = {k: v for k, v in part.items() if k not in CONDITIONAL}
             if isinstance(part, dict):
                 inner, inner_null, seen = self.flatten(part, path, seen)
                 if inner is None:
@@ -148,6 +162,9 @@ class _Converter:
             choice = next((o for o in non_null if isinstance(o, dict)), None)
             if choice is None:
                 continue
+            if combo == "oneOf" and all(_names_required(o) for o in non_null):
+                out = _merge(out, _one_required_set(non_null))
+                continue
             inner, inner_null, seen = self.flatten(choice, path, seen)
             if inner is None:
                 continue
@@ -160,30 +177,107 @@ class _Converter:
                         "more than one",
                     )
             out = _merge(out, inner)
+        if conditions:
+            out = apply_conditions(
+                out,
+                conditions,
+                lambda part: self.flatten(part, path, seen)[0] if isinstance(part, dict) else None,
+                _merge,
+                lambda message: self.warn(path, message),
+            )
         return out, nullable, seen
 
     def fields(
         self, schema: dict[str, Any], path: str, entity: str, seen: tuple[str, ...]
     ) -> dict[str, FieldDraft]:
-        required = set(schema.get("required") or [])
+        """The properties as fields: required ones written in every row, optional ones left
+        out of some rows, and kept or left out as dependencies and minProperties/maxProperties
+        ask."""
+        required = {str(k) for k in _listed(schema.get("required"))}
+        never = set(schema.get(NEVER) or []) - required
         props = schema.get("properties") or {}
         if not isinstance(props, dict):
             raise refuse(f"{path}.properties", "properties must be an object")
-        out: dict[str, FieldDraft] = {}
+        keys = _Keys()
         taken: set[str] = set()
         for name, sub in props.items():
-            field_name = safe_name(name, taken)
+            keys.names[name] = safe_name(name, taken)
             where = f"{path}.properties.{name}"
-            draft = self.field(sub, where, name, entity, seen)
-            if draft is None:
-                if name in required:
-                    self.warn(where, "required, but recursion stops here: a null is written")
+            draft = None if name in never else self.field(sub, where, name, entity, seen)
+            if name in never:
+                keys.leave_out(name, "another oneOf alternative requires it")
+                continue
+            if draft is None and name in required:
+                self.warn(where, "required, but recursion stops here: a null is written")
                 draft = FieldDraft(
                     {"type": "constant", "value": None, "description": "recursion stops here"}
                 )
-            add_description(draft.spec, renamed(name, field_name))
-            out[field_name] = draft
-        return out
+            if draft is None:
+                keys.leave_out(name, "recursion stops here")
+                continue
+            keys.put(name, draft)
+            if name not in required:
+                keys.optional.append(name)
+        # A value for a schema kept in another document is a stand-in that schema may refuse:
+        # such properties come last, and are written only where a rule needs them.
+        keys.optional.sort(key=lambda n: keys.draft(n).outside)
+        always = self._dependencies(schema, path, required, keys)
+        self._count_properties(schema, path, len((required | always) & set(props)), keys)
+        for name in keys.optional:
+            if keys.draft(name).outside:
+                keys.leave_out(name, "its schema is in another document")
+            elif "null_rate" not in keys.draft(name).spec:  # one allowing null writes nulls
+                keys.draft(name).spec["absent_rate"] = ABSENT_RATE
+        return keys.fields
+
+    def _dependencies(
+        self, schema: dict[str, Any], path: str, required: set[str], keys: _Keys
+    ) -> set[str]:
+        """dependencies/dependentRequired lists: the keys a written key needs are written in
+        every row, or the key is left out when one of them never is. Returns the properties
+        made to be written in every row."""
+        always: set[str] = set()
+        rules: dict[str, Any] = {}
+        for keyword in ("dependencies", "dependentRequired"):
+            found = schema.get(keyword)
+            rules.update(found if isinstance(found, dict) else {})
+        for key, needs in rules.items():
+            if not isinstance(needs, list) or key not in keys.names or keys.is_left_out(key):
+                continue
+            missing = [n for n in needs if n not in keys.names or keys.is_left_out(n)]
+            if not missing:
+                for need in needs:
+                    if need in keys.optional:
+                        keys.optional.remove(need)
+                        always.add(need)
+                        add_description(keys.draft(need).spec, f"written with {key}")
+            elif key in keys.optional:
+                keys.optional.remove(key)
+                keys.leave_out(key, f"it needs {missing[0]}, which is never written")
+            elif key in required:
+                self.warn(path, f"{key} needs {missing[0]}, which is never written")
+        return always
+
+    def _count_properties(
+        self, schema: dict[str, Any], path: str, required: int, keys: _Keys
+    ) -> None:
+        """minProperties: the first optional properties are written in every row;
+        maxProperties: the optional properties past the limit are left out of every row."""
+        lo, hi = schema.get("minProperties"), schema.get("maxProperties")
+        if isinstance(hi, int) and not isinstance(hi, bool):
+            room = max(0, hi - required)
+            if required > hi:
+                self.warn(path, f"maxProperties {hi} is less than the required properties")
+            for name in keys.optional[room:]:
+                keys.leave_out(name, f"maxProperties {hi}")
+            del keys.optional[room:]
+        if isinstance(lo, int) and not isinstance(lo, bool) and lo > required:
+            needed = lo - required
+            if needed > len(keys.optional):
+                self.warn(path, f"minProperties {lo}: not enough properties to write")
+            for name in keys.optional[:needed]:
+                add_description(keys.draft(name).spec, f"written in every row (minProperties {lo})")
+            del keys.optional[:needed]
 
     def field(
         self, sub: Any, path: str, name: str, entity: str, seen: tuple[str, ...]
@@ -206,6 +300,7 @@ class _Converter:
             kinds = [k for k in kind if k != "null"]
             kind = kinds[0] if kinds else "null"
         draft = self.typed(flat, kind, path, name, entity, seen)
+        draft.outside = bool(flat.get(_OUTSIDE))
         if nullable and draft.spec["type"] not in ("sequence", "uuid"):
             draft.spec["null_rate"] = NULL_RATE
         add_description(
@@ -255,18 +350,46 @@ class _Converter:
     def open_object(
         self, sub: dict[str, Any], path: str, name: str, entity: str, seen: tuple[str, ...]
     ) -> FieldDraft:
-        """An object the schema gives no properties: one free-form key where that is allowed
-        (the language has no empty object)."""
+        """An object the schema gives no properties: a map whose keys follow its
+        patternProperties (or its propertyNames, or are words) and whose values follow the
+        schema of that pattern (or additionalProperties)."""
         extra = sub.get("additionalProperties", True)
-        if extra is False or sub.get("patternProperties") or sub.get("propertyNames"):
-            self.warn(path, "an object without properties cannot be generated; null written")
-            empty = {"type": "constant", "value": None, "description": "object without properties"}
-            return FieldDraft(empty)
-        value = self.field(extra if isinstance(extra, dict) else True, path, "key", entity, seen)
-        if value is None:
-            value = FieldDraft({"type": "text.word"})
-        value.spec.pop("null_rate", None)
-        spec: dict[str, Any] = {"type": "object", "fields": {"key": value}}
+        keys: dict[str, Any] | None = None
+        value_schema: Any = extra if isinstance(extra, dict) else True
+        where = path
+        found = sub.get("patternProperties")
+        patterns: dict[str, Any] = found if isinstance(found, dict) else {}
+        for regex, value in patterns.items():
+            pattern = regex_sample_pattern(regex) if isinstance(regex, str) else None
+            if pattern is not None:
+                keys = {"type": "pattern", "pattern": pattern}
+                value_schema, where = value, f"{path}.patternProperties.{regex}"
+                if len(patterns) > 1:
+                    self.warn(path, f"map keys follow the first usable pattern only ({regex})")
+                break
+        names = sub.get("propertyNames")
+        if keys is None and isinstance(names, dict) and isinstance(names.get("pattern"), str):
+            pattern = regex_sample_pattern(names["pattern"])
+            keys = {"type": "pattern", "pattern": pattern} if pattern is not None else None
+        lo = _whole(sub.get("minProperties"), 0)
+        hi = _whole(sub.get("maxProperties"), max(lo, 3))
+        if keys is None and (patterns or extra is False or names):
+            # No key it can write is allowed: the object stays empty.
+            if patterns or names:
+                self.warn(path, "no key pattern can be generated; an empty object is written")
+            keys, lo, hi = {"type": "text.word"}, 0, 0
+        value = self.field(value_schema, where, "value", entity, seen)
+        if value is None:  # recursion stops: an empty object
+            value, lo, hi = FieldDraft({"type": "constant", "value": None}), 0, 0
+        spec: dict[str, Any] = {
+            "type": "map",
+            "keys": FieldDraft(keys or {"type": "text.word"}),
+            "values": value,
+        }
+        if lo:
+            spec["min_items"] = lo
+        if hi != 3:
+            spec["max_items"] = hi
         add_description(spec, "free-form object")
         return FieldDraft(spec)
 
@@ -394,6 +517,61 @@ class _Converter:
         return FieldDraft({"type": "text.word"})
 
 
+class _Keys:
+    """The fields one object's properties become, by property name."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}  # property -> field name
+        self.fields: dict[str, FieldDraft] = {}  # field name -> draft, in property order
+        self.optional: list[str] = []  # properties that may be left out of a row
+
+    def draft(self, name: str) -> FieldDraft:
+        return self.fields[self.names[name]]
+
+    def put(self, name: str, draft: FieldDraft) -> None:
+        field_name = self.names[name]
+        if field_name != name:
+            draft.spec["output_name"] = name
+        self.fields[field_name] = draft
+
+    def leave_out(self, name: str, reason: str) -> None:
+        """A property no row writes."""
+        spec = {"type": "constant", "value": None, "absent_rate": 1}
+        self.put(name, FieldDraft({**spec, "description": f"left out: {reason}"}))
+
+    def is_left_out(self, name: str) -> bool:
+        return self.draft(name).spec.get("absent_rate") == 1
+
+
+def _listed(value: Any) -> list[Any]:
+    """A list the schema gives, or none where it gives something else."""
+    return value if isinstance(value, list) else []
+
+
+def _whole(value: Any, default: int) -> int:
+    """A count the schema gives, or ``default`` where it gives none (or not a count)."""
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
+    )
+
+
+def _names_required(option: Any) -> bool:
+    """A oneOf alternative that only says which keys are required."""
+    return (
+        isinstance(option, dict)
+        and isinstance(option.get("required"), list)
+        and set(option) <= {"required", *_REMARKS}
+    )
+
+
+def _one_required_set(options: list[Any]) -> dict[str, Any]:
+    """The first alternative's required keys, and the keys only the others require left out, so
+    that exactly one alternative holds."""
+    chosen = list(options[0]["required"])
+    others = {key for o in options[1:] for key in o["required"]} - set(chosen)
+    return {"required": chosen, NEVER: sorted(others)}
+
+
 def _is_object(sub: Any) -> bool:
     return isinstance(sub, dict) and bool(sub.get("properties"))
 
@@ -402,9 +580,9 @@ def import_json_schema(text: str) -> tuple[str, list[dict[str, Any]]]:
     entities, doc, warnings = _entities(text)
     draft = doc.get("$schema", "draft unknown")
     header = (
-        f"Imported from JSON Schema ({draft}). Optional properties are written with a value "
-        "(the language writes every field); a property gets null_rate "
-        f"{NULL_RATE} only where the schema allows null."
+        f"Imported from JSON Schema ({draft}). A property gets null_rate {NULL_RATE} only "
+        f"where the schema allows null; other optional properties are left out of a share of "
+        f"rows (absent_rate {ABSENT_RATE})."
     )
     unique = list({w["message"]: w for w in warnings}.values())
     return render({n: e for n, (e, _) in entities.items()}, header), unique

@@ -243,6 +243,9 @@ def _check_tuples(schema: ResolvedSchema, entity: ResolvedEntity, problems: Prob
                     f"{name} in a unique tuple cannot itself be unique or have a null_rate",
                 )
                 ok = False
+            elif at.spec.absent_rate is not None:
+                problems.add((*where, j), f"{name} in a unique tuple cannot have an absent_rate")
+                ok = False
             elif name in seen and seen[name] != i:
                 problems.add((*where, j), f"{name} is already in unique tuple {seen[name]}")
                 ok = False

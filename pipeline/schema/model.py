@@ -38,12 +38,18 @@ class FieldBase(
     """Options every field takes."""
 
     null_rate: float = 0.0
+    # Share of rows in which the field is absent: json leaves its key out (and every other null
+    # of it too), the other formats write null. None: the field is always present.
+    absent_rate: float | None = None
     unique: bool = False
     description: str | None = None
     hidden: bool = False  # generated (other fields may read it) but not written; top level only
     # Text longer than this is cut to it (a VARCHAR(n) column); a binary's longest value.
     max_length: int | None = None
     when: str | None = None  # a SQL condition: the value is null in rows where it is not true
+    # The name written in every output (json key, csv/parquet/sql column) when it cannot be an
+    # identifier (``run-name``); expressions, templates and references use the field's name.
+    output_name: str | None = None
 
 
 class Sequence(FieldBase, tag="sequence", frozen=True):

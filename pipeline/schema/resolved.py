@@ -52,6 +52,14 @@ class ResolvedField:
     hidden: bool = False  # generated (templates and references may read it) but not written
     column_type: ColumnType = ColumnType.NULL  # its values' type as expressions read them
     computed: Computed | None = None  # its expression, `when:` and cases' conditions, compiled
+    # A field of an entity or of an object, with a name of its own and a key that can be left
+    # out; not an array's item, a map's key or value, or a branch of cases.
+    member: bool = False
+
+    @property
+    def written(self) -> str:
+        """The name outputs write: its ``output_name``, else its own name."""
+        return self.spec.output_name or str(self.location[-1])
 
     @property
     def placeholders(self) -> tuple[Placeholder, ...]:
@@ -132,7 +140,12 @@ def _walk(entity_name: str, entity: m.Entity) -> list[ResolvedField]:
     def visit(fields: dict[str, m.Field], location: Path, prefix: str, in_array: bool) -> None:
         for name, spec in fields.items():
             here = ResolvedField(
-                f"{prefix}{name}", (*location, name), spec, in_array, hidden=spec.hidden
+                f"{prefix}{name}",
+                (*location, name),
+                spec,
+                in_array,
+                hidden=spec.hidden,
+                member=True,
             )
             out.append(here)
             children(here)

@@ -30,6 +30,7 @@ UNIQUE_TYPES: tuple[type[m.FieldBase], ...] = (
     m.Reference,
 )
 MAX_DECIMALS = 15
+MAX_OUTPUT_NAME = 255  # characters of an output_name
 
 _DISTRIBUTION_NEEDS: dict[str, tuple[str, ...]] = {
     "uniform": (),
@@ -50,10 +51,31 @@ def field_findings(spec: m.Field, *, inside_array: bool) -> Iterator[Finding]:
     """Every problem of one field that needs no other field to see."""
     if not 0.0 <= spec.null_rate <= 1.0:
         yield ("null_rate",), f"null_rate must be between 0 and 1, got {spec.null_rate}"
+    yield from _output_findings(spec)
     if spec.unique:
         yield from _unique_findings(spec, inside_array=inside_array)
     yield from _type_findings(spec)
     yield from width_findings(spec)
+
+
+def _output_findings(spec: m.Field) -> Iterator[Finding]:
+    """``absent_rate`` and ``output_name`` on their own (where they may stand: validate.py)."""
+    rate = spec.absent_rate
+    if rate is not None and not 0.0 <= rate <= 1.0:
+        yield ("absent_rate",), f"absent_rate must be between 0 and 1, got {rate}"
+    elif rate is not None and spec.null_rate > 0:
+        yield (
+            ("absent_rate",),
+            "absent_rate and null_rate together: a field that may be absent writes none of its "
+            "nulls in json (its key is left out instead); give one of them",
+        )
+    name = spec.output_name
+    if name is not None and not name:
+        yield ("output_name",), "output_name must not be empty"
+    elif name is not None and len(name) > MAX_OUTPUT_NAME:
+        yield ("output_name",), f"output_name is longer than {MAX_OUTPUT_NAME} characters"
+    elif name is not None and any(ord(c) < 32 or ord(c) == 127 for c in name):
+        yield ("output_name",), "output_name must not hold control characters (line breaks, tabs)"
 
 
 def _unique_findings(spec: m.Field, *, inside_array: bool) -> Iterator[Finding]:

@@ -81,6 +81,7 @@ def validate(
                     f"hidden applies to top-level fields only; {at.path} is inside "
                     + ("an array" if at.inside_array else "an object"),
                 )
+            _check_member_options(at, problems)
             if isinstance(at.spec, m.Provider):
                 check_provider_field(at, shapes, problems)
             if (
@@ -99,6 +100,7 @@ def validate(
             if unique is not None:
                 problems.add(*unique)
         _check_templates(entity, problems, broken_set)
+        _check_written_names(entity, problems)
         check_draw_groups(entity, problems)
         if entity.fields and not entity.columns():
             problems.add(
@@ -169,6 +171,51 @@ def _check_reference(
         problems.add(
             (*at.location, "field"),
             (f"{ref.entity}.{target.field} has a null_rate; a referenced field must never be null"),
+        )
+    elif target.spec.absent_rate is not None:
+        problems.add(
+            (*at.location, "field"),
+            f"{ref.entity}.{target.field} has an absent_rate; a referenced field is never absent",
+        )
+
+
+def _check_member_options(at: ResolvedField, problems: Problems) -> None:
+    """``absent_rate`` and ``output_name`` name a key of a row or object: an array's item, a
+    map's key or value and a branch of cases have none."""
+    if at.member:
+        return
+    for option in ("absent_rate", "output_name"):
+        if getattr(at.spec, option) is not None:
+            problems.add(
+                (*at.location, option),
+                f"{option} applies to fields of an entity or an object; {at.path} is "
+                + _what(at.location),
+            )
+
+
+def _what(location: Path) -> str:
+    last = location[-1]
+    if last == "of":
+        return "an array's item"
+    if last in ("keys", "values"):
+        return f"a map's {str(last)[:-1]}"
+    return "a branch of cases"
+
+
+def _check_written_names(entity: ResolvedEntity, problems: Problems) -> None:
+    """Two written fields of one row or object must not write the same name."""
+    seen: dict[Path, dict[str, ResolvedField]] = {}
+    for at in entity.fields:
+        if not at.member or at.hidden:
+            continue
+        siblings = seen.setdefault(at.location[:-1], {})
+        other = siblings.get(at.written)
+        if other is None:
+            siblings[at.written] = at
+            continue
+        where = (*at.location, "output_name") if at.spec.output_name else at.location
+        problems.add(
+            where, f"{at.path} is written as {at.written!r}, as {other.path} is: names must differ"
         )
 
 

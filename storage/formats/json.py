@@ -10,9 +10,11 @@ from typing import BinaryIO
 
 import msgspec
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from storage.formats.absent import may_be_absent
 from storage.formats.rows import joined
-from storage.formats.text import json_parts, string_bytes
+from storage.formats.text import json_parts, plain_text, string_bytes
 
 OPENING = b"["
 SEPARATOR = b",\n"
@@ -28,15 +30,52 @@ def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
     """One JSON object per row, with ``before`` and ``after`` around each."""
     pieces: list[pa.Array | str] = []
     text = before + "{"
+    absent_first = bool(batch.num_columns) and may_be_absent(batch.schema.field(0))
+    absent = False
     for i, name in enumerate(batch.schema.names):
-        opening, values, closing = json_parts(batch.column(i))
-        pieces += [text + ("," if i else "") + msgspec.json.encode(name).decode() + ":" + opening]
+        column = batch.column(i)
+        key = ("," if i or absent_first else "") + msgspec.json.encode(name).decode() + ":"
+        if column.null_count and may_be_absent(batch.schema.field(i)):
+            # Null pieces are skipped by the join: the key and value are left out together.
+            absent = True
+            if column.null_count < len(column):
+                # With nulls, the quotes are on the values: no opening or closing.
+                _, values, _ = json_parts(column, nulls=False)
+                if text:
+                    pieces.append(text)
+                pieces += [_present(pa.repeat(key, len(column)), column), values]
+                text = ""
+            continue
+        opening, values, closing = json_parts(column)
+        pieces += [text + key + opening]
         pieces.append(values)
         text = closing
     if not pieces:
         return pa.repeat(pa.scalar(before + "{}" + after), batch.num_rows)
     pieces.append(text + "}" + after)
-    return joined(pieces, batch.num_rows)
+    if not absent:
+        return joined(pieces, batch.num_rows)
+    # The fast join takes no nulls: rows with keys left out join plain text, skipping nulls.
+    plain = [p if isinstance(p, str) else plain_text(p) for p in pieces]
+    rows = pc.binary_join_element_wise(*plain, "", null_handling="skip")
+    if absent_first:  # every key came with a comma: the first one written drops it
+        rows = pc.replace_substring_regex(
+            rows, f"^{_literal(before)}\\{{,", before + "{", max_replacements=1
+        )
+    return rows
+
+
+def _present(text: pa.Array, column: pa.Array) -> pa.Array:
+    """``text`` with a null wherever ``column`` is null (its validity bitmap, not copied)."""
+    if column.offset:
+        return pc.if_else(pc.is_valid(column), text, pa.scalar(None, text.type))
+    buffers = [column.buffers()[0], *text.buffers()[1:]]
+    return pa.Array.from_buffers(text.type, len(text), buffers, column.null_count)
+
+
+def _literal(text: str) -> str:
+    """``text`` as a regular expression matching it exactly."""
+    return "".join(f"\\x{{{ord(c):x}}}" for c in text)
 
 
 def row_text(batch: pa.RecordBatch) -> pa.Array:

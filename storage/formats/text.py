@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from storage.calendar import split_days
+from storage.formats.absent import has_absent, without_absent
 from storage.formats.rows import joined
 
 # Datetimes are written with microseconds and a Z in every format: 2021-03-04T05:06:07.000000Z.
@@ -168,6 +169,8 @@ def nested_json(values: pa.Array) -> pa.Array:
     """JSON text of struct/list values (the slower path, only for nested columns)."""
     encode = msgspec.json.encode
     plain = temporal_as_text(values).to_pylist(maps_as_pydicts="lossy")
+    if has_absent(values.type):
+        plain = [without_absent(v, values.type) for v in plain]
     return pa.array([None if v is None else encode(v).decode() for v in plain], type=pa.string())
 
 
@@ -264,19 +267,22 @@ def _valid_as(text: pa.Array, values: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_valid(values), text, pa.scalar(None, pa.string()))
 
 
-def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
+def json_parts(values: pa.Array, nulls: bool = True) -> tuple[str, pa.Array, str]:
     """A column's JSON text as (opening, values, closing), to be joined in that order.
 
     A string, date or datetime column without nulls leaves its quotes to the caller, which can
     fold them into the text around the column instead of joining them onto every value. The
     values may be a dictionary of text (a dictionary column, booleans, short ranges): each
     distinct value is formatted once.
+    ``nulls=False``: a null stays null (a key the caller leaves out) instead of ``null``.
     """
     if isinstance(values, pa.DictionaryArray):
         opening, words, closing = json_parts(values.dictionary)
         if not values.null_count:
             return opening, _picked(values, plain_text(words), ""), closing
         words = pc.binary_join_element_wise(opening, plain_text(words), closing, "")
+        if not nulls:
+            return "", pa.DictionaryArray.from_arrays(values.indices, words), ""
         return "", _picked(values, words, "null"), ""
     kind = values.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
@@ -288,7 +294,8 @@ def json_parts(values: pa.Array) -> tuple[str, pa.Array, str]:
     else:
         text, quoted = scalar_text(values), False
     if text.null_count:
-        return "", _filled(_quote(text) if quoted else text, "null"), ""
+        text = _quote(text) if quoted else text
+        return "", _filled(text, "null") if nulls else text, ""
     return ('"', text, '"') if quoted else ("", text, "")
 
 
