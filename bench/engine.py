@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.engine import arrow_schema, generate_batches
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
-from storage.formats import write_shard_file
+from storage.formats import DICTIONARY_FORMATS, write_shard_file
 
 # The reference schema of every speed figure (a copy of the shared bench/person.yaml).
 PERSON = (Path(__file__).with_name("person.yaml")).read_text()
@@ -129,7 +129,14 @@ def engine_file(rows: int, fmt: str, folder: str, text: str = PERSON) -> int:
     schema = parse_schema(text)
     columns = arrow_schema(schema, "Person", seed=7, providers={})
     batches = generate_batches(
-        schema, "Person", 0, rows, seed=7, providers={}, encoded=fmt == "parquet"
+        schema,
+        "Person",
+        0,
+        rows,
+        seed=7,
+        providers={},
+        encoded=fmt in DICTIONARY_FORMATS,
+        uuid_bytes=fmt == "parquet",
     )
     fs = fsspec.filesystem("file")
     path = f"{folder}/person.{fmt}"

@@ -15,7 +15,7 @@ from pipeline.exporters.sql import create_table
 from pipeline.plan import JobSpec, ShardSpec, output_path, plan_shards, shard_path
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
-from storage.formats import write_shard_file
+from storage.formats import DICTIONARY_FORMATS, write_shard_file
 from storage.formats.sql import DEFAULT_DIALECT, SqlLayout
 from storage.merge import MergeError, ShardFile, merge_files
 
@@ -51,8 +51,10 @@ def write_shard(shard: ShardSpec) -> ShardResult:
         return ShardResult(shard.index, shard.rows, int(fs.size(path)), url)
     schema = _schema(job.schema_text)
     providers = job.providers
-    # Parquet takes pool-drawn strings as dictionaries, and uuids as 16 bytes where asked.
-    encoded = job.format == "parquet"
+    # Pool-drawn text goes to the writers that take it as dictionaries; parquet takes uuids as
+    # 16 bytes where asked.
+    encoded = job.format in DICTIONARY_FORMATS
+    uuid_bytes = job.format == "parquet"
     batches = generate_batches(
         schema,
         job.entity,
@@ -61,8 +63,16 @@ def write_shard(shard: ShardSpec) -> ShardResult:
         seed=job.seed,
         providers=providers,
         encoded=encoded,
+        uuid_bytes=uuid_bytes,
     )
-    columns = arrow_schema(schema, job.entity, seed=job.seed, providers=providers, encoded=encoded)
+    columns = arrow_schema(
+        schema,
+        job.entity,
+        seed=job.seed,
+        providers=providers,
+        encoded=encoded,
+        uuid_bytes=uuid_bytes,
+    )
     sql = sql_layout(shard, schema, columns) if job.format == "sql" else None
     rows = write_shard_file(
         job.format, batches, fs, path, schema=columns, first=shard.index == 0, sql=sql

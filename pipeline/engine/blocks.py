@@ -24,12 +24,14 @@ def generate_batches(
     seed: int,
     providers: Mapping[str, Sequence[Any]],
     encoded: bool = False,
+    uuid_bytes: bool | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Batches (at most one block each) for rows [start, stop) in order, fields as columns.
 
-    ``encoded`` asks for the columns as the parquet writer takes them: a column drawn from a
-    pool stays a ``DictionaryArray``, and a uuid field marked ``parquet: uuid`` is ``arrow.uuid``;
-    otherwise every column holds plain values, uuids as strings.
+    ``encoded`` asks for a column drawn from a pool (or computed per combination of few values)
+    as a ``DictionaryArray``, as the writers of ``DICTIONARY_FORMATS`` take it; ``uuid_bytes``
+    (by default as ``encoded``, for parquet) a uuid field marked ``parquet: uuid`` as
+    ``arrow.uuid``. Otherwise every column holds plain values, uuids as strings.
 
     Each block is generated from its first row up to the last row asked for and then sliced:
     every draw is a prefix of the block's stream, so values never depend on the range asked.
@@ -38,8 +40,11 @@ def generate_batches(
     # Hidden fields are generated when another field reads them, and never become a column.
     written = job.resolved.columns()
     names = [column.path for column in written]
+    as_bytes = encoded if uuid_bytes is None else uuid_bytes
     as_uuid = {
-        c.path for c in written if encoded and isinstance(c.spec, Uuid) and c.spec.parquet == "uuid"
+        c.path
+        for c in written
+        if as_bytes and isinstance(c.spec, Uuid) and c.spec.parquet == "uuid"
     }
     for block in range(start // BLOCK_ROWS, (max(stop, start + 1) - 1) // BLOCK_ROWS + 1):
         first = block * BLOCK_ROWS
@@ -66,11 +71,21 @@ def arrow_schema(
     seed: int,
     providers: Mapping[str, Sequence[Any]],
     encoded: bool = False,
+    uuid_bytes: bool | None = None,
 ) -> pa.Schema:
     """The Arrow schema of an entity's batches (from its first row); ``encoded`` as for
     ``generate_batches``, with every dictionary given as its values' type."""
     first = next(
-        generate_batches(schema, entity, 0, 1, seed=seed, providers=providers, encoded=encoded)
+        generate_batches(
+            schema,
+            entity,
+            0,
+            1,
+            seed=seed,
+            providers=providers,
+            encoded=encoded,
+            uuid_bytes=uuid_bytes,
+        )
     )
     return pa.schema(
         [

@@ -185,9 +185,14 @@ def _computed(
 
 def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Array:
     values, index = _computed(frame, path, compiled, "expression", evaluate)
+    if index is None:
+        return values
     # A pure function of few-valued columns: computed once per combination of their values,
-    # then spread to the rows.
-    return values if index is None else values.take(pa.array(index))
+    # then spread to the rows. Text stays a dictionary of the combinations' values, as a pool
+    # does: the writers that take dictionaries never copy one string per row.
+    if pa.types.is_string(values.type):
+        return pa.DictionaryArray.from_arrays(pa.array(index), values)
+    return values.take(pa.array(index))
 
 
 def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.ndarray:

@@ -17,6 +17,9 @@ from storage.formats.parquet import write_parquet
 from storage.formats.sql import SqlLayout, write_sql
 
 FORMATS = ("json", "ndjson", "csv", "parquet", "sql")
+# Formats whose writers take pool-drawn text as dictionaries (each value written once, picked
+# by index); sql's writer takes plain values.
+DICTIONARY_FORMATS = frozenset({"json", "ndjson", "csv", "parquet"})
 
 
 class FormatError(StorageError, ValueError):

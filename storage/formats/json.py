@@ -34,6 +34,9 @@ def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
     absent = False
     for i, name in enumerate(batch.schema.names):
         column = batch.column(i)
+        if isinstance(column, pa.DictionaryArray) and may_be_absent(batch.schema.field(i)):
+            # Its nulls may be values of the dictionary: the key is left out by validity.
+            column = plain_text(column)
         key = ("," if i or absent_first else "") + msgspec.json.encode(name).decode() + ":"
         if column.null_count and may_be_absent(batch.schema.field(i)):
             # Null pieces are skipped by the join: the key and value are left out together.
