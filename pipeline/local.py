@@ -18,7 +18,6 @@ from pipeline import WORKER_PRELOAD
 from pipeline.capacity import uniqueness_problems
 from pipeline.engine import EngineError
 from pipeline.executor import Executor
-from pipeline.executor.dask import DaskExecutor
 from pipeline.executor.inprocess import InProcessExecutor
 from pipeline.lifecycle import Event, ShardDone
 from pipeline.plan import (
@@ -214,12 +213,18 @@ def _model(schema: Schema | str) -> Schema:
 async def _run(
     parts: list[JobSpec], shards: int, workers: int, here: bool, progress: bool
 ) -> list[MergeResult]:
-    executor: Executor = (
-        InProcessExecutor() if here else DaskExecutor(await LocalSource.start(workers))
-    )
-    try:
-        if progress and isinstance(executor, DaskExecutor):
+    executor: Executor
+    if here:
+        executor = InProcessExecutor()
+    else:
+        # Imported here: distributed takes a sixth of a second to import, which a run in this
+        # process never needs.
+        from pipeline.executor.dask import DaskExecutor
+
+        executor = DaskExecutor(await LocalSource.start(workers))
+        if progress:
             print(f"Dask dashboard: {executor.dashboard_link}", flush=True)
+    try:
         title = ", ".join(f"{p.entity} ({p.count} rows)" for p in parts)
         with _progress_bar(title, shards, progress) as advance:
             return await executor.run(parts, advance)
