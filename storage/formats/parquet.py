@@ -112,15 +112,11 @@ class _Columns:
         )
         # A pool's values in random order: min and max span every row group, so they would
         # prune nothing, and working them out from a dictionary costs more than its pages.
+        kept_names = {f.name for f, kept in zip(schema, self.kept, strict=True) if kept}
         self.statistics: bool | list[str] = (
-            [p for p in _leaf_paths(self.schema) if p not in self._kept_names()]
-            if any(self.kept)
-            else True
+            [p for p in _leaf_paths(self.schema) if p not in kept_names] if kept_names else True
         )
         self._unique = _UniqueDictionaries()
-
-    def _kept_names(self) -> set[str]:
-        return {f.name for f, kept in zip(self.plain, self.kept, strict=True) if kept}
 
     def conform(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         arrays = []
