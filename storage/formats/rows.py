@@ -148,12 +148,12 @@ def _place_column(
         if values.indices.null_count:
             raise ValueError("a dictionary piece has null indices")
         table = _views(values.dictionary, local)
+        bounds = _length_bounds(values.dictionary)
         if buffers and local:
             table = table.copy()
             ints = table.view(np.int32).reshape(len(table), 4)
-            _renumber(ints, len(buffers), _length_bounds(values.dictionary))
+            _renumber(ints, len(buffers), bounds)
         np.take(table, values.indices.to_numpy(), out=target)
-        longest = _length_bounds(values.dictionary)[1]
     else:
         if values.null_count:
             raise ValueError("a column piece has nulls")
@@ -161,9 +161,8 @@ def _place_column(
         bounds = _length_bounds(values)
         if buffers and local:
             _renumber(ints, len(buffers), bounds)
-        longest = bounds[1]
     buffers += local
-    return longest * len(values)
+    return bounds[1] * len(values)
 
 
 def _views(values: pa.Array, buffers: list[pa.Buffer]) -> np.ndarray:
