@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from storage.errors import StorageError
 
+# Bytes read from a shard at a time, wherever a merge reads shards through the process.
+CHUNK = 8 << 20
+
 
 class MergeError(StorageError):
     """Shards that cannot be merged: missing, short, or not of one schema."""

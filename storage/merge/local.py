@@ -15,9 +15,8 @@ import os
 from collections.abc import Sequence
 
 from storage.formats import temporary_name
-from storage.merge.layout import Done, MergeError, Piece, Span
+from storage.merge.layout import CHUNK, Done, MergeError, Piece, Span
 
-CHUNK = 8 << 20
 # What a kernel answers when it cannot copy between these two files, as opposed to a failure
 # of the disk: the next, plainer way is tried.
 _REFUSED = {errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL}

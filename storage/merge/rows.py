@@ -7,9 +7,7 @@ import fsspec
 import numpy as np
 
 from storage.formats import sql as sql_format
-from storage.merge.layout import MergeError
-
-CHUNK = 8 << 20
+from storage.merge.layout import CHUNK, MergeError
 
 
 def count_rows(fmt: str, fs: fsspec.AbstractFileSystem, path: str, first: bool) -> int:

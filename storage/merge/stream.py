@@ -11,9 +11,7 @@ from typing import BinaryIO
 import fsspec
 
 from storage.formats import temporary_name
-from storage.merge.layout import Done, MergeError, Piece
-
-CHUNK = 8 << 20
+from storage.merge.layout import CHUNK, Done, MergeError, Piece
 
 
 def write_streamed(
