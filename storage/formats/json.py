@@ -32,13 +32,13 @@ def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
     text = before + "{"
     absent_first = bool(batch.num_columns) and may_be_absent(batch.schema.field(0))
     absent = False
-    for i, name in enumerate(batch.schema.names):
-        column = batch.column(i)
-        if isinstance(column, pa.DictionaryArray) and may_be_absent(batch.schema.field(i)):
+    for i, field in enumerate(batch.schema):
+        column, may_leave_out = batch.column(i), may_be_absent(field)
+        if isinstance(column, pa.DictionaryArray) and may_leave_out:
             # Its nulls may be values of the dictionary: the key is left out by validity.
             column = plain_text(column)
-        key = ("," if i or absent_first else "") + msgspec.json.encode(name).decode() + ":"
-        if column.null_count and may_be_absent(batch.schema.field(i)):
+        key = ("," if i or absent_first else "") + msgspec.json.encode(field.name).decode() + ":"
+        if column.null_count and may_leave_out:
             # Null pieces are skipped by the join: the key and value are left out together.
             absent = True
             if column.null_count < len(column):
