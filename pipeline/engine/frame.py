@@ -101,11 +101,7 @@ class Frame:
             raise EngineError(f"{path} refers to itself through templates")
         self.busy.add(path)
         spec = self.job.field(path).spec
-        values = self.generate(self, path, spec)
-        if spec.null_rate > 0:
-            values = apply_nulls(values, self.null_mask(path, spec.null_rate))
-        if spec.absent_rate:
-            values = apply_nulls(values, self.absent_mask(path, spec.absent_rate))
+        values = self.with_missing(path, spec, self.generate(self, path, spec))
         self.busy.discard(path)
         self.cache[path] = values
         return values
@@ -120,6 +116,14 @@ class Frame:
         if hit is None:
             hit = self.cache[key] = decode(values)
         return hit
+
+    def with_missing(self, path: str, spec: Field, values: pa.Array) -> pa.Array:
+        """``values`` null where the field at ``path`` draws a null or an absent key."""
+        if spec.null_rate > 0:
+            values = apply_nulls(values, self.null_mask(path, spec.null_rate))
+        if spec.absent_rate:
+            values = apply_nulls(values, self.absent_mask(path, spec.absent_rate))
+        return values
 
     def null_mask(self, path: str, rate: float) -> np.ndarray:
         return self._mask(path + "#null", rate)

@@ -15,7 +15,7 @@ import pyarrow as pa
 from pipeline.engine import groups, tuples
 from pipeline.engine.distributions import zipf_ranks
 from pipeline.engine.errors import EngineError
-from pipeline.engine.frame import Frame, Generator, Job, apply_nulls
+from pipeline.engine.frame import Frame, Generator, Job
 from pipeline.engine.picks import permuted
 from pipeline.engine.rng import BLOCK_ROWS
 from pipeline.schema.model import Lookup, Reference
@@ -98,10 +98,5 @@ def gen_lookup(frame: Frame, path: str, spec: Lookup) -> pa.Array:
     rows = reference_rows(frame, spec.via)
     parent = related_job(frame.job, target.entity)
     values = values_at(parent, rows, spec.field, frame.generate)
-    via = frame.job.field(spec.via).spec
-    if via.null_rate > 0:
-        # Where the reference is null it points at no row: the lookup is null too.
-        values = apply_nulls(values, frame.null_mask(spec.via, via.null_rate))
-    if via.absent_rate:
-        values = apply_nulls(values, frame.absent_mask(spec.via, via.absent_rate))
-    return values
+    # Where the reference is null it points at no row: the lookup is null too.
+    return frame.with_missing(spec.via, frame.job.field(spec.via).spec, values)

@@ -90,13 +90,10 @@ def _column_type(spec: m.Field, at: ResolvedField | None, schema: ResolvedSchema
             return "BOOLEAN"
         return f"VARCHAR({max(len(str(v)) for v in spec.values)})"
     if isinstance(spec, m.Reference) and at is not None and at.reference is not None:
-        target = at.reference
-        parent = schema.entity(target.entity)
-        copied = parent.field(target.field) if parent and target.field else None
+        copied = _target_field(schema, at.reference)
         return _column_type(copied.spec, copied, schema) if copied is not None else "BIGINT"
     if isinstance(spec, m.Lookup) and at is not None and at.lookup is not None:
-        owner = schema.entity(at.lookup.entity)
-        looked = owner.field(at.lookup.field or "") if owner else None
+        looked = _target_field(schema, at.lookup)
         return _column_type(looked.spec, looked, schema) if looked is not None else "TEXT"
     if isinstance(spec, m.Object | m.Array | m.Map):
         return "JSON"
@@ -223,17 +220,21 @@ def foreign_keys(schema: ResolvedSchema, name: str) -> list[tuple[str, str, str]
     ]
 
 
+def _target_field(schema: ResolvedSchema, target: Target) -> ResolvedField | None:
+    """The field a reference copies or a lookup reads, when it exists."""
+    parent = schema.entity(target.entity)
+    return parent.field(target.field) if parent is not None and target.field else None
+
+
 def _written(schema: ResolvedSchema, target: Target) -> str:
     """The column name a reference's parent field is written under."""
-    parent = schema.entity(target.entity)
-    copied = parent.field(target.field) if parent is not None and target.field else None
+    copied = _target_field(schema, target)
     return copied.written if copied is not None else target.field or ""
 
 
 def _is_column(schema: ResolvedSchema, target: Target) -> bool:
     """A foreign key can only name a column: a hidden key field is generated, never written."""
-    parent = schema.entity(target.entity)
-    copied = parent.field(target.field) if parent is not None and target.field else None
+    copied = _target_field(schema, target)
     return copied is None or not copied.hidden
 
 
