@@ -129,12 +129,10 @@ class _Bounds:
         self.start: dt.datetime | dt.date | None = None
         self.end: dt.datetime | dt.date | None = None
         self.values: list[Any] | None = None
-        self.other: list[str] = []
-        self.unread: list[Any] = []  # the parts of ``other`` as read
+        self.unread: list[Any] = []  # CHECK parts no bound keeps
         for check in col.checks:
             for part in _parts(check):
                 if not self._read(part, col.name):
-                    self.other.append(part.sql())
                     self.unread.append(part)
 
     def _read(self, node: Any, name: str) -> bool:
@@ -408,8 +406,8 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
         add_description(spec, f"REFERENCES {col.references[0]} (table not in the input)")
     if kind is not None and (_params(kind) or kind.this in _DECIMALS):
         add_description(spec, _type_text(kind))
-    for other in bounds.other:
-        add_description(spec, f"CHECK ({other})")
+    for part in bounds.unread:
+        add_description(spec, f"CHECK ({part.sql()})")
     for note in col.notes:
         add_description(spec, note)
     add_description(spec, col.comment)
