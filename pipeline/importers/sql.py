@@ -746,11 +746,10 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             columns[col.name] = name
             loose.extend((col.name, part) for part in _Bounds(col).unread)
         _derived_read_floats(table, columns, fields, loose)
+        limits = {columns[c.name]: _limits(c) for c in plain} if loose else {}
         for column, part in loose:
             pair = sql_derived.pair_of(part)
-            if pair is None or not sql_derived.keep_pair(
-                pair, table, columns, fields, {columns[c.name]: _limits(c) for c in plain}
-            ):
+            if pair is None or not sql_derived.keep_pair(pair, table, columns, fields, limits):
                 warnings.append(
                     {
                         "line": table.line,
