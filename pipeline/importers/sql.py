@@ -21,10 +21,10 @@ from pipeline.importers.draft import (
     safe_name,
 )
 from pipeline.importers.sql_tables import Column, Table, parse_tables
+from pipeline.schema.rules import MAX_DECIMALS
 
 T = exp.DataType.Type
 PARENT_COUNT = 1000
-MAX_DECIMALS = 15  # the language's bound on float decimals
 
 
 def _types(*names: str) -> frozenset[Any]:
