@@ -22,6 +22,7 @@ from pipeline.importers.draft import (
 )
 from pipeline.importers.sql_tables import Column, Table, parse_tables
 from pipeline.schema.rules import MAX_DECIMALS
+from pipeline.schema.space import pattern_space
 
 T = exp.DataType.Type
 PARENT_COUNT = 1000
@@ -601,11 +602,7 @@ def _capacity(spec: dict[str, Any]) -> int | None:
     if spec["type"] == "choice":
         return len(spec["values"])
     if spec["type"] == "pattern":
-        sizes = {"#": 10, "?": 26, "*": 62}
-        total = 1
-        for char in spec["pattern"]:
-            total *= sizes.get(char, 1)
-        return total
+        return pattern_space(spec["pattern"])
     return None
 
 
