@@ -5,9 +5,9 @@ from __future__ import annotations
 import decimal
 from typing import Any
 
+from pipeline.schema.rules import MAX_DECIMALS
 from pipeline.schema.widths import MAX_PRECISION
 
-MAX_DECIMALS = 15  # the language's bound on float decimals
 # Room for 38 digits on either side of the point while bounds are worked out.
 _CONTEXT = decimal.Context(prec=2 * MAX_PRECISION + 2)
 

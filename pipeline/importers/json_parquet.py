@@ -15,7 +15,6 @@ from typing import Any
 
 from pipeline.importers import declared_decimal, naming
 from pipeline.importers.arrow_types import ArrowType, ArrowTypeError, parse_arrow_type
-from pipeline.importers.declared_decimal import MAX_DECIMALS
 from pipeline.importers.draft import (
     NULL_RATE,
     EntityDraft,
@@ -26,6 +25,7 @@ from pipeline.importers.draft import (
     safe_name,
 )
 from pipeline.importers.json_text import read_json, refuse
+from pipeline.schema.rules import MAX_DECIMALS
 from pipeline.schema.widths import MAX_PRECISION
 
 Column = tuple[str, ArrowType, bool, str | None]  # name, type, nullable, description

@@ -203,10 +203,10 @@ class _Converter:
         for name, sub in props.items():
             keys.names[name] = safe_name(name, taken)
             where = f"{path}.properties.{name}"
-            draft = None if name in never else self.field(sub, where, name, entity, seen)
             if name in never:
                 keys.leave_out(name, "another oneOf alternative requires it")
                 continue
+            draft = self.field(sub, where, name, entity, seen)
             if draft is None and name in required:
                 self.warn(where, "required, but recursion stops here: a null is written")
                 draft = FieldDraft(

@@ -21,10 +21,11 @@ from pipeline.importers.draft import (
     safe_name,
 )
 from pipeline.importers.sql_tables import Column, Table, parse_tables
+from pipeline.schema.rules import MAX_DECIMALS
+from pipeline.schema.space import pattern_space
 
 T = exp.DataType.Type
 PARENT_COUNT = 1000
-MAX_DECIMALS = 15  # the language's bound on float decimals
 
 
 def _types(*names: str) -> frozenset[Any]:
@@ -129,12 +130,10 @@ class _Bounds:
         self.start: dt.datetime | dt.date | None = None
         self.end: dt.datetime | dt.date | None = None
         self.values: list[Any] | None = None
-        self.other: list[str] = []
-        self.unread: list[Any] = []  # the parts of ``other`` as read
+        self.unread: list[Any] = []  # CHECK parts no bound keeps
         for check in col.checks:
             for part in _parts(check):
                 if not self._read(part, col.name):
-                    self.other.append(part.sql())
                     self.unread.append(part)
 
     def _read(self, node: Any, name: str) -> bool:
@@ -408,8 +407,8 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
         add_description(spec, f"REFERENCES {col.references[0]} (table not in the input)")
     if kind is not None and (_params(kind) or kind.this in _DECIMALS):
         add_description(spec, _type_text(kind))
-    for other in bounds.other:
-        add_description(spec, f"CHECK ({other})")
+    for part in bounds.unread:
+        add_description(spec, f"CHECK ({part.sql()})")
     for note in col.notes:
         add_description(spec, note)
     add_description(spec, col.comment)
@@ -603,11 +602,7 @@ def _capacity(spec: dict[str, Any]) -> int | None:
     if spec["type"] == "choice":
         return len(spec["values"])
     if spec["type"] == "pattern":
-        sizes = {"#": 10, "?": 26, "*": 62}
-        total = 1
-        for char in spec["pattern"]:
-            total *= sizes.get(char, 1)
-        return total
+        return pattern_space(spec["pattern"])
     return None
 
 
@@ -748,11 +743,10 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             columns[col.name] = name
             loose.extend((col.name, part) for part in _Bounds(col).unread)
         _derived_read_floats(table, columns, fields, loose)
+        limits = {columns[c.name]: _limits(c) for c in plain} if loose else {}
         for column, part in loose:
             pair = sql_derived.pair_of(part)
-            if pair is None or not sql_derived.keep_pair(
-                pair, table, columns, fields, {columns[c.name]: _limits(c) for c in plain}
-            ):
+            if pair is None or not sql_derived.keep_pair(pair, table, columns, fields, limits):
                 warnings.append(
                     {
                         "line": table.line,

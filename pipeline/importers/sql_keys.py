@@ -18,10 +18,11 @@ from typing import Any
 from pipeline.importers import declared_decimal
 from pipeline.importers.draft import EntityDraft, FieldDraft, add_description, safe_name
 from pipeline.importers.sql_tables import ForeignKey
+from pipeline.schema.dataset_rules import TUPLE_TYPES
 from pipeline.schema.space import pattern_space
 
-# The field types a tuple may hold: their values follow from an index into a bounded set.
-_TUPLE_TYPES = {"integer", "float", "boolean", "choice", "date", "datetime", "pattern", "reference"}
+# The field types a tuple may hold, as the schema's rules allow them.
+_TUPLE_TYPES = {str(t.__struct_config__.tag) for t in TUPLE_TYPES}
 
 
 @dataclasses.dataclass

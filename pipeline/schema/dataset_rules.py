@@ -211,8 +211,8 @@ def _check_tuples(schema: ResolvedSchema, entity: ResolvedEntity, problems: Prob
         ok = True
         for j, name in enumerate(names):
             at = entity.field(name)
-            tops = [f.path for f in entity.fields if len(f.location) == 4]
             if at is None or len(at.location) != 4:
+                tops = [f.path for f in entity.fields if len(f.location) == 4]
                 problems.add(
                     (*where, j),
                     f"{entity.name} has no field {name!r}" + did_you_mean(name, tops),

@@ -88,7 +88,7 @@ class ResolvedEntity:
     @property
     def count(self) -> int | None:
         """The row count the schema gives; None also for children per parent (see ``per``)."""
-        return self.model.count if isinstance(self.model.count, int) else None
+        return row_count(self.model)
 
     @property
     def per(self) -> m.PerParent | None:
@@ -109,6 +109,11 @@ class ResolvedSchema:
 
     def entity(self, name: str) -> ResolvedEntity | None:
         return self.entities.get(name)
+
+
+def row_count(entity: m.Entity) -> int | None:
+    """The row count an entity's ``count`` gives; None when it has none or is per parent."""
+    return entity.count if isinstance(entity.count, int) else None
 
 
 def unique_by_construction(spec: m.Field) -> bool:
@@ -301,7 +306,7 @@ class _Resolver:
         name = spec.field if spec.field is not None else self.keys[spec.entity]
         target = self.by_path[spec.entity].get(name) if name is not None else None
         found = target.spec if target is not None and ITEM not in target.path else None
-        count = parent.count if isinstance(parent.count, int) else None
+        count = row_count(parent)
         return {
             "reference": Target(spec.entity, name, found, count),
             # Each parent row can be picked once: the parent's rows are the value space.
@@ -318,7 +323,7 @@ class _Resolver:
             return None
         target = self.by_path[via.spec.entity].get(spec.field)
         found = target.spec if target is not None and not target.inside_array else None
-        count = parent.count if isinstance(parent.count, int) else None
+        count = row_count(parent)
         return Target(via.spec.entity, spec.field, found, count)
 
 
