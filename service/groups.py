@@ -21,7 +21,15 @@ def create_group(db: Database, ws: str, name: str) -> Group:
 
 def get_group(db: Database, ws: str, ref: str) -> GroupDetail:
     """A group, by id or name, with its projects."""
-    group = groups.get_group(db, ws, ref)
+    return _detail(db, ws, groups.get_group(db, ws, ref))
+
+
+def list_groups_with_projects(db: Database, ws: str, limit: int, offset: int) -> list[GroupDetail]:
+    """A page of the workspace's groups, each with its projects."""
+    return [_detail(db, ws, g) for g in groups.list_groups(db, ws, limit=limit, offset=offset)]
+
+
+def _detail(db: Database, ws: str, group: groups.GroupRow) -> GroupDetail:
     members = groups.group_projects(db, ws, group.id)
     return GroupDetail(
         id=group.id,

@@ -280,10 +280,7 @@ async def remove_finished_job(db: Database, settings: Settings, ws: str, job_id:
     row = jobs.get_job(db, ws, job_id)
     if row.status in UNFINISHED:
         raise ConflictError("the job is still running: cancel it first", field="job_id")
-    # Off the event loop: on object storage a delete is a request per file.
-    root = files.job_root(settings.storage, ws, row.id)
-    await asyncio.to_thread(files.remove_tree, root, settings.storage_options)
-    jobs.delete_job(db, ws, row.id)
+    await _delete(db, settings, row)
 
 
 async def remove_job(
@@ -293,6 +290,14 @@ async def remove_job(
     (None)."""
     row = jobs.get_job(db, ws, job_id)
     if row.status in UNFINISHED:
-        return status_body(await cancel_job(db, runner, ws, job_id), base_url)
-    await remove_finished_job(db, settings, ws, job_id)
+        # The runner answers a job that finished meanwhile as it is, without cancelling it.
+        return status_body(await runner.cancel(row.id), base_url)
+    await _delete(db, settings, row)
     return None
+
+
+async def _delete(db: Database, settings: Settings, row: JobRow) -> None:
+    # Off the event loop: on object storage a delete is a request per file.
+    root = files.job_root(settings.storage, row.workspace_id, row.id)
+    await asyncio.to_thread(files.remove_tree, root, settings.storage_options)
+    jobs.delete_job(db, row.workspace_id, row.id)

@@ -65,9 +65,8 @@ def _project(db: Database, ws: Workspace, project_id: str) -> Project:
 
 
 def _projects_context(db: Database, ws: Workspace, settings: Settings) -> dict[str, Any]:
-    rows = group_usecases.list_groups(db, ws.id, settings.max_page_size, 0)
     return {
-        "groups": [group_usecases.get_group(db, ws.id, g.id) for g in rows],
+        "groups": group_usecases.list_groups_with_projects(db, ws.id, settings.max_page_size, 0),
         "active": "projects",
     }
 
