@@ -1,0 +1,94 @@
+"""A merged file written shard after shard, as each shard is made, on a local disk.
+
+One process that makes a job's shards one after the other (``drafta generate`` with one
+worker) need not write shard files and copy them into the merged file: each shard's part of
+the layout (``storage.merge``) goes straight into the file as the shard is made. The bytes are
+those ``merge_files`` gives for the same shards: a text shard is written into the file
+behind the framing that comes before it; a parquet shard is written in memory, then its row
+groups are appended and its footer kept for the merged one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from types import TracebackType
+from typing import BinaryIO
+
+import pyarrow as pa
+
+from storage.formats import temporary_name
+from storage.merge.layout import MergeError, text_before, text_end
+from storage.merge.parquet import Footer, check_footer, footer_in, group_bytes, merged_footer
+
+# Given where to write a shard's bytes, writes them and returns its rows.
+ShardWriter = Callable[[BinaryIO | pa.NativeFile], int]
+
+
+class SequentialFile:
+    """The file at ``path``, whole once closed (written under a temporary name renamed at the
+    end), or not at all after an error."""
+
+    def __init__(self, fmt: str, path: str) -> None:
+        self.fmt = fmt
+        self.path = path
+        self._tmp = temporary_name(path)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        self._out = open(self._tmp, "xb")  # noqa: SIM115 (closed by close or abort)
+        self._shards = 0
+        self._rows = 0
+        self._wrote = False
+        self._footers: list[Footer] = []
+
+    def add(self, rows: int, write: ShardWriter) -> int:
+        """Append the next shard, of ``rows`` rows planned, written by ``write``; returns the
+        bytes the shard would have had as a file of its own."""
+        name = f"{self._shards} of {self.path}"
+        if self.fmt == "parquet":
+            sink = pa.BufferOutputStream()
+            written = write(sink)
+            data = memoryview(sink.getvalue())
+            footer = footer_in(data, name)
+            check_footer(footer, self._footers, name, rows)
+            self._out.write(data[group_bytes(len(self._footers)) : footer.data_end])
+            self._footers.append(footer)
+            size = len(data)
+        else:
+            self._out.write(text_before(self.fmt, self._wrote, rows))
+            start = self._out.tell()
+            written = write(self._out)
+            size = self._out.tell() - start
+        if written != rows:
+            raise MergeError(f"shard {name} has {written} rows, expected {rows}")
+        self._shards += 1
+        self._rows += rows
+        self._wrote = self._wrote or rows > 0
+        return size
+
+    def close(self) -> int:
+        """Finish the file and put it at its name; returns its size."""
+        if self.fmt == "parquet":
+            if not self._footers:
+                raise MergeError("no shards to merge")
+            self._out.write(merged_footer(self._footers, self._rows))
+        else:
+            self._out.write(text_end(self.fmt))
+        size = self._out.tell()
+        self._out.close()
+        os.replace(self._tmp, self.path)
+        return size
+
+    def abort(self) -> None:
+        self._out.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._tmp)
+
+    def __enter__(self) -> SequentialFile:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if kind is not None:
+            self.abort()
