@@ -18,6 +18,7 @@ from pipeline.importers import convert_with_warnings
 from pipeline.local import generate, generate_dataset
 from pipeline.schema import load_schema
 from pipeline.schema import model as m
+from tests.test_import_declared_types import _column
 
 # A PostgreSQL script as a client writes one with quoted names: spaces, dashes, reserved words,
 # a composite key, a composite foreign key, a generated column and a check between two columns.
@@ -184,12 +185,12 @@ def test_backquoted_and_bracketed_names_are_written_as_is(
 # An Arrow field list as a data platform exports one: names with dashes and spaces, a reserved
 # word, and a struct whose members have such names too.
 EVENTS = [
-    {"name": "event-id", "type": "int64", "nullable": False},
-    {"name": "Event Time", "type": "timestamp[us, tz=UTC]", "nullable": False},
-    {"name": "user name", "type": "string", "nullable": True},
-    {"name": "select", "type": "int16", "nullable": True},
-    {"name": "geo info", "type": "struct<lat-deg: double, lng deg: double>", "nullable": True},
-    {"name": "tags", "type": "list<item: string>", "nullable": True},
+    _column("event-id", "int64", False),
+    _column("Event Time", "timestamp[us, tz=UTC]", False),
+    _column("user name", "string"),
+    _column("select", "int16"),
+    _column("geo info", "struct<lat-deg: double, lng deg: double>"),
+    _column("tags", "list<item: string>"),
 ]
 
 
@@ -216,9 +217,9 @@ def test_a_spark_schema_keeps_its_names_and_a_repeated_name_stays_described() ->
     spark = {
         "type": "struct",
         "fields": [
-            {"name": "sensor-id", "type": "long", "nullable": False, "metadata": {}},
-            {"name": "read at", "type": "timestamp", "nullable": True, "metadata": {}},
-            {"name": "read at", "type": "integer", "nullable": True, "metadata": {}},
+            _column("sensor-id", "long", False),
+            _column("read at", "timestamp"),
+            _column("read at", "integer"),
         ],
     }
     fields = (
