@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from pipeline.schema.rules import output_name_problem
+
 _KEY_ORDER = (
     "type", "precision", "scale", "width", "unsigned", "timezone", "entity", "via", "field",
     "keys", "values", "weights", "value", "start", "end", "step", "min", "max", "decimals",
@@ -59,6 +61,23 @@ def safe_name(name: str, taken: set[str] | None = None) -> str:
 
 def renamed(original: str, name: str) -> str | None:
     return None if original == name else f"source name: {original}"
+
+
+def keep_source_name(spec: dict[str, Any], original: str, name: str, written: set[str]) -> None:
+    """Make the field ``name`` write the source's ``original`` name (``output_name``) when the
+    two differ, so generated files carry the source's names; ``written`` holds the names the
+    field's siblings write (updated).
+
+    A name no output can carry (empty, control characters, too long) or one a sibling writes
+    already (a source repeating a name) stays in the description instead.
+    """
+    spec.pop("output_name", None)  # a spec copied from another field must not write its name
+    if original != name and original not in written and output_name_problem(original) is None:
+        spec["output_name"] = original
+        written.add(original)
+        return
+    add_description(spec, renamed(original, name))
+    written.add(name)
 
 
 def add_description(spec: dict[str, Any], text: str | None) -> None:

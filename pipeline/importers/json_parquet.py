@@ -20,6 +20,7 @@ from pipeline.importers.draft import (
     EntityDraft,
     FieldDraft,
     add_description,
+    keep_source_name,
     renamed,
     render,
     safe_name,
@@ -280,6 +281,7 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
 def _fields(columns: list[Column], entity: str) -> dict[str, FieldDraft]:
     out: dict[str, FieldDraft] = {}
     taken: set[str] = set()
+    written: set[str] = set()
     for name, typ, nullable, description in columns:
         field_name = safe_name(name, taken)
         draft = _field(name, typ, entity)
@@ -288,7 +290,7 @@ def _fields(columns: list[Column], entity: str) -> dict[str, FieldDraft]:
         if nullable and draft.spec["type"] not in ("sequence", "uuid"):
             draft.spec["null_rate"] = NULL_RATE
         add_description(draft.spec, description)
-        add_description(draft.spec, renamed(name, field_name))
+        keep_source_name(draft.spec, name, field_name, written)
         out[field_name] = draft
     return out
 

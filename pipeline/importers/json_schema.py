@@ -23,6 +23,7 @@ from pipeline.importers.draft import (
     EntityDraft,
     FieldDraft,
     add_description,
+    keep_source_name,
     renamed,
     render,
     safe_name,
@@ -524,14 +525,16 @@ class _Keys:
         self.names: dict[str, str] = {}  # property -> field name
         self.fields: dict[str, FieldDraft] = {}  # field name -> draft, in property order
         self.optional: list[str] = []  # properties that may be left out of a row
+        self.written: dict[str, str] = {}  # property -> the name rows write for it
 
     def draft(self, name: str) -> FieldDraft:
         return self.fields[self.names[name]]
 
     def put(self, name: str, draft: FieldDraft) -> None:
         field_name = self.names[name]
-        if field_name != name:
-            draft.spec["output_name"] = name
+        others = {w for key, w in self.written.items() if key != name}
+        keep_source_name(draft.spec, name, field_name, others)
+        self.written[name] = draft.spec.get("output_name", field_name)
         self.fields[field_name] = draft
 
     def leave_out(self, name: str, reason: str) -> None:

@@ -16,6 +16,7 @@ from pipeline.importers.draft import (
     EntityDraft,
     FieldDraft,
     add_description,
+    keep_source_name,
     renamed,
     render,
     safe_name,
@@ -415,6 +416,30 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
     return FieldDraft(spec, comment)
 
 
+def _reference_fields(
+    entities: dict[str, EntityDraft], columns_of: dict[str, dict[str, str]]
+) -> None:
+    """A foreign key names its parent's column; the reference names the field that column
+    became (``columns_of``: entity -> its columns' field names)."""
+    for entity in entities.values():
+        for draft in entity.fields.values():
+            spec = draft.spec
+            if spec["type"] == "reference" and "field" in spec:
+                parent = {c.lower(): f for c, f in columns_of[spec["entity"]].items()}
+                spec["field"] = parent.get(spec["field"].lower(), spec["field"])
+
+
+def _keep_column_names(entity: EntityDraft, columns: dict[str, str]) -> None:
+    """Every field made from a column writes the column's name (``columns``: column -> field).
+
+    Done once the fields are final, as keys and checks rebuild some of them."""
+    written = {n for n, d in entity.fields.items() if not d.spec.get("hidden")}
+    written -= set(columns.values())
+    for column, name in columns.items():
+        if name in entity.fields:
+            keep_source_name(entity.fields[name].spec, column, name, written)
+
+
 def _fix_references(entities: dict[str, EntityDraft]) -> list[tuple[str, str]]:
     """Turn references the language cannot generate into plain columns, saying why; return
     the hidden references (entity, field) of keys over several columns that close a cycle,
@@ -693,7 +718,6 @@ def _generated_columns(
                 left.append(col)
                 continue
             name = safe_name(col.name, names)
-            add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
             columns[col.name] = name
         if len(left) == len(pending):
@@ -738,7 +762,6 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             if draft.spec["type"] == "sequence" and type_max:
                 count = min(count, type_max)  # a sequence counts from 1
             name = safe_name(col.name, names)
-            add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
             columns[col.name] = name
             loose.extend((col.name, part) for part in _Bounds(col).unread)
@@ -761,6 +784,7 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             count=count,
             description=renamed(table.name, entity_of[table.name.lower()]),
         )
+    _reference_fields(entities, {entity_of[t]: c for t, c in columns_of.items()})
     links = _link_composite_keys(tables, entities, entity_of, columns_of, warnings)
     table_of = {entity_of[t.name.lower()]: t for t in tables}
     while cycles := _fix_references(entities):
@@ -792,6 +816,8 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
                     }
                 )
     _fit_counts(entities)
+    for table in tables:
+        _keep_column_names(entities[entity_of[table.name.lower()]], columns_of[table.name.lower()])
     warnings.sort(key=lambda w: w.get("line") or 0)  # in the order of the script
     header = (
         f"Imported from SQL ({parsed.dialect}). Nullable columns get null_rate {NULL_RATE}; "
