@@ -8,7 +8,7 @@ writer the file system has.
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import fsspec
@@ -34,22 +34,20 @@ class Footer:
 
 def read_footer(fs: fsspec.AbstractFileSystem, path: str, size: int) -> Footer:
     """The footer of the parquet file of ``size`` bytes at ``path``."""
-    _check_size(path, size)
     with fs.open(path, "rb") as src:
-        head = src.read(len(MAGIC))
-        src.seek(size - 8)
-        tail = src.read(8)
-        length = _footer_length(path, size, head, tail)
-        src.seek(size - 8 - length)
-        return Footer(decode_struct(src.read(length)), size - 8 - length)
+
+        def read(start: int, count: int) -> bytes:
+            src.seek(start)
+            return bytes(src.read(count))
+
+        return footer_of(read, size, path)
 
 
-def footer_in(data: memoryview, name: str) -> Footer:
-    """The footer of the whole parquet file held in ``data``."""
-    size = len(data)
+def footer_of(read: Callable[[int, int], bytes], size: int, name: str) -> Footer:
+    """The footer of a parquet file of ``size`` bytes, read by ``read(start, count)``."""
     _check_size(name, size)
-    length = _footer_length(name, size, bytes(data[: len(MAGIC)]), bytes(data[size - 8 :]))
-    return Footer(decode_struct(bytes(data[size - 8 - length : size - 8])), size - 8 - length)
+    length = _footer_length(name, size, read(0, len(MAGIC)), read(size - 8, 8))
+    return Footer(decode_struct(read(size - 8 - length, length)), size - 8 - length)
 
 
 def _check_size(name: str, size: int) -> None:

@@ -4,8 +4,9 @@ One process that makes a job's shards one after the other (``drafta generate`` w
 worker) need not write shard files and copy them into the merged file: each shard's part of
 the layout (``storage.merge``) goes straight into the file as the shard is made. The bytes are
 those ``merge_files`` gives for the same shards: a text shard is written into the file
-behind the framing that comes before it; a parquet shard is written in memory, then its row
-groups are appended and its footer kept for the merged one.
+behind the framing that comes before it; a parquet shard is written after the row groups
+before it (less its own magic), and its footer is read back, kept for the merged one and cut
+off the file.
 """
 
 from __future__ import annotations
@@ -20,10 +21,51 @@ import pyarrow as pa
 
 from storage.formats import temporary_name
 from storage.merge.layout import MergeError, text_before, text_end
-from storage.merge.parquet import Footer, check_footer, footer_in, group_bytes, merged_footer
+from storage.merge.parquet import Footer, check_footer, footer_of, group_bytes, merged_footer
 
 # Given where to write a shard's bytes, writes them and returns its rows.
 ShardWriter = Callable[[BinaryIO | pa.NativeFile], int]
+
+
+class _ShardSink:
+    """Where a parquet writer writes one shard: the end of the file, less the shard's first
+    ``skip`` bytes (its own magic, after the first shard); positions count from the shard's
+    beginning, as in a file of its own, so its footer is the one its file would have."""
+
+    closed = False
+
+    def __init__(self, out: BinaryIO, skip: int) -> None:
+        out.flush()
+        self.out = out
+        self.skip = skip
+        self.start = out.tell()  # where the shard's bytes begin in the file, past ``skip``
+        self.position = 0
+        self.head = b""
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        cut = min(max(self.skip - self.position, 0), len(view))
+        if cut:
+            self.head += bytes(view[:cut])
+        self.out.write(view[cut:])
+        self.position += len(view)
+        return len(view)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def read(self, start: int, count: int) -> bytes:
+        """Bytes of the shard as its own file would hold them."""
+        if start < self.skip:
+            return self.head[start : start + count]
+        self.out.flush()
+        return os.pread(self.out.fileno(), count, self.start + start - self.skip)
 
 
 class SequentialFile:
@@ -35,7 +77,7 @@ class SequentialFile:
         self.path = path
         self._tmp = temporary_name(path)
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        self._out = open(self._tmp, "xb")  # noqa: SIM115 (closed by close or abort)
+        self._out = open(self._tmp, "x+b")  # noqa: SIM115 (closed by close or abort)
         self._shards = 0
         self._rows = 0
         self._wrote = False
@@ -46,14 +88,15 @@ class SequentialFile:
         bytes the shard would have had as a file of its own."""
         name = f"{self._shards} of {self.path}"
         if self.fmt == "parquet":
-            sink = pa.BufferOutputStream()
+            sink = _ShardSink(self._out, skip=group_bytes(len(self._footers)))
             written = write(sink)
-            data = memoryview(sink.getvalue())
-            footer = footer_in(data, name)
+            size = sink.position
+            footer = footer_of(sink.read, size, name)
             check_footer(footer, self._footers, name, rows)
-            self._out.write(data[group_bytes(len(self._footers)) : footer.data_end])
+            # The shard's footer is in the merged one: cut it off the file.
+            self._out.truncate(sink.start + footer.data_end - sink.skip)
+            self._out.seek(0, os.SEEK_END)
             self._footers.append(footer)
-            size = len(data)
         else:
             self._out.write(text_before(self.fmt, self._wrote, rows))
             start = self._out.tell()
