@@ -17,6 +17,15 @@ def holds(precision: int, scale: int) -> bool:
     return 1 <= precision <= MAX_PRECISION and 0 <= scale <= precision
 
 
+def largest(precision: int, scale: int, places: int | None = None) -> float:
+    """The largest value of DECIMAL(precision, scale) written with ``places`` decimals: one
+    step of them below ``10 ** (precision - scale)``. By default the decimals a float field
+    makes of the scale (``MAX_DECIMALS`` at most), so the bound never rounds up to a value the
+    type cannot hold. An int for no decimals."""
+    places = min(scale, MAX_DECIMALS) if places is None else places
+    return round(10 ** (precision - scale) - 10**-places, places)
+
+
 def decimal_spec(
     low: float | int | decimal.Decimal,
     high: float | int | decimal.Decimal,

@@ -210,7 +210,7 @@ def _decimal_as_float(
     name: str, precision: int, full_scale: int
 ) -> tuple[dict[str, Any], str | None]:
     scale = min(full_scale, MAX_DECIMALS)
-    top = min(round(10 ** (precision - full_scale) - 10**-scale, scale), 1e15)
+    top = min(declared_decimal.largest(precision, full_scale), 1e15)
     guessed = naming.guess(name, "float")
     if guessed and guessed["type"] == "float":
         spec = {**guessed, "decimals": scale, "max": min(guessed["max"], top)}

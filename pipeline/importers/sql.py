@@ -313,8 +313,10 @@ def _float(col: Column, bounds: _Bounds, params: list[int]) -> tuple[dict[str, A
     if len(params) >= 1:
         scale = params[1] if len(params) > 1 else 0
         spec["decimals"] = min(scale, MAX_DECIMALS)
-        type_max = float(10 ** (params[0] - scale) - 10**-scale)
-        type_max = round(type_max, scale)
+        # A decimal the language holds has its bounds clamped to the type exactly afterwards:
+        # its float bound keeps every decimal of the scale.
+        exact = sql_types.is_decimal(params)
+        type_max = float(declared_decimal.largest(params[0], scale, scale if exact else None))
     picked = False
     guessed = naming.guess(col.name, "float")
     named = guessed if guessed is not None and guessed["type"] == "float" else None
@@ -668,7 +670,7 @@ def _limits(col: Column) -> dict[str, Any]:
         elif kind.this in _DECIMALS and _params(kind):
             params = _params(kind)
             scale = params[1] if len(params) > 1 else 0
-            out["max"] = round(10 ** (params[0] - scale) - 10**-scale, scale)
+            out["max"] = declared_decimal.largest(params[0], scale)
     return {k: v for k, v in out.items() if v is not None}
 
 
