@@ -58,7 +58,7 @@ def write_parquet(
         out,
         columns.schema,
         compression=columns.compression,
-        compression_level=COMPRESSION_LEVEL,
+        compression_level=columns.compression_level,
         dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
         write_batch_size=WRITE_BATCH_ROWS,
         write_statistics=columns.statistics,
@@ -128,9 +128,12 @@ class _Columns:
             if first is not None and not kept and _incompressible(first.column(i))
         }
         self.compression: str | dict[str, str] = COMPRESSION
+        self.compression_level: int | dict[str, int] | None = COMPRESSION_LEVEL
         if raw:
             paths = _leaf_paths(self.schema)
             self.compression = {p: "none" if p in raw else COMPRESSION for p in paths}
+            if COMPRESSION_LEVEL is not None:  # a level for the compressed columns only
+                self.compression_level = {p: COMPRESSION_LEVEL for p in paths if p not in raw}
         self._unique = _UniqueDictionaries()
 
     def conform(self, batch: pa.RecordBatch) -> pa.RecordBatch:
