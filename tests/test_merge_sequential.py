@@ -20,41 +20,20 @@ from pipeline.tasks import ShardResult, can_write_sequentially, merge, write_seq
 from storage.formats import FORMATS
 from storage.merge import MergeError
 from storage.merge.sequential import SequentialFile, ShardWriter
-
-SCHEMA = """
-seed: 4
-entities:
-  Row:
-    fields:
-      id:   {type: uuid}
-      name: person.first_name
-      n:    {type: integer, min: 0, max: 1000000, null_rate: 0.1}
-      note: {type: choice, values: ["plain", "with, comma", "with \\"quote\\"", "two\\nlines"]}
-      seen: {type: datetime}
-      tags: {type: array, of: {type: pattern, pattern: "??"}}
-"""
+from tests.test_merge_copy import SCHEMA, spec
 
 
-def spec(root: Path, fmt: str, count: int = 5000, shard_rows: int = 2000) -> JobSpec:
-    return JobSpec(
-        job_id="j1",
-        schema_text=SCHEMA,
-        entity="Row",
-        count=count,
-        seed=4,
-        format=fmt,
-        root_url=str(root),
-        shard_rows=shard_rows,
-    )
+def local_job(root: Path, fmt: str, count: int = 5000, shard_rows: int = 2000) -> JobSpec:
+    return spec(str(root), fmt, count, shard_rows)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_sequential_writing_gives_the_merged_files_bytes(tmp_path: Path, fmt: str) -> None:
-    merged_job = spec(tmp_path / "merged", fmt)
+    merged_job = local_job(tmp_path / "merged", fmt)
     shards = [write_shard(shard) for shard in plan_shards(merged_job)]
     merged = merge(merged_job, shards)
     told: list[ShardResult] = []
-    job = spec(tmp_path / "sequential", fmt)
+    job = local_job(tmp_path / "sequential", fmt)
     assert can_write_sequentially(job)
     result = write_sequential(job, told.append)
     written = Path(output_path(job))
@@ -68,7 +47,7 @@ def test_sequential_writing_gives_the_merged_files_bytes(tmp_path: Path, fmt: st
 
 
 def test_sequential_parquet_keeps_a_row_group_per_shard(tmp_path: Path) -> None:
-    job = spec(tmp_path, "parquet", count=10_000, shard_rows=1433)
+    job = local_job(tmp_path, "parquet", count=10_000, shard_rows=1433)
     write_sequential(job, lambda result: None)
     file = pq.ParquetFile(output_path(job))
     assert file.metadata.num_row_groups == 7
@@ -77,7 +56,7 @@ def test_sequential_parquet_keeps_a_row_group_per_shard(tmp_path: Path) -> None:
 
 
 def test_a_json_file_of_one_row_per_shard_is_one_array(tmp_path: Path) -> None:
-    job = spec(tmp_path, "json", count=3, shard_rows=1)
+    job = local_job(tmp_path, "json", count=3, shard_rows=1)
     write_sequential(job, lambda result: None)
     text = Path(output_path(job)).read_bytes()
     assert text.startswith(b"[{") and text.endswith(b"}]") and text.count(b"},\n{") == 2
@@ -130,7 +109,7 @@ def test_the_in_process_executor_reports_every_shard_and_stops_between_shards(
 
     async def whole() -> None:
         executor = InProcessExecutor()
-        (result,) = await executor.run([spec(tmp_path / "a", "csv")], events.append)
+        (result,) = await executor.run([local_job(tmp_path / "a", "csv")], events.append)
         assert result.rows == 5000
 
     asyncio.run(whole())
@@ -138,7 +117,7 @@ def test_the_in_process_executor_reports_every_shard_and_stops_between_shards(
 
     async def stopped() -> list[str]:
         executor = InProcessExecutor()
-        job = spec(tmp_path / "b", "csv", count=200_000, shard_rows=1000)
+        job = local_job(tmp_path / "b", "csv", count=200_000, shard_rows=1000)
         run = asyncio.ensure_future(executor.run([job], lambda event: None))
         await asyncio.sleep(0.05)
         run.cancel()
