@@ -22,21 +22,24 @@ import pyarrow as pa
 from storage.formats import temporary_name
 from storage.merge.layout import MergeError, text_before, text_end
 from storage.merge.parquet import Footer, check_footer, footer_of, group_bytes, merged_footer
+from storage.write_behind import WINDOW, WriteBehind
 
 # Given where to write a shard's bytes, writes them and returns its rows.
 ShardWriter = Callable[[BinaryIO | pa.NativeFile], int]
 
 
 class _ShardSink:
-    """Where a parquet writer writes one shard: the end of the file, less the shard's first
-    ``skip`` bytes (its own magic, after the first shard); positions count from the shard's
-    beginning, as in a file of its own, so its footer is the one its file would have."""
+    """Where a writer writes one shard: the end of the file, less the shard's first ``skip``
+    bytes (a parquet shard's own magic, after the first shard); positions count from the
+    shard's beginning, as in a file of its own, so a parquet shard's footer is the one its
+    file would have."""
 
     closed = False
 
-    def __init__(self, out: BinaryIO, skip: int) -> None:
+    def __init__(self, out: BinaryIO, skip: int, behind: WriteBehind) -> None:
         out.flush()
         self.out = out
+        self.behind = behind
         self.skip = skip
         self.start = out.tell()  # where the shard's bytes begin in the file, past ``skip``
         self.position = 0
@@ -49,6 +52,10 @@ class _ShardSink:
             self.head += bytes(view[:cut])
         self.out.write(view[cut:])
         self.position += len(view)
+        end = self.start + self.position - self.skip
+        if end - self.behind.started >= WINDOW:
+            self.out.flush()
+            self.behind.wrote(end)
         return len(view)
 
     def tell(self) -> int:
@@ -78,6 +85,7 @@ class SequentialFile:
         self._tmp = temporary_name(path)
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         self._out = open(self._tmp, "x+b")  # noqa: SIM115 (closed by close or abort)
+        self._behind = WriteBehind(self._out.fileno())
         self._shards = 0
         self._rows = 0
         self._wrote = False
@@ -87,21 +95,20 @@ class SequentialFile:
         """Append the next shard, of ``rows`` rows planned, written by ``write``; returns the
         bytes the shard would have had as a file of its own."""
         name = f"{self._shards} of {self.path}"
-        if self.fmt == "parquet":
-            sink = _ShardSink(self._out, skip=group_bytes(len(self._footers)))
-            written = write(sink)
-            size = sink.position
+        parquet = self.fmt == "parquet"
+        if not parquet:
+            self._out.write(text_before(self.fmt, self._wrote, rows))
+        skip = group_bytes(len(self._footers)) if parquet else 0
+        sink = _ShardSink(self._out, skip, self._behind)
+        written = write(sink)
+        size = sink.position
+        if parquet:
             footer = footer_of(sink.read, size, name)
             check_footer(footer, self._footers, name, rows)
             # The shard's footer is in the merged one: cut it off the file.
-            self._out.truncate(sink.start + footer.data_end - sink.skip)
+            self._out.truncate(sink.start + footer.data_end - skip)
             self._out.seek(0, os.SEEK_END)
             self._footers.append(footer)
-        else:
-            self._out.write(text_before(self.fmt, self._wrote, rows))
-            start = self._out.tell()
-            written = write(self._out)
-            size = self._out.tell() - start
         if written != rows:
             raise MergeError(f"shard {name} has {written} rows, expected {rows}")
         self._shards += 1
