@@ -21,6 +21,7 @@ from storage.merge import MergeError, ShardFile, merge_files
 from storage.merge.layout import Span
 from storage.merge.local import _Copier
 from storage.merge.s3 import MIN_PART, Copied, Uploaded, plan_parts
+from storage.write_behind import WriteBehind
 from tests.s3server import S3Bucket, s3_bucket, s3_server  # noqa: F401
 
 SCHEMA = """
@@ -266,6 +267,8 @@ def test_the_kernel_refusing_a_copy_across_file_systems_is_met_with_sendfile(
     source.write_bytes(bytes(range(256)) * 1000)
     copier = _Copier()
     with (tmp_path / "t.bin").open("wb") as target:
-        copier.copy(Span(str(source), 10, 256_000), target.fileno(), 0)
+        copier.copy(
+            Span(str(source), 10, 256_000), target.fileno(), 0, WriteBehind(target.fileno())
+        )
     assert copier.way == "sendfile"
     assert (tmp_path / "t.bin").read_bytes() == source.read_bytes()[10:]
