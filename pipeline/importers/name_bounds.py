@@ -1,0 +1,137 @@
+"""Where a name rule meets a declared type, the declared bounds win.
+
+Every importer asks here for the generator a column's name picks within what its declared type
+(and its checks, ``minimum``/``maximum``, lengths) allows: the rule's range is narrowed to the
+declared one, and a rule that cannot fit at all (an empty range, text that cannot fit the
+declared length) is dropped, with a reason the importer turns into a warning naming the column.
+The importer then builds the field the type alone gives, as if no rule had matched, so an import
+never makes a schema its own validation refuses.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from typing import Any, Literal, NamedTuple
+
+from pipeline.importers import naming
+
+# The fewest characters a generator's values keep their sense in: its shortest values for
+# names and codes (a cut email or address is not one), a word for running text. A declared
+# length under it drops the rule; a length between it and ``naming.MAX_LENGTH`` cuts the
+# longer values.
+MIN_KEPT: dict[str, int] = {
+    "address.address": 10, "address.city": 3, "address.country": 4,
+    "address.country_code": 2, "address.latitude": 5, "address.longitude": 5,
+    "address.postal_code": 5, "address.state": 4, "address.street_name": 3,
+    "cryptographic.token_hex": 64, "finance.company": 3, "finance.currency_iso_code": 3,
+    "internet.hostname": 6, "internet.ip_v4": 15, "internet.ip_v6": 39, "internet.url": 15,
+    "person.email": 16, "person.first_name": 2, "person.full_name": 7, "person.gender": 4,
+    "person.language": 3, "person.last_name": 2, "person.occupation": 3,
+    "person.password": 8, "person.phone_number": 12, "person.username": 8, "text.color": 3,
+    "text.sentence": 4, "text.title": 4, "text.word": 2, "date": 10, "datetime": 32,
+    "datetime.time": 15, "uuid": 36,
+}  # fmt: skip
+# Room for the 38 decimals of the widest declared decimal on either side of the point.
+_CONTEXT = decimal.Context(prec=100)
+
+
+class Named(NamedTuple):
+    """The generator a name picks within the declared bounds (None: the type's own), and why
+    a rule the name matched was dropped (None when it was kept or none matched)."""
+
+    spec: dict[str, Any] | None
+    dropped: str | None = None
+
+
+def number(
+    column: str,
+    base: Literal["integer", "float"],
+    low: float | int | decimal.Decimal | None = None,
+    high: float | int | decimal.Decimal | None = None,
+    scale: int | None = None,
+) -> Named:
+    """The ranged ``base`` generator ``column``'s name picks, its range narrowed to the declared
+    ``low``..``high`` (None: open on that side) on the ``scale``'s steps (None: any float).
+
+    A rule giving another kind of value (a latitude) is not a range: the caller decides on it.
+    """
+    guessed = naming.guess(column, base)
+    if guessed is None or guessed["type"] != base:
+        return Named(None)
+    rule_low, rule_high = guessed["min"], guessed["max"]
+    with decimal.localcontext(_CONTEXT):
+        lo = _inwards(
+            rule_low if low is None else max(_exact(rule_low), _exact(low)), scale, up=True
+        )
+        hi = _inwards(rule_high if high is None else min(_exact(rule_high), _exact(high)), scale)
+    if base == "integer":
+        lo, hi = decimal.Decimal(math.ceil(lo)), decimal.Decimal(math.floor(hi))
+    if lo > hi:
+        declared = f"{_text(low)}..{_text(high)}"
+        return Named(
+            None,
+            f"the range {rule_low}..{rule_high} picked from the name is outside the declared "
+            f"{declared}: generated from the declared type alone",
+        )
+    return Named({**guessed, "min": _plain(lo), "max": _plain(hi)})
+
+
+def text(
+    column: str,
+    entity: str | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    unwritten: frozenset[str] = frozenset(),
+) -> Named:
+    """The text generator ``column``'s name picks within the declared lengths: whole where its
+    values fit ``max_length``, cut to it where only their longer ones do (``max_length`` then
+    set). ``unwritten`` are generators the caller's output cannot write as text: quietly not
+    picked."""
+    guessed = naming.guess(column, "string", entity)
+    if guessed is None or guessed["type"] in unwritten:
+        return Named(None)
+    kind = guessed["type"]
+    if min_length is not None and min_length > 1:
+        return Named(
+            None,
+            f"{kind}, picked from the name, may be shorter than the declared minimum length "
+            f"{min_length}: generated from the declared type alone",
+        )
+    if naming.fits(guessed, max_length):
+        return Named(guessed)
+    assert max_length is not None  # fits() holds for no limit
+    if kind not in naming.NOT_TEXT and max_length >= MIN_KEPT.get(kind, 1):
+        return Named({**guessed, "max_length": max_length})
+    return Named(
+        None,
+        f"{kind}, picked from the name, does not fit the declared length {max_length}: "
+        "generated from the declared type alone",
+    )
+
+
+def _exact(value: float | int | decimal.Decimal) -> decimal.Decimal:
+    return decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
+
+
+def _inwards(
+    value: float | int | decimal.Decimal, scale: int | None, *, up: bool = False
+) -> decimal.Decimal:
+    """``value`` on a step of the scale, rounded towards the inside of the range."""
+    exact = _exact(value)
+    if scale is None:
+        return exact
+    rounding = decimal.ROUND_CEILING if up else decimal.ROUND_FLOOR
+    return exact.quantize(decimal.Decimal(10) ** -scale, rounding=rounding)
+
+
+def _plain(value: decimal.Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _text(value: float | int | decimal.Decimal | None) -> str:
+    if value is None:
+        return ""
+    with decimal.localcontext(_CONTEXT):
+        exact = _exact(value)
+        return f"{exact.normalize():f}" if exact == exact.to_integral_value() else f"{exact:f}"
