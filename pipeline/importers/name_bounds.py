@@ -50,14 +50,18 @@ def number(
     low: float | int | decimal.Decimal | None = None,
     high: float | int | decimal.Decimal | None = None,
     scale: int | None = None,
+    *,
+    stated: bool = False,
 ) -> Named:
     """The ranged ``base`` generator ``column``'s name picks, its range narrowed to the declared
     ``low``..``high`` (None: open on that side) on the ``scale``'s steps (None: any float).
 
-    A rule giving another kind of value (a latitude) is not a range: the caller decides on it.
+    ``stated``: the source states both ends itself (a ``CHECK ... BETWEEN``, ``minimum`` and
+    ``maximum``), a range more telling than a name: no rule is picked. A rule giving another
+    kind of value (a latitude) is not a range: the caller decides on it.
     """
     guessed = naming.guess(column, base)
-    if guessed is None or guessed["type"] != base:
+    if stated or guessed is None or guessed["type"] != base:
         return Named(None)
     rule_low, rule_high = guessed["min"], guessed["max"]
     with decimal.localcontext(_CONTEXT):

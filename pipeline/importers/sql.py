@@ -300,7 +300,8 @@ def _integer(
     type_min, top = sql_types.integer_limits(dtype, type_max)
     low = max(math.ceil(bounds.min), type_min) if bounds.min is not None else type_min
     high = min(math.floor(bounds.max), top) if bounds.max is not None else top
-    named = name_bounds.number(col.name, "integer", low, high)
+    stated = bounds.min is not None and bounds.max is not None
+    named = name_bounds.number(col.name, "integer", low, high, stated=stated)
     _note(named, dropped)
     if named.spec is not None:
         return {**named.spec, **width}, True
@@ -342,6 +343,7 @@ def _float(
         -type_max if low is None and type_max is not None else low,
         type_max if high is None else high,
         scale,
+        stated=bounds.min is not None and bounds.max is not None,
     )
     _note(named, dropped)
     if named.spec is not None:
