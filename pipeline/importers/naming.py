@@ -13,7 +13,7 @@ _WORD_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 _PRICE = {"type": "float", "min": 1, "max": 1000, "decimals": 2}
 
 # (name pattern on the snake_case name, bases it applies to, spec); first match wins.
-_RULES: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
+RULES: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
     (r"(.*_)?(e_?mail)(_address)?", ("string",), {"type": "person.email"}),
     (r"user_?name|login|handle|nickname|screen_name", ("string",), {"type": "person.username"}),
     (r"(first|given|fore)_?name|fname", ("string",), {"type": "person.first_name"}),
@@ -99,7 +99,7 @@ _RULES: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
     ),
     (r"(.*_)?(weight)", ("float",), {"type": "float", "min": 0.1, "max": 100, "decimals": 2}),
 ]
-_COMPILED = [(re.compile(p), bases, spec) for p, bases, spec in _RULES]
+_COMPILED = [(re.compile(p), bases, spec) for p, bases, spec in RULES]
 
 
 def snake(name: str) -> str:
