@@ -455,7 +455,8 @@ class _Converter:
         if typ == "integer":
             lo = int(lo) if lo is not None else None
             hi = int(hi) if hi is not None else None
-        named = name_bounds.number(name, typ, lo, hi, stated=lo is not None and hi is not None)
+        stated = frozenset(side for side, v in (("min", lo), ("max", hi)) if v is not None)
+        named = name_bounds.number(name, typ, lo, hi, stated=stated)
         if named.dropped is not None:
             self.warn(path, named.dropped)
         guessed = naming.guess(name, typ)

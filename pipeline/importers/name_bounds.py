@@ -51,24 +51,23 @@ def number(
     high: float | int | decimal.Decimal | None = None,
     scale: int | None = None,
     *,
-    stated: bool = False,
+    stated: frozenset[str] = frozenset(),
 ) -> Named:
     """The ranged ``base`` generator ``column``'s name picks, its range narrowed to the declared
     ``low``..``high`` (None: open on that side) on the ``scale``'s steps (None: any float).
 
-    ``stated``: the source states both ends itself (a ``CHECK ... BETWEEN``, ``minimum`` and
-    ``maximum``), a range more telling than a name: no rule is picked. A rule giving another
-    kind of value (a latitude) is not a range: the caller decides on it.
+    ``stated`` holds the sides (``min``, ``max``) the source states itself (a ``CHECK``,
+    ``minimum``): such a side is the declared one, and the rule only fills the others. With
+    both stated the source's range is more telling than a name: no rule is picked. A rule
+    giving another kind of value (a latitude) is not a range: the caller decides on it.
     """
     guessed = naming.guess(column, base)
-    if stated or guessed is None or guessed["type"] != base:
+    if stated >= {"min", "max"} or guessed is None or guessed["type"] != base:
         return Named(None)
     rule_low, rule_high = guessed["min"], guessed["max"]
     with decimal.localcontext(_CONTEXT):
-        lo = _inwards(
-            rule_low if low is None else max(_exact(rule_low), _exact(low)), scale, up=True
-        )
-        hi = _inwards(rule_high if high is None else min(_exact(rule_high), _exact(high)), scale)
+        lo = _inwards(_side(rule_low, low, "min" in stated, max), scale, up=True)
+        hi = _inwards(_side(rule_high, high, "max" in stated, min), scale)
     if base == "integer":
         lo, hi = decimal.Decimal(math.ceil(lo)), decimal.Decimal(math.floor(hi))
     if lo > hi:
@@ -112,6 +111,19 @@ def text(
         f"{kind}, picked from the name, does not fit the declared length {max_length}: "
         "generated from the declared type alone",
     )
+
+
+def _side(
+    rule: float | int,
+    declared: float | int | decimal.Decimal | None,
+    stated: bool,
+    inner: Any,
+) -> decimal.Decimal:
+    """One end of the range: the source's where it states it, else the rule's kept inside the
+    declared end (``inner`` of the two: ``max`` for a lower end, ``min`` for an upper one)."""
+    if declared is None:
+        return _exact(rule)
+    return _exact(declared) if stated else inner(_exact(rule), _exact(declared))
 
 
 def _exact(value: float | int | decimal.Decimal) -> decimal.Decimal:

@@ -300,8 +300,7 @@ def _integer(
     type_min, top = sql_types.integer_limits(dtype, type_max)
     low = max(math.ceil(bounds.min), type_min) if bounds.min is not None else type_min
     high = min(math.floor(bounds.max), top) if bounds.max is not None else top
-    stated = bounds.min is not None and bounds.max is not None
-    named = name_bounds.number(col.name, "integer", low, high, stated=stated)
+    named = name_bounds.number(col.name, "integer", low, high, stated=_stated(bounds))
     _note(named, dropped)
     if named.spec is not None:
         return {**named.spec, **width}, True
@@ -316,6 +315,23 @@ def _integer(
     return {"type": "integer", **width, "min": lo, "max": max(hi, lo)}, False
 
 
+def _clamped(
+    bound: float | None, top: decimal.Decimal | None, default: decimal.Decimal | None
+) -> float | decimal.Decimal | None:
+    """A CHECK's bound kept within the type's largest magnitude ``top`` (None: no limit), or
+    ``default`` where the CHECK gives none."""
+    if bound is None:
+        return default
+    if top is None:
+        return bound
+    return max(min(decimal.Decimal(repr(bound)), top), top.copy_negate())
+
+
+def _stated(bounds: _Bounds) -> frozenset[str]:
+    """The sides of a column's range its CHECKs state."""
+    return frozenset(side for side in ("min", "max") if getattr(bounds, side) is not None)
+
+
 def _note(named: name_bounds.Named, dropped: list[str]) -> None:
     if named.dropped is not None:
         dropped.append(named.dropped)
@@ -326,6 +342,7 @@ def _float(
 ) -> tuple[dict[str, Any], bool]:
     spec: dict[str, Any] = {"type": "float"}
     type_max: float | None = None
+    top: decimal.Decimal | None = None  # the type's largest value, exactly
     scale: int | None = None
     if len(params) >= 1:
         scale = params[1] if len(params) > 1 else 0
@@ -334,16 +351,15 @@ def _float(
         # its float bound keeps every decimal of the scale.
         exact = sql_types.is_decimal(params)
         type_max = float(declared_decimal.largest(params[0], scale, scale if exact else None))
+        top = declared_decimal.top(params[0], scale) if exact else decimal.Decimal(repr(type_max))
         scale = scale if exact else spec["decimals"]
-    low = bounds.min if type_max is None or bounds.min is None else max(bounds.min, -type_max)
-    high = bounds.max if type_max is None or bounds.max is None else min(bounds.max, type_max)
     named = name_bounds.number(
         col.name,
         "float",
-        -type_max if low is None and type_max is not None else low,
-        type_max if high is None else high,
+        _clamped(bounds.min, top, top.copy_negate() if top is not None else None),
+        _clamped(bounds.max, top, top),
         scale,
-        stated=bounds.min is not None and bounds.max is not None,
+        stated=_stated(bounds),
     )
     _note(named, dropped)
     if named.spec is not None:
