@@ -47,7 +47,8 @@ def test_a_parquet_decimal_whose_scale_is_its_precision_drops_the_price_rule() -
     field, warnings = _parquet("price", "decimal128(3, 3)")
     assert field == m.Decimal(precision=3, scale=3, min="0.000", max="0.999")
     assert warnings == [
-        f"price: the range 1..1000 picked from the name is outside the declared -0.999..0.999{DROPPED}"
+        "price: the range 1..1000 picked from the name is outside the declared -0.999..0.999"
+        + DROPPED
     ]
 
 
@@ -63,7 +64,8 @@ def test_a_parquet_integer_too_narrow_for_the_rule_gets_its_own_range() -> None:
     field, warnings = _parquet("year", "int8")
     assert field == m.Integer(width=8, max=127)
     assert warnings == [
-        f"year: the range 1950..2030 picked from the name is outside the declared -128..127{DROPPED}"
+        "year: the range 1950..2030 picked from the name is outside the declared -128..127"
+        + DROPPED
     ]
 
 
