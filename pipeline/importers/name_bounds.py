@@ -2,10 +2,11 @@
 
 Every importer asks here for the generator a column's name picks within what its declared type
 (and its checks, ``minimum``/``maximum``, lengths) allows: the rule's range is narrowed to the
-declared one, and a rule that cannot fit at all (an empty range, text that cannot fit the
-declared length) is dropped, with a reason the importer turns into a warning naming the column.
-The importer then builds the field the type alone gives, as if no rule had matched, so an import
-never makes a schema its own validation refuses.
+declared one (a side the source states itself is kept as stated), and a rule that cannot fit
+at all (an empty range, text that cannot fit the declared length) is dropped, with a reason the
+importer turns into a warning naming the column. The importer then builds the field the type
+alone gives, as if no rule had matched, so an import never makes a schema its own validation
+refuses.
 """
 
 from __future__ import annotations
@@ -16,22 +17,6 @@ from typing import Any, Literal, NamedTuple
 
 from pipeline.importers import naming
 
-# The fewest characters a generator's values keep their sense in: its shortest values for
-# names and codes (a cut email or address is not one), a word for running text. A declared
-# length under it drops the rule; a length between it and ``naming.MAX_LENGTH`` cuts the
-# longer values.
-MIN_KEPT: dict[str, int] = {
-    "address.address": 10, "address.city": 3, "address.country": 4,
-    "address.country_code": 2, "address.latitude": 5, "address.longitude": 5,
-    "address.postal_code": 5, "address.state": 4, "address.street_name": 3,
-    "cryptographic.token_hex": 64, "finance.company": 3, "finance.currency_iso_code": 3,
-    "internet.hostname": 6, "internet.ip_v4": 15, "internet.ip_v6": 39, "internet.url": 15,
-    "person.email": 16, "person.first_name": 2, "person.full_name": 7, "person.gender": 4,
-    "person.language": 3, "person.last_name": 2, "person.occupation": 3,
-    "person.password": 8, "person.phone_number": 12, "person.username": 8, "text.color": 3,
-    "text.sentence": 4, "text.title": 4, "text.word": 2, "date": 10, "datetime": 32,
-    "datetime.time": 15, "uuid": 36,
-}  # fmt: skip
 # Room for the 38 decimals of the widest declared decimal on either side of the point.
 _CONTEXT = decimal.Context(prec=100)
 
@@ -104,7 +89,7 @@ def text(
     if naming.fits(guessed, max_length):
         return Named(guessed)
     assert max_length is not None  # fits() holds for no limit
-    if kind not in naming.NOT_TEXT and max_length >= MIN_KEPT.get(kind, 1):
+    if kind not in naming.NOT_TEXT and max_length >= naming.MIN_KEPT.get(kind, 1):
         return Named({**guessed, "max_length": max_length})
     return Named(
         None,
