@@ -19,6 +19,7 @@ import pytest
 from pipeline.engine.blocks import generate_batches
 from pipeline.importers import convert_with_warnings, naming
 from pipeline.schema import load_schema
+from pipeline.schema.model import Schema
 from storage.formats import write_rows
 
 ROWS = 300
@@ -126,8 +127,7 @@ def test_the_names_cover_every_name_rule() -> None:
     assert [p for p, bases, spec in naming.RULES if not covers(p, bases, spec)] == []
 
 
-def _rows(yaml_text: str, entity: str, fmt: str) -> list[dict[str, Any]]:
-    schema = load_schema(yaml_text)
+def _rows(schema: Schema, entity: str, fmt: str) -> list[dict[str, Any]]:
     batches = list(generate_batches(schema, entity, 0, ROWS, seed=11, providers={}))
     out = io.BytesIO()
     write_rows(fmt, batches, out, schema=batches[0].schema, first=True)
@@ -162,9 +162,10 @@ def _problems(value: Any, declared: Declared) -> Iterator[str]:
 
 def _check(yaml_text: str, tables: dict[str, Declared]) -> list[str]:
     problems = []
+    schema = load_schema(yaml_text)
     for entity, declared in tables.items():
         for fmt in ("csv", "json"):
-            for row in _rows(yaml_text, entity, fmt):
+            for row in _rows(schema, entity, fmt):
                 for column, value in row.items():
                     problems.extend(
                         f"{entity}.{column} ({fmt}): {p}" for p in _problems(value, declared)
