@@ -26,6 +26,12 @@ def largest(precision: int, scale: int, places: int | None = None) -> float:
     return round(10 ** (precision - scale) - 10**-places, places)
 
 
+def top(precision: int, scale: int) -> decimal.Decimal:
+    """The largest value of DECIMAL(precision, scale), exactly."""
+    with decimal.localcontext(_CONTEXT):
+        return decimal.Decimal(10) ** (precision - scale) - decimal.Decimal(10) ** -scale
+
+
 def decimal_spec(
     low: float | int | decimal.Decimal,
     high: float | int | decimal.Decimal,
@@ -36,9 +42,9 @@ def decimal_spec(
     written as exact text."""
     with decimal.localcontext(_CONTEXT):
         quantum = decimal.Decimal(10) ** -scale
-        top = decimal.Decimal(10) ** (precision - scale) - quantum
-        lo = max(decimal.Decimal(repr(low) if isinstance(low, float) else low), -top)
-        hi = min(decimal.Decimal(repr(high) if isinstance(high, float) else high), top)
+        largest = top(precision, scale)
+        lo = max(decimal.Decimal(repr(low) if isinstance(low, float) else low), -largest)
+        hi = min(decimal.Decimal(repr(high) if isinstance(high, float) else high), largest)
         # Inwards, so a bound with more decimals than the scale stays inside the range.
         lo = lo.quantize(quantum, rounding=decimal.ROUND_CEILING)
         hi = max(hi.quantize(quantum, rounding=decimal.ROUND_FLOOR), lo)

@@ -34,6 +34,26 @@ class FieldDraft:
     spec: dict[str, Any]
     comment: str | None = None
     outside: bool = False  # made for a schema kept in another document: a stand-in value
+    dropped: str | None = None  # why a name rule gave way to the declared type: a warning
+
+
+def dropped_rules(fields: dict[str, FieldDraft], path: str = "") -> list[tuple[str, str]]:
+    """``(path, reason)`` of each field, nested ones too, whose name rule the declared type
+    dropped."""
+    out: list[tuple[str, str]] = []
+    for name, draft in fields.items():
+        out.extend(_dropped(draft, f"{path}.{name}" if path else name))
+    return out
+
+
+def _dropped(draft: FieldDraft, path: str) -> list[tuple[str, str]]:
+    out = [(path, draft.dropped)] if draft.dropped else []
+    if isinstance(draft.spec.get("fields"), dict):
+        out.extend(dropped_rules(draft.spec["fields"], path))
+    for key, suffix in (("of", "[]"), ("keys", ".key"), ("values", ".value")):
+        if isinstance(draft.spec.get(key), FieldDraft):
+            out.extend(_dropped(draft.spec[key], path + suffix))
+    return out
 
 
 @dataclasses.dataclass
