@@ -35,3 +35,43 @@ class WriteBehind:
             if earlier >= 0:
                 _ADVISE(self.fd, earlier, WINDOW, os.POSIX_FADV_DONTNEED)
             self.started += WINDOW
+
+
+class BehindFile:
+    """A new local file opened for writing, written behind as it grows."""
+
+    closed = False
+
+    def __init__(self, path: str) -> None:
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        self._behind = WriteBehind(self._fd)
+        self._position = 0
+
+    def write(self, data: bytes | memoryview) -> int:
+        view = memoryview(data).cast("B")
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+            self._position += written
+        self._behind.wrote(self._position)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        return None
+
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self._fd)
+
+    def __enter__(self) -> BehindFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

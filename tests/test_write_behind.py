@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.write_behind import WINDOW, WriteBehind
+from storage.write_behind import WINDOW, BehindFile, WriteBehind
 
 
 @pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
@@ -27,3 +27,14 @@ def test_a_file_written_behind_keeps_its_bytes_and_advances_by_whole_windows(
             behind.wrote(out.tell())
     assert behind.started == 6 * WINDOW
     assert path.read_bytes() == chunk * 25
+
+
+def test_a_behind_file_writes_every_byte_it_is_given(tmp_path: Path) -> None:
+    path = tmp_path / "out.bin"
+    chunk = bytes(range(256)) * (WINDOW // 512)  # half a window
+    with BehindFile(str(path)) as out:
+        for _ in range(5):
+            assert out.write(memoryview(chunk)) == len(chunk)
+        assert out.tell() == 5 * len(chunk)
+    assert out.closed
+    assert path.read_bytes() == chunk * 5

@@ -17,6 +17,7 @@ from storage.formats.json import write_json
 from storage.formats.ndjson import write_ndjson
 from storage.formats.parquet import write_parquet
 from storage.formats.sql import SqlLayout, write_sql
+from storage.write_behind import BehindFile
 
 FORMATS = ("json", "ndjson", "csv", "parquet", "sql")
 # Formats whose writers take pool-drawn text as dictionaries (each value written once, picked
@@ -97,9 +98,9 @@ def write_rows(
     return write_parquet(batches, sink, schema=schema)
 
 
-def _open(fs: fsspec.AbstractFileSystem, path: str) -> BinaryIO | pa.NativeFile:
-    # On a local disk Arrow's own file takes the writers' bytes without a Python call per
-    # write (parquet pages are many small writes).
+def _open(fs: fsspec.AbstractFileSystem, path: str) -> BinaryIO:
+    # On a local disk the shard is written behind (storage/write_behind.py): the page cache
+    # does not grow by every shard of a job before the merge takes them.
     if isinstance(fs, LocalFileSystem):
-        return pa.OSFile(path, "wb")
+        return cast(BinaryIO, BehindFile(path))
     return cast(BinaryIO, fs.open(path, "wb"))
