@@ -10,7 +10,7 @@ condition leaves every other field's values as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.engine.errors import EngineError
-from pipeline.engine.frame import Frame, apply_nulls
+from pipeline.engine.frame import Frame, Truth, keep_where
 from pipeline.expressions import (
     ColumnType,
     CompiledExpression,
@@ -197,18 +197,19 @@ def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Arr
 
 def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.ndarray:
     """Where a condition holds, as a numpy mask."""
-    holds, index = _computed(frame, path, compiled, "condition", _condition_mask)
-    return holds if index is None else holds[index]
+    return _mask(_truth(frame, path, compiled))
 
 
-def _condition_mask(
-    compiled: CompiledExpression,
-    data: Mapping[str, pa.Array],
-    *,
-    rows: int,
-    pools: Mapping[str, pa.DictionaryArray] | None = None,
-) -> np.ndarray:
-    holds = evaluate_condition(compiled, data, rows=rows, pools=pools)
+def _truth(frame: Frame, path: str, compiled: CompiledExpression | None) -> Truth:
+    """Where a condition holds: spread from its combinations as a numpy mask, or over the rows
+    as Arrow booleans without nulls, whose bits serve as a validity buffer as they are."""
+    holds, index = _computed(frame, path, compiled, "condition", evaluate_condition)
+    return holds if index is None else _mask(holds)[index]
+
+
+def _mask(holds: Truth) -> np.ndarray:
+    if isinstance(holds, np.ndarray):
+        return holds
     return np.asarray(holds.to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -241,5 +242,5 @@ def gen_cases(frame: Frame, path: str, spec: Cases) -> pa.Array:
 def with_condition(frame: Frame, path: str, spec: Field, values: pa.Array) -> pa.Array:
     """The values, null in the rows where the field's ``when:`` does not hold."""
     computed = frame.job.field(path).computed
-    holds = _holds(frame, f"{path}.when", computed.condition if computed else None)
-    return apply_nulls(values, ~holds)
+    holds = _truth(frame, f"{path}.when", computed.condition if computed else None)
+    return keep_where(values, holds)

@@ -20,6 +20,8 @@ from pipeline.schema.resolved import ResolvedEntity, ResolvedField, resolve
 from storage.formats.absent import ABSENT_METADATA
 
 Generator = Callable[["Frame", str, Field], pa.Array]
+# Where a condition holds: a numpy mask, or Arrow booleans without nulls.
+Truth = np.ndarray | pa.BooleanArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,6 +163,29 @@ def decode(values: pa.Array) -> pa.Array:
     return values
 
 
+def keep_where(values: pa.Array, holds: Truth) -> pa.Array:
+    """The values, null where ``holds`` is false (a ``when:``)."""
+    mask = holds if isinstance(holds, np.ndarray) else None
+    if holds.all() if mask is not None else holds.true_count == len(holds):
+        return values
+    if values.offset or values.null_count or not _flat(values.type):
+        if mask is None:
+            mask = np.asarray(holds.to_numpy(zero_copy_only=False), dtype=bool)
+        return apply_nulls(values, ~mask)
+    if mask is not None:
+        bits = pa.py_buffer(np.packbits(mask, bitorder="little"))
+    elif holds.offset == 0:
+        # Booleans without nulls: their bits are the validity as they are.
+        bits = holds.buffers()[1]
+    else:
+        bits = pa.py_buffer(np.packbits(holds.to_numpy(zero_copy_only=False), bitorder="little"))
+    return pa.Array.from_buffers(values.type, len(values), [bits, *values.buffers()[1:]])
+
+
+def _flat(kind: pa.DataType) -> bool:
+    return pa.types.is_primitive(kind) or pa.types.is_string(kind) or pa.types.is_boolean(kind)
+
+
 def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
     if not mask.any():
         return values
@@ -173,8 +198,7 @@ def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
     kind = values.type
     if pa.types.is_null(kind):
         return values
-    flat = pa.types.is_primitive(kind) or pa.types.is_string(kind) or pa.types.is_boolean(kind)
-    if flat and values.null_count == 0 and values.offset == 0:
+    if _flat(kind) and values.null_count == 0 and values.offset == 0:
         validity = pa.py_buffer(np.packbits(~mask, bitorder="little"))
         buffers = values.buffers()
         return pa.Array.from_buffers(kind, len(values), [validity, *buffers[1:]])
