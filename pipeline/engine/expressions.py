@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.engine.errors import EngineError
-from pipeline.engine.frame import Frame, Truth, keep_where
+from pipeline.engine.frame import Frame, Truth, as_mask, keep_where
 from pipeline.expressions import (
     ColumnType,
     CompiledExpression,
@@ -197,20 +197,14 @@ def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Arr
 
 def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.ndarray:
     """Where a condition holds, as a numpy mask."""
-    return _mask(_truth(frame, path, compiled))
+    return as_mask(_truth(frame, path, compiled))
 
 
 def _truth(frame: Frame, path: str, compiled: CompiledExpression | None) -> Truth:
     """Where a condition holds: spread from its combinations as a numpy mask, or over the rows
     as Arrow booleans without nulls, whose bits serve as a validity buffer as they are."""
     holds, index = _computed(frame, path, compiled, "condition", evaluate_condition)
-    return holds if index is None else _mask(holds)[index]
-
-
-def _mask(holds: Truth) -> np.ndarray:
-    if isinstance(holds, np.ndarray):
-        return holds
-    return np.asarray(holds.to_numpy(zero_copy_only=False), dtype=bool)
+    return holds if index is None else as_mask(holds)[index]
 
 
 def gen_expression(frame: Frame, path: str, spec: Expression) -> pa.Array:

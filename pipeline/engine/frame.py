@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -21,7 +21,7 @@ from storage.formats.absent import ABSENT_METADATA
 
 Generator = Callable[["Frame", str, Field], pa.Array]
 # Where a condition holds: a numpy mask, or Arrow booleans without nulls.
-Truth = np.ndarray | pa.BooleanArray
+Truth: TypeAlias = np.ndarray | pa.BooleanArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,21 +165,35 @@ def decode(values: pa.Array) -> pa.Array:
 
 def keep_where(values: pa.Array, holds: Truth) -> pa.Array:
     """The values, null where ``holds`` is false (a ``when:``)."""
-    mask = holds if isinstance(holds, np.ndarray) else None
-    if holds.all() if mask is not None else holds.true_count == len(holds):
+    if isinstance(holds, np.ndarray):
+        if holds.all():
+            return values
+        mask = holds
+    elif holds.true_count == len(holds):
         return values
-    if values.offset or values.null_count or not _flat(values.type):
-        if mask is None:
-            mask = np.asarray(holds.to_numpy(zero_copy_only=False), dtype=bool)
-        return apply_nulls(values, ~mask)
-    if mask is not None:
-        bits = pa.py_buffer(np.packbits(mask, bitorder="little"))
-    elif holds.offset == 0:
+    elif holds.offset == 0 and _bare(values):
         # Booleans without nulls: their bits are the validity as they are.
-        bits = holds.buffers()[1]
+        return _with_validity(values, holds.buffers()[1])
     else:
-        bits = pa.py_buffer(np.packbits(holds.to_numpy(zero_copy_only=False), bitorder="little"))
-    return pa.Array.from_buffers(values.type, len(values), [bits, *values.buffers()[1:]])
+        mask = as_mask(holds)
+    if _bare(values):
+        return _with_validity(values, pa.py_buffer(np.packbits(mask, bitorder="little")))
+    return apply_nulls(values, ~mask)
+
+
+def as_mask(holds: Truth) -> np.ndarray:
+    if isinstance(holds, np.ndarray):
+        return holds
+    return np.asarray(holds.to_numpy(zero_copy_only=False), dtype=np.bool_)
+
+
+def _bare(values: pa.Array) -> bool:
+    """Values whose validity is one buffer of their own that can be set: none yet."""
+    return values.offset == 0 and values.null_count == 0 and _flat(values.type)
+
+
+def _with_validity(values: pa.Array, validity: pa.Buffer) -> pa.Array:
+    return pa.Array.from_buffers(values.type, len(values), [validity, *values.buffers()[1:]])
 
 
 def _flat(kind: pa.DataType) -> bool:
@@ -198,8 +212,6 @@ def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
     kind = values.type
     if pa.types.is_null(kind):
         return values
-    if _flat(kind) and values.null_count == 0 and values.offset == 0:
-        validity = pa.py_buffer(np.packbits(~mask, bitorder="little"))
-        buffers = values.buffers()
-        return pa.Array.from_buffers(kind, len(values), [validity, *buffers[1:]])
+    if _bare(values):
+        return _with_validity(values, pa.py_buffer(np.packbits(~mask, bitorder="little")))
     return pc.if_else(pa.array(mask), pa.scalar(None, kind), values)
