@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, Truth, as_mask, keep_where
+from pipeline.engine.spread import decode_same_width, spread
 from pipeline.expressions import (
     ColumnType,
     CompiledExpression,
@@ -191,8 +192,10 @@ def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Arr
     # then spread to the rows. Text stays a dictionary of the combinations' values, as a pool
     # does: the writers that take dictionaries never copy one string per row.
     if pa.types.is_string(values.type):
-        return pa.DictionaryArray.from_arrays(pa.array(index), values)
-    return values.take(pa.array(index))
+        frame.decoders[path] = decode_same_width
+        # The indices are the combinations' own numbers: no need to check them.
+        return pa.DictionaryArray.from_arrays(pa.array(index), values, safe=False)
+    return spread(values, index)
 
 
 def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.ndarray:
@@ -204,7 +207,7 @@ def _truth(frame: Frame, path: str, compiled: CompiledExpression | None) -> Trut
     """Where a condition holds: spread from its combinations as a numpy mask, or over the rows
     as Arrow booleans without nulls, whose bits serve as a validity buffer as they are."""
     holds, index = _computed(frame, path, compiled, "condition", evaluate_condition)
-    return holds if index is None else as_mask(holds)[index]
+    return holds if index is None else as_mask(holds).take(index)
 
 
 def gen_expression(frame: Frame, path: str, spec: Expression) -> pa.Array:

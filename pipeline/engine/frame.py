@@ -74,6 +74,9 @@ class Frame:
     # field path -> its few distinct values and each row's index in them, or None: worked out
     # once per frame for the expressions that read the field (pipeline.engine.expressions)
     distinct: dict[str, Any] = field(default_factory=dict)
+    # field path -> how its dictionary is decoded, for a field that knows a cheaper way than
+    # Arrow's take (texts computed per combination, pipeline.engine.expressions)
+    decoders: dict[str, Callable[[pa.Array], pa.Array]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -116,7 +119,7 @@ class Frame:
         key = path + "#decoded"
         hit = self.cache.get(key)
         if hit is None:
-            hit = self.cache[key] = decode(values)
+            hit = self.cache[key] = self.decoders.get(path, decode)(values)
         return hit
 
     def with_missing(self, path: str, spec: Field, values: pa.Array) -> pa.Array:
