@@ -18,6 +18,8 @@ from pipeline.expressions.values import Datum
 _TIES_AWAY = "half_towards_infinity"
 # -0.5 + 2**-54: 1 + x gives 0.5, so Arrow rounds it to -1.
 _FALSE_TIE = -0.49999999999999994
+# Apart from halves, only the false tie and its opposite are this far from a whole number.
+_NEAR_HALF = -_FALSE_TIE
 
 
 def round_float(number: Datum, digits: int) -> Datum:
@@ -31,12 +33,14 @@ def round_float(number: Datum, digits: int) -> Datum:
     with np.errstate(invalid="ignore", over="ignore"):
         scaled = values * scale if digits >= 0 else values / scale
         # Ties to even first, exact and one pass; then the few rows where that can differ from
-        # ties away from zero (a half, or the false tie) are rounded again the long way.
+        # ties away from zero (a half, or the false tie) are rounded again the long way. The
+        # gap to the whole number is exact, so those rows' values are the whole plus the gap,
+        # and the scaled values' array can hold the gaps: one array the size of the column less.
         whole = np.rint(scaled)
-        gap = np.subtract(scaled, whole)
-        near = np.flatnonzero(np.abs(gap, out=gap) >= -_FALSE_TIE)
+        gap = np.subtract(scaled, whole, out=scaled)
+        near = np.flatnonzero((gap >= _NEAR_HALF) | (gap <= -_NEAR_HALF))
         if len(near):
-            whole[near] = _away_from_zero(scaled[near])
+            whole[near] = _away_from_zero(whole[near] + gap[near])
         if digits >= 0:
             np.divide(whole, scale, out=whole)
         else:
