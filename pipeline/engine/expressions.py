@@ -10,6 +10,7 @@ condition leaves every other field's values as they were.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,12 @@ from pipeline.schema.model import Cases, Expression, Field
 
 # Below this many rows, working out a column's distinct values costs more than it saves.
 _FEW_ROWS = 1024
+
+# (expression, how it is computed, the values it reads) -> (those values, the result), for a
+# few of them: the blocks of a job, and the jobs a worker runs, read the same pools and ranges.
+_KEPT: dict[tuple[object, ...], tuple[list[pa.Array], Any]] = {}
+_KEEP = 64
+_LOCK = threading.Lock()  # a worker's threads share what is kept
 
 
 def _inputs(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.Array]:
@@ -142,20 +149,23 @@ def _per_combination(
     combination; None when the combinations are not few.
 
     The same values give the same combinations in every block (a choice's pool, the days of a
-    date's range), so the result is kept for the job and computed again only when they change.
+    date's range), and in every job of the process that reads them, so the result is kept and
+    computed again only for other values.
     """
     found = _combinations(frame, compiled.names)
     if found is None:
         return None
-    key = tuple(d.key for d in found)
-    memo = ("expression over combinations", path)
-    kept = frame.job.memo.get(memo)
-    if kept is None or kept[0] != key:
+    key = (compiled, compute, tuple(d.key for d in found))
+    kept = _KEPT.get(key)
+    if kept is None:
         every, total = _every(compiled.names, found)
         # The values are kept with the result: they hold the pools the key names by address.
-        held = [d.every for d in found]
-        kept = frame.job.memo[memo] = (key, held, compute(compiled, every, rows=total))
-    return kept[2], _index(found)
+        kept = ([d.every for d in found], compute(compiled, every, rows=total))
+        with _LOCK:
+            if len(_KEPT) >= _KEEP:
+                _KEPT.pop(next(iter(_KEPT)))
+            _KEPT[key] = kept
+    return kept[1], _index(found)
 
 
 def _compiled(path: str, compiled: CompiledExpression | None, what: str) -> CompiledExpression:
