@@ -30,7 +30,8 @@ def parents_first(schema: m.Schema) -> list[str]:
 
 
 def _source_names(schema: m.Schema, entity: str) -> tuple[str, list[str]]:
-    """The table and column names the importer read (kept in descriptions when renamed)."""
+    """The table and column names the importer read: a column's is the name its field writes
+    (``output_name``), a renamed table's is kept in its description."""
 
     def source(name: str, description: str | None) -> str:
         found = re.search(r"source name: ([^;]+)", description or "")
@@ -38,7 +39,7 @@ def _source_names(schema: m.Schema, entity: str) -> tuple[str, list[str]]:
 
     spec = schema.entities[entity]
     columns = [
-        source(n, f.description)
+        f.output_name or source(n, f.description)
         for n, f in spec.fields.items()
         if not f.hidden and not computed_by_database(f)
     ]
@@ -47,10 +48,11 @@ def _source_names(schema: m.Schema, entity: str) -> tuple[str, list[str]]:
 
 def _rows(schema: m.Schema, entity: str) -> Iterator[list[Any]]:
     count = schema.entities[entity].count or 200
-    fields = schema.entities[entity].fields
+    written = [f for f in schema.entities[entity].fields.values() if not f.hidden]
     for batch in generate_batches(schema, entity, 0, count, seed=SEED, providers={}):
-        for row in batch.to_pylist():
-            yield [v for n, v in row.items() if not computed_by_database(fields[n])]
+        for row in batch.to_pylist():  # keyed by the names written: paired with the fields
+            values = zip(written, row.values(), strict=True)
+            yield [v for f, v in values if not computed_by_database(f)]
 
 
 def _pg_text(value: Any, top: bool = True) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import shard_size
+from pipeline.allocator import keep_freed_memory
 from pipeline.importers import convert_with_warnings
 from pipeline.local import generate
 from pipeline.plan import DEFAULT_SHARD_ROWS
@@ -32,6 +33,7 @@ UNSIZED = 2**62  # a target no shard reaches: every shard gets the maximum rows
 
 
 def child(schema_file: str, rows: int, target: int, out: str) -> None:
+    keep_freed_memory()  # as a worker, or drafta generate, does
     shard_size.TARGET_SHARD_BYTES = target
     text = Path(schema_file).read_text()
     entity = next(iter(load_schema(text).entities))

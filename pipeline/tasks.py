@@ -4,20 +4,23 @@ a file at its final name is whole (it was renamed there), so it is kept, not mad
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
 import fsspec
 import msgspec
 import pyarrow as pa
+from fsspec.implementations.local import LocalFileSystem
 
 from pipeline.engine import arrow_schema, generate_batches
 from pipeline.exporters.sql import create_table
 from pipeline.plan import JobSpec, ShardSpec, output_path, plan_shards, shard_path
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
-from storage.formats import DICTIONARY_FORMATS, write_shard_file
+from storage.formats import DICTIONARY_FORMATS, write_rows, write_shard_file
 from storage.formats.sql import DEFAULT_DIALECT, SqlLayout
 from storage.merge import MergeError, ShardFile, merge_files
+from storage.merge.sequential import SequentialFile
 
 
 class ShardResult(msgspec.Struct, frozen=True):
@@ -49,6 +52,19 @@ def write_shard(shard: ShardSpec) -> ShardResult:
     fs, path = _fs(job, url)
     if fs.exists(path):
         return ShardResult(shard.index, shard.rows, int(fs.size(path)), url)
+    batches, columns, sql = _shard_rows(shard)
+    rows = write_shard_file(
+        job.format, batches, fs, path, schema=columns, first=shard.index == 0, sql=sql
+    )
+    return ShardResult(shard.index, rows, int(fs.size(path)), url)
+
+
+def _shard_rows(
+    shard: ShardSpec,
+) -> tuple[Iterator[pa.RecordBatch], pa.Schema, SqlLayout | None]:
+    """A shard's batches as its format's writer takes them, their Arrow schema, and the sql
+    format's layout."""
+    job = shard.job
     schema = _schema(job.schema_text)
     providers = job.providers
     # Pool-drawn text goes to the writers that take it as dictionaries; parquet takes uuids as
@@ -74,10 +90,13 @@ def write_shard(shard: ShardSpec) -> ShardResult:
         uuid_bytes=uuid_bytes,
     )
     sql = sql_layout(shard, schema, columns) if job.format == "sql" else None
-    rows = write_shard_file(
-        job.format, batches, fs, path, schema=columns, first=shard.index == 0, sql=sql
-    )
-    return ShardResult(shard.index, rows, int(fs.size(path)), url)
+    return batches, columns, sql
+
+
+def _write_rows(shard: ShardSpec, sink: BinaryIO | pa.NativeFile) -> int:
+    batches, columns, sql = _shard_rows(shard)
+    first = shard.index == 0
+    return write_rows(shard.job.format, batches, sink, schema=columns, first=first, sql=sql)
 
 
 def sql_layout(shard: ShardSpec, schema: Schema, columns: pa.Schema) -> SqlLayout:
@@ -124,6 +143,27 @@ def write_whole(job: JobSpec) -> MergeResult:
     """
     (shard,) = plan_shards(job)
     return merge(job, [write_shard(shard)])
+
+
+def can_write_sequentially(job: JobSpec) -> bool:
+    """Whether ``write_sequential`` can make this job's file: one on a local disk."""
+    return isinstance(_fs(job, output_path(job))[0], LocalFileSystem)
+
+
+def write_sequential(job: JobSpec, done: Callable[[ShardResult], None]) -> MergeResult:
+    """Every shard of a job made in turn, in this process, straight into its file on a local
+    disk: the bytes of ``write_shard`` for each then ``merge``, without shard files. ``done``
+    is told of each shard once it is in the file."""
+    url = output_path(job)
+    fs, path = _fs(job, url)
+    if fs.exists(path):
+        return MergeResult(url, job.count, int(fs.size(path)))
+    with SequentialFile(job.format, path) as out:
+        for shard in plan_shards(job):
+            write = functools.partial(_write_rows, shard)
+            size = out.add(shard.rows, write)
+            done(ShardResult(shard.index, shard.rows, size, url))
+        return MergeResult(url, job.count, out.close())
 
 
 def running_keys(dask_worker: Any) -> list[str]:

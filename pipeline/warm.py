@@ -15,6 +15,7 @@ import pyarrow as pa
 
 import pipeline.tasks  # noqa: F401  (the engine and writers every task uses)
 from pipeline import freeze_startup_objects
+from pipeline.allocator import keep_freed_memory
 from pipeline.schema.mimesis_methods import list_methods
 
 
@@ -25,5 +26,6 @@ def warm() -> None:
 
 def dask_setup(worker: Any) -> None:
     """Dask calls this once in each worker process that preloads this module."""
+    keep_freed_memory()
     warm()
     freeze_startup_objects()

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+
+# As in a Dask worker: numpy's BLAS gets one thread. No command multiplies matrices, and the
+# idle threads of a BLAS pool spin beside the generation. Set before numpy is imported.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 COMMANDS = ("serve", "keys", "validate", "convert", "preview", "generate", "remote", "backup")
 

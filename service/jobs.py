@@ -63,13 +63,13 @@ def submit_job(
         raise Invalid(str(exc), field="dialect") from exc
     project, schema, values = load_project_schema(db, ws, project_id)
     seed = choose_seed(request.seed, schema.seed)
-    parts = job_parts(schema, request, seed)
     text = project.data or ""
-    if request.scale not in (None, 1):
+    if request.scale not in (None, 1) and request.entities is not None:
         # Every entity of the schema is scaled, named or not, so a reference to a parent left
         # out of the job still draws among the rows a job of that parent would make.
         text = scaled_schema(text, scaled_counts(schema, request.scale or 1.0))
         schema = parse_schema(text)
+    parts = job_parts(schema, request, seed)
     count = sum(p.count for p in parts)
     if count > settings.max_rows:
         if request.entities is None:
@@ -123,8 +123,9 @@ def submit_job(
 def job_parts(schema: Schema, request: DataRequest, seed: int = 0) -> list[JobPart]:
     """The entities a request asks for, each with its rows, parents before children.
 
-    An entity made in groups per parent row has the rows its groups sum to with ``seed`` (and
-    the request's scale): a single-entity job may leave out its count, or give that one.
+    ``schema`` is the one the job makes, its counts already at the request's scale. An entity
+    made in groups per parent row has the rows its groups sum to with ``seed``: a
+    single-entity job may leave out its count, or give that one.
     """
     if request.entities is None:
         if request.entity_name is None:
@@ -166,21 +167,12 @@ def job_parts(schema: Schema, request: DataRequest, seed: int = 0) -> list[JobPa
             f"{', '.join(uncounted)}; give each a count, or ask for it with entity_name",
             field="entities",
         )
-    counts = scaled_counts(schema, request.scale or 1.0)
-    counted = _with_counts(schema, counts)
-    return [
-        JobPart(n, counts[n] if n in counts else derived_count(counted, n, seed) or 0)
-        for n in dependency_order(schema, names)
-    ]
-
-
-def _with_counts(schema: Schema, counts: dict[str, int]) -> Schema:
-    """The schema with these entities' counts (the scaled ones a job makes)."""
-    entities = {
-        n: msgspec.structs.replace(e, count=counts[n]) if n in counts else e
-        for n, e in schema.entities.items()
-    }
-    return msgspec.structs.replace(schema, entities=entities)
+    parts = []
+    for name in dependency_order(schema, names):
+        given = schema.entities[name].count
+        rows = given if isinstance(given, int) else derived_count(schema, name, seed) or 0
+        parts.append(JobPart(name, rows))
+    return parts
 
 
 def accepted(row: JobRow) -> JobAccepted:

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -80,8 +81,27 @@ def test_pooled_columns_are_dictionary_pages_without_statistics(tmp_path: Path) 
             assert "RLE_DICTIONARY" in chunks[name].encodings
             assert not chunks[name].is_stats_set
         assert chunks["seq"].is_stats_set and chunks["id"].is_stats_set
-    codecs = duckdb.sql(f"SELECT DISTINCT compression FROM parquet_metadata('{path}')")
-    assert codecs.fetchall() == [("LZ4_RAW",)]
+    codecs = duckdb.sql(
+        f"SELECT DISTINCT path_in_schema, compression FROM parquet_metadata('{path}')"
+    ).fetchall()
+    # Random uuids are written as they are: LZ4 would cost as much and shrink them little.
+    assert sorted(codecs) == sorted(
+        [(name, "LZ4_RAW") for name in ["seq", *POOLED]] + [("id", "UNCOMPRESSED")]
+    )
+
+
+def test_a_column_lz4_cannot_shrink_is_written_uncompressed() -> None:
+    noise = np.random.default_rng(1).bytes(16 * 4096)  # as random as uuids
+    schema = pa.schema([("random", pa.binary(16)), ("repeated", pa.string())])
+    batch = pa.record_batch(
+        [
+            pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), 4096, [None, pa.py_buffer(noise)]),
+            pa.array(["the same text, again"] * 4096),
+        ],
+        schema=schema,
+    )
+    meta = written([batch], schema).metadata.row_group(0)
+    assert [meta.column(i).compression for i in range(2)] == ["UNCOMPRESSED", "LZ4"]
 
 
 def written(batches: list[pa.RecordBatch], schema: pa.Schema) -> pq.ParquetFile:

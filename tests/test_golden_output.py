@@ -63,7 +63,7 @@ DIGESTS = {
     ("csv", 64): CSV,
     ("json", 1_048_576): JSON,
     ("json", 64): JSON,
-    ("parquet", 1_048_576): "abda611e08ed8f40d845941c93d2855aa5a185b6849e4d9370e9b14a33c06bd3",
+    ("parquet", 1_048_576): "2fbfd16fc2fd10c3213e71b90325e941df750227003c73789924aa503b311ba6",
     ("parquet", 64): "84de893458218240463a37f63078a6bb2b83f9485439faff36ff4dc1e56f3c47",
 }
 

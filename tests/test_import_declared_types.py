@@ -210,3 +210,25 @@ def test_a_strict_check_on_a_decimal_keeps_its_bound_out() -> None:
     assert fields["w"] == m.Decimal(
         precision=6, scale=2, min="0.56", max="1000.00", description="DECIMAL(6, 2)"
     )
+
+
+def test_a_float_for_a_decimal_of_more_than_15_decimals_stays_inside_its_type() -> None:
+    # Wider than 38 digits: floats with 15 decimals, whose largest value is a step of those
+    # below the type's bound (DECIMAL(40, 39) holds less than 10, DECIMAL(45, 45) less than 1).
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, x DECIMAL(40,39), y DECIMAL(45,45), "
+        "g DECIMAL(45,45) GENERATED ALWAYS AS (y * 2) STORED);"
+    )
+    schema, _ = _imported(ddl, "sql")
+    fields = schema.entities["t"].fields
+    assert fields["x"] == m.Float(
+        min=0, max=9.999999999999998, decimals=15, null_rate=0.1, description="DECIMAL(40, 39)"
+    )
+    # y * 2 must stay below 1: y at most 0.49, not 0.5.
+    assert fields["y"] == m.Float(
+        min=0,
+        max=0.49,
+        decimals=15,
+        null_rate=0.1,
+        description="DECIMAL(45, 45); at most 0.49 so that g fits its type",
+    )

@@ -157,6 +157,26 @@ def test_names_that_are_not_identifiers_keep_their_key() -> None:
     assert {key for row in rows for key in row} == {"on-push", "run-name", "$meta", "stages"}
 
 
+def test_a_key_no_output_can_name_keeps_it_in_the_description() -> None:
+    doc = {
+        "title": "Note",
+        "type": "object",
+        "required": ["", "a\tb", "x-y"],
+        "properties": {
+            "": {"type": "string"},
+            "a\tb": {"type": "integer"},
+            "x-y": {"type": "boolean"},
+        },
+    }
+    yaml_text, _ = convert_with_warnings(json.dumps(doc), "json_schema")
+    fields = load_schema(yaml_text).entities["Note"].fields
+    assert [(n, f.output_name, f.description) for n, f in fields.items()] == [
+        ("field", None, "source name: "),
+        ("a_b", None, "source name: a\tb"),
+        ("x_y", "x-y", None),
+    ]
+
+
 def test_optional_keys_are_left_out_of_some_rows_and_never_null() -> None:
     _, rows = _valid_rows(PIPELINE)
     with_name = [row for row in rows if "run-name" in row]

@@ -60,7 +60,7 @@ def _load(postgres: Postgres, database: str, ddl: str, schema: m.Schema) -> dict
     loaded = {}
     for entity in _parents_first(schema):
         written = [
-            n
+            f.output_name or n
             for n, f in schema.entities[entity].fields.items()
             if not f.hidden and not computed_by_database(f)
         ]

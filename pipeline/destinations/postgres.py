@@ -24,12 +24,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import adbc_driver_postgresql.dbapi as pgdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.destinations import Destination, DestinationError, scrub, table_url
 from pipeline.engine import arrow_schema, generate_batches
+from pipeline.engine.uuids import parse_uuids
 from pipeline.exporters.sql import create_table, foreign_keys, ident
 from pipeline.plan import JobSpec, ShardSpec
 from pipeline.schema.model import Schema
@@ -263,37 +263,9 @@ def _for_table(batch: pa.RecordBatch, columns: dict[str, str]) -> pa.RecordBatch
         if pa.types.is_nested(column.type):
             column = nested_json(column)
         elif kind == "uuid" and pa.types.is_string(column.type):
-            column = uuid_bytes(column)
+            column = parse_uuids(column, name)
         elif kind.startswith("numeric(") and pa.types.is_floating(column.type):
             precision, scale = (int(n) for n in kind[len("numeric(") : -1].split(","))
             column = pc.round(column, scale).cast(pa.decimal128(precision, scale), safe=False)
         arrays.append(column)
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
-
-
-_HEX = np.zeros(256, dtype=np.uint8)
-for _i, _c in enumerate(b"0123456789abcdef"):
-    _HEX[_c] = _i
-for _i, _c in enumerate(b"ABCDEF"):
-    _HEX[_c] = 10 + _i
-_DASHES = [8, 13, 18, 23]
-
-
-def uuid_bytes(column: pa.Array) -> pa.Array:
-    """Canonical uuid strings (36 characters each) as Arrow's uuid type, without a Python
-    object per value."""
-    column = column.cast(pa.string())
-    filled = pc.fill_null(column, "00000000-0000-0000-0000-000000000000")
-    lengths = pc.min_max(pc.utf8_length(filled)).as_py()
-    if len(filled) and (lengths["min"], lengths["max"]) != (36, 36):
-        raise DestinationError("a uuid value is not in its 36-character form")
-    offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)[filled.offset]
-    text = np.frombuffer(filled.buffers()[2], dtype=np.uint8)[offsets : offsets + 36 * len(filled)]
-    nibbles = _HEX[np.delete(text.reshape(-1, 36), _DASHES, axis=1)]
-    raw = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
-    # A fresh mask: the column's own may start at an offset.
-    validity = pc.is_valid(column).buffers()[1] if column.null_count else None
-    storage = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(16), len(column), [validity, pa.py_buffer(raw.tobytes())], column.null_count
-    )
-    return pa.ExtensionArray.from_storage(pa.uuid(), storage)

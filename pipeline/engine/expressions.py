@@ -29,6 +29,7 @@ from pipeline.expressions import (
     evaluate,
     evaluate_condition,
 )
+from pipeline.expressions.pooled import pool_key
 from pipeline.schema.computed import branches
 from pipeline.schema.model import Cases, Expression, Field
 
@@ -69,10 +70,8 @@ def _distinct(values: pa.Array) -> _Distinct | None:
         return None
     if isinstance(values, pa.DictionaryArray):
         pool = values.dictionary
-        # The pools are shared by every block of a job; a memo entry holds its pool, so the
-        # addresses cannot come back for other values while the entry lives.
-        where = tuple(0 if b is None else b.address for b in pool.buffers())
-        key = ("pool", str(pool.type), pool.offset, len(pool), *where)
+        # The pools are shared by every block of a job: a memo entry holds its pool.
+        key = ("pool", *pool_key(pool))
         return _Distinct(pool, values.indices.to_numpy(zero_copy_only=False), key)
     days = pa.types.is_date32(values.type)
     if not (days or pa.types.is_integer(values.type)) or len(values) < _FEW_ROWS:

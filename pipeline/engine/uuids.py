@@ -99,13 +99,20 @@ _ZERO = "00000000-0000-0000-0000-000000000000"
 
 
 def uuid_values(path: str, text: pa.Array) -> pa.Array:
-    """The ``arrow.uuid`` values (16 bytes each) of 8-4-4-4-12 hex strings, nulls kept."""
+    """The ``arrow.uuid`` values of a parquet column's uuid text: ``parse_uuids`` naming the
+    field and the format in its errors."""
+    return parse_uuids(text, f"{path}: parquet")
+
+
+def parse_uuids(text: pa.Array, where: str) -> pa.Array:
+    """The ``arrow.uuid`` values (16 bytes each) of 8-4-4-4-12 hex strings, nulls kept; an
+    error names ``where``, the column it reads."""
     if text.type != pa.string():
         text = text.cast(pa.string())
     filled = text.fill_null(_ZERO) if text.null_count else text
     lengths = np.asarray(pc.binary_length(filled))
     if len(filled) and (lengths.min() != 36 or lengths.max() != 36):
-        raise EngineError(f"{path}: parquet: uuid needs whole 36-character uuids")
+        raise EngineError(f"{where}: uuid needs whole 36-character uuids")
     offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)[filled.offset :]
     start = int(offsets[0]) if len(filled) else 0
     buffer = filled.buffers()[2] or b""
@@ -114,7 +121,7 @@ def uuid_values(path: str, text: pa.Array) -> pa.Array:
     digits = np.concatenate([rows[:, part] for part in _DIGITS], axis=1)
     data = _PAIRS[digits.view(np.uint16)]
     if len(data) and data.max() > 255:
-        raise EngineError(f"{path}: parquet: uuid needs uuids written in hex digits")
+        raise EngineError(f"{where}: uuid needs uuids written in hex digits")
     validity = None
     if text.null_count:
         valid = np.asarray(text.is_valid(), dtype=bool)

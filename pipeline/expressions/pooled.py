@@ -89,6 +89,14 @@ def join(parts: list[Part], batch: Batch) -> pa.Array | None:
     return pa.Array.from_buffers(pa.string(), rows, [None, every_kth, pieces.buffers()[2]])
 
 
+def pool_key(pool: pa.Array) -> tuple[object, ...]:
+    """What tells a pool from others while a cache entry holds it: its type, its slice and the
+    addresses of its buffers (an entry keeps its pool, so they cannot come back for other
+    values while it lives)."""
+    where = (0 if b is None else b.address for b in pool.buffers())
+    return (str(pool.type), pool.offset, len(pool), *where)
+
+
 # (the pools, and the parts' written texts) -> (the pools, the texts ready), a few of them: the
 # blocks of a job draw from the same pools.
 _READY: dict[tuple[object, ...], tuple[list[pa.Array], tuple[pa.Array, list[int], int]]] = {}
@@ -101,14 +109,7 @@ def _pools(parts: list[Part], pools: list[pa.Array]) -> tuple[pa.Array, list[int
     longest text a row can get. Kept with the pools themselves, so their addresses name them
     while kept."""
     key = tuple(
-        (
-            part.before,
-            part.after,
-            pool.offset,
-            len(pool),
-            *(b.address for b in pool.buffers() if b is not None),
-        )
-        for part, pool in zip(parts, pools, strict=True)
+        (part.before, part.after, *pool_key(pool)) for part, pool in zip(parts, pools, strict=True)
     )
     kept = _READY.get(key)
     if kept is not None:

@@ -17,6 +17,21 @@ def holds(precision: int, scale: int) -> bool:
     return 1 <= precision <= MAX_PRECISION and 0 <= scale <= precision
 
 
+def largest(precision: int, scale: int, places: int | None = None) -> float:
+    """The largest value of DECIMAL(precision, scale) written with ``places`` decimals: one
+    step of them below ``10 ** (precision - scale)``. By default the decimals a float field
+    makes of the scale (``MAX_DECIMALS`` at most), so the bound never rounds up to a value the
+    type cannot hold. An int for no decimals."""
+    places = min(scale, MAX_DECIMALS) if places is None else places
+    return round(10 ** (precision - scale) - 10**-places, places)
+
+
+def top(precision: int, scale: int) -> decimal.Decimal:
+    """The largest value of DECIMAL(precision, scale), exactly."""
+    with decimal.localcontext(_CONTEXT):
+        return decimal.Decimal(10) ** (precision - scale) - decimal.Decimal(10) ** -scale
+
+
 def decimal_spec(
     low: float | int | decimal.Decimal,
     high: float | int | decimal.Decimal,
@@ -27,9 +42,9 @@ def decimal_spec(
     written as exact text."""
     with decimal.localcontext(_CONTEXT):
         quantum = decimal.Decimal(10) ** -scale
-        top = decimal.Decimal(10) ** (precision - scale) - quantum
-        lo = max(decimal.Decimal(repr(low) if isinstance(low, float) else low), -top)
-        hi = min(decimal.Decimal(repr(high) if isinstance(high, float) else high), top)
+        largest = top(precision, scale)
+        lo = max(decimal.Decimal(repr(low) if isinstance(low, float) else low), -largest)
+        hi = min(decimal.Decimal(repr(high) if isinstance(high, float) else high), largest)
         # Inwards, so a bound with more decimals than the scale stays inside the range.
         lo = lo.quantize(quantum, rounding=decimal.ROUND_CEILING)
         hi = max(hi.quantize(quantum, rounding=decimal.ROUND_FLOOR), lo)

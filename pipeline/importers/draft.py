@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from pipeline.schema.rules import output_name_problem
+
 _KEY_ORDER = (
     "type", "precision", "scale", "width", "unsigned", "timezone", "entity", "via", "field",
     "keys", "values", "weights", "value", "start", "end", "step", "min", "max", "decimals",
@@ -32,6 +34,26 @@ class FieldDraft:
     spec: dict[str, Any]
     comment: str | None = None
     outside: bool = False  # made for a schema kept in another document: a stand-in value
+    dropped: str | None = None  # why a name rule gave way to the declared type: a warning
+
+
+def dropped_rules(fields: dict[str, FieldDraft], path: str = "") -> list[tuple[str, str]]:
+    """``(path, reason)`` of each field, nested ones too, whose name rule the declared type
+    dropped."""
+    out: list[tuple[str, str]] = []
+    for name, draft in fields.items():
+        out.extend(_dropped(draft, f"{path}.{name}" if path else name))
+    return out
+
+
+def _dropped(draft: FieldDraft, path: str) -> list[tuple[str, str]]:
+    out = [(path, draft.dropped)] if draft.dropped else []
+    if isinstance(draft.spec.get("fields"), dict):
+        out.extend(dropped_rules(draft.spec["fields"], path))
+    for key, suffix in (("of", "[]"), ("keys", ".key"), ("values", ".value")):
+        if isinstance(draft.spec.get(key), FieldDraft):
+            out.extend(_dropped(draft.spec[key], path + suffix))
+    return out
 
 
 @dataclasses.dataclass
@@ -59,6 +81,23 @@ def safe_name(name: str, taken: set[str] | None = None) -> str:
 
 def renamed(original: str, name: str) -> str | None:
     return None if original == name else f"source name: {original}"
+
+
+def keep_source_name(spec: dict[str, Any], original: str, name: str, written: set[str]) -> None:
+    """Make the field ``name`` write the source's ``original`` name (``output_name``) when the
+    two differ, so generated files carry the source's names; ``written`` holds the names the
+    field's siblings write (updated).
+
+    A name no output can carry (empty, control characters, too long) or one a sibling writes
+    already (a source repeating a name) stays in the description instead.
+    """
+    spec.pop("output_name", None)  # a spec copied from another field must not write its name
+    if original != name and original not in written and output_name_problem(original) is None:
+        spec["output_name"] = original
+        written.add(original)
+        return
+    add_description(spec, renamed(original, name))
+    written.add(name)
 
 
 def add_description(spec: dict[str, Any], text: str | None) -> None:

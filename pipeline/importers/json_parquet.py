@@ -13,20 +13,22 @@ import json
 import re
 from typing import Any
 
-from pipeline.importers import declared_decimal, naming
+from pipeline.importers import declared_decimal, name_bounds, naming
 from pipeline.importers.arrow_types import ArrowType, ArrowTypeError, parse_arrow_type
 from pipeline.importers.draft import (
     NULL_RATE,
     EntityDraft,
     FieldDraft,
     add_description,
+    dropped_rules,
+    keep_source_name,
     renamed,
     render,
     safe_name,
 )
 from pipeline.importers.json_text import read_json, refuse
 from pipeline.schema.rules import MAX_DECIMALS
-from pipeline.schema.widths import MAX_PRECISION
+from pipeline.schema.widths import MAX_PRECISION, integer_range
 
 Column = tuple[str, ArrowType, bool, str | None]  # name, type, nullable, description
 
@@ -178,78 +180,76 @@ def _list_fields(items: list[Any], path: str) -> list[Column]:
     return out
 
 
-def _int_spec(name: str, bits: int, signed: bool) -> tuple[dict[str, Any], str | None]:
+def _int_field(name: str, bits: int, signed: bool) -> FieldDraft:
     if naming.snake(name) == "id":
-        return {"type": "sequence"}, naming.PICKED
-    guessed = naming.guess(name, "integer")
-    top = 2 ** (bits - 1) - 1 if signed else 2**bits - 1
+        return FieldDraft({"type": "sequence"}, naming.PICKED)
+    low, top = integer_range(bits, not signed)
+    named = name_bounds.number(name, "integer", low, top)
     # The declared width is kept so the written column has the source's integer type.
     width = {"width": bits} if bits != 64 else {}
     if not signed:
         width["unsigned"] = True
-    if guessed is not None and guessed["type"] == "integer" and guessed.get("max", 0) <= top:
-        return {**guessed, **width}, naming.PICKED
-    if guessed is not None and guessed["type"] != "integer" and not width:
-        return guessed, naming.PICKED
+    if named.spec is not None:
+        return FieldDraft({**named.spec, **width}, naming.PICKED)
     spec = {"type": "integer", "max": top} if top < 1_000_000 else {"type": "integer"}
-    return {**spec, **width}, None
+    return FieldDraft({**spec, **width}, dropped=named.dropped)
 
 
-def _decimal_spec(name: str, precision: int, scale: int) -> tuple[dict[str, Any], str | None]:
+def _decimal_field(name: str, precision: int, scale: int) -> FieldDraft:
     if not declared_decimal.holds(precision, scale):  # wider than decimal128: the nearest
         return _decimal_as_float(name, precision, scale)
-    guessed = naming.guess(name, "float")
-    if guessed and guessed["type"] == "float":
-        spec = declared_decimal.decimal_spec(guessed["min"], guessed["max"], precision, scale)
-        return spec, naming.PICKED
-    return declared_decimal.decimal_spec(0, 1000, precision, scale), None
+    top = declared_decimal.top(precision, scale)
+    named = name_bounds.number(name, "float", top.copy_negate(), top, scale)
+    if named.spec is not None:
+        spec = declared_decimal.decimal_spec(named.spec["min"], named.spec["max"], precision, scale)
+        return FieldDraft(spec, naming.PICKED)
+    spec = declared_decimal.decimal_spec(0, 1000, precision, scale)
+    return FieldDraft(spec, dropped=named.dropped)
 
 
-def _decimal_as_float(
-    name: str, precision: int, full_scale: int
-) -> tuple[dict[str, Any], str | None]:
+def _decimal_as_float(name: str, precision: int, full_scale: int) -> FieldDraft:
     scale = min(full_scale, MAX_DECIMALS)
-    top = min(round(10 ** (precision - full_scale) - 10**-scale, scale), 1e15)
-    guessed = naming.guess(name, "float")
-    if guessed and guessed["type"] == "float":
-        spec = {**guessed, "decimals": scale, "max": min(guessed["max"], top)}
-        comment: str | None = naming.PICKED
+    top = min(declared_decimal.largest(precision, full_scale), 1e15)
+    named = name_bounds.number(name, "float", -top, top, scale)
+    if named.spec is not None:
+        draft = FieldDraft({**named.spec, "decimals": scale}, naming.PICKED)
     else:
-        spec, comment = {"type": "float", "min": 0, "max": min(top, 1000), "decimals": scale}, None
-    add_description(spec, f"decimal({precision},{full_scale})")
-    return spec, comment
+        spec = {"type": "float", "min": 0, "max": min(top, 1000), "decimals": scale}
+        draft = FieldDraft(spec, dropped=named.dropped)
+    add_description(draft.spec, f"decimal({precision},{full_scale})")
+    return draft
 
 
 def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
-    comment: str | None
     kind = typ[0]
     if kind == "int":
-        spec, comment = _int_spec(name, typ[1], typ[2])
-        return FieldDraft(spec, comment)
+        return _int_field(name, typ[1], typ[2])
     if kind == "float":
         guessed = naming.guess(name, "float")
         if guessed is not None and guessed["type"] != "float" and typ[1] == 64:
             return FieldDraft(guessed, naming.PICKED)  # e.g. a latitude, written as float64
-        picked = guessed is not None and guessed["type"] == "float"
-        spec = dict(guessed) if guessed and picked else {"type": "float"}
+        named = name_bounds.number(name, "float")
+        spec = named.spec or {"type": "float"}
         if typ[1] <= 32:  # float16 too: the nearest width the language writes
             spec["width"] = 32
-        return FieldDraft(spec, naming.PICKED if picked else None)
+        return FieldDraft(spec, naming.PICKED if named.spec else None)
     if kind == "variant":
         spec = {"type": "text.word", "description": "variant (any value), written as text"}
         return FieldDraft(spec)
     if kind == "enum":
         return FieldDraft({"type": "choice", "values": list(typ[1])})
     if kind == "decimal":
-        spec, comment = _decimal_spec(name, typ[1], typ[2])
-        return FieldDraft(spec, comment)
+        return _decimal_field(name, typ[1], typ[2])
     if kind == "string":
         if naming.snake(name) == "id":
             return FieldDraft({"type": "uuid"}, naming.PICKED)
-        guessed = naming.guess(name, "string", entity)
-        if guessed is not None and guessed["type"] in naming.NOT_TEXT:
-            guessed = None  # the declared string type wins over the name
-        return FieldDraft(guessed, naming.PICKED) if guessed else FieldDraft({"type": "text.word"})
+        # The declared string type wins over a name picking dates or numbers.
+        named = name_bounds.text(name, entity, unwritten=naming.NOT_TEXT)
+        return (
+            FieldDraft(named.spec, naming.PICKED)
+            if named.spec
+            else FieldDraft({"type": "text.word"})
+        )
     if kind == "bool":
         return FieldDraft({"type": "boolean"})
     if kind == "date":
@@ -280,6 +280,7 @@ def _field(name: str, typ: ArrowType, entity: str) -> FieldDraft:
 def _fields(columns: list[Column], entity: str) -> dict[str, FieldDraft]:
     out: dict[str, FieldDraft] = {}
     taken: set[str] = set()
+    written: set[str] = set()
     for name, typ, nullable, description in columns:
         field_name = safe_name(name, taken)
         draft = _field(name, typ, entity)
@@ -288,7 +289,7 @@ def _fields(columns: list[Column], entity: str) -> dict[str, FieldDraft]:
         if nullable and draft.spec["type"] not in ("sequence", "uuid"):
             draft.spec["null_rate"] = NULL_RATE
         add_description(draft.spec, description)
-        add_description(draft.spec, renamed(name, field_name))
+        keep_source_name(draft.spec, name, field_name, written)
         out[field_name] = draft
     return out
 
@@ -474,4 +475,5 @@ def import_json_parquet(text: str) -> tuple[str, list[dict[str, Any]]]:
     name = safe_name(source_name)
     entity = EntityDraft(fields=_fields(columns, name), description=renamed(source_name, name))
     header = f"Imported from {form}. Nullable fields get null_rate {NULL_RATE}."
-    return render({name: entity}, header), _warnings(columns)
+    dropped = [_warning(path, reason) for path, reason in dropped_rules(entity.fields)]
+    return render({name: entity}, header), _warnings(columns) + dropped

@@ -15,14 +15,15 @@ warning with its path.
 from __future__ import annotations
 
 import urllib.parse
-from typing import Any
+from typing import Any, Literal
 
-from pipeline.importers import naming
+from pipeline.importers import name_bounds, naming
 from pipeline.importers.draft import (
     NULL_RATE,
     EntityDraft,
     FieldDraft,
     add_description,
+    keep_source_name,
     renamed,
     render,
     safe_name,
@@ -49,6 +50,7 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "time": {"type": "datetime.time"},
 }
 _DEFS = ("$defs", "definitions")
+_NUMBERS = ("address.latitude", "address.longitude")  # generators of numbers, not text
 # Keywords read nowhere: the rows may break them, so each one found is reported.
 _NOT_ENFORCED = (
     "not", "dependentSchemas", "propertyNames", "contains", "unevaluatedProperties",
@@ -338,7 +340,7 @@ class _Converter:
         if kind == "array":
             return self.array(sub, path, name, entity, seen)
         if kind in ("integer", "number"):
-            return self.number(sub, kind, name)
+            return self.number(sub, kind, name, path)
         if kind == "boolean":
             return FieldDraft({"type": "boolean"})
         if kind == "null":
@@ -426,7 +428,7 @@ class _Converter:
             spec["max_items"] = hi
         return FieldDraft(spec, item.comment)
 
-    def number(self, sub: dict[str, Any], kind: str, name: str) -> FieldDraft:
+    def number(self, sub: dict[str, Any], kind: str, name: str, path: str) -> FieldDraft:
         lo = sub.get("minimum")
         hi = sub.get("maximum")
         step = 1 if kind == "integer" else 0
@@ -447,19 +449,25 @@ class _Converter:
             lo = above(low)
         if isinstance(high, int | float) and not isinstance(high, bool):
             hi = below(high)
-        typ: naming.Base = "integer" if kind == "integer" else "float"
+        typ: Literal["integer", "float"] = "integer" if kind == "integer" else "float"
         spec: dict[str, Any] = {"type": typ}
         comment = None
-        if lo is None and hi is None:
-            guessed = naming.guess(name, typ)
+        if typ == "integer":
+            lo = int(lo) if lo is not None else None
+            hi = int(hi) if hi is not None else None
+        stated = frozenset(side for side, v in (("min", lo), ("max", hi)) if v is not None)
+        named = name_bounds.number(name, typ, lo, hi, stated=stated)
+        if named.dropped is not None:
+            self.warn(path, named.dropped)
+        guessed = naming.guess(name, typ)
+        if named.spec is not None:
+            spec, comment = named.spec, naming.PICKED
+        elif lo is None and hi is None:
             if naming.snake(name) == "id" and typ == "integer":
                 guessed = {"type": "sequence"}
-            if guessed is not None:
+            if guessed is not None:  # not a range: a latitude, say
                 spec, comment = guessed, naming.PICKED
         else:
-            if typ == "integer":
-                lo = int(lo) if lo is not None else None
-                hi = int(hi) if hi is not None else None
             spec["min"] = lo if lo is not None else min(0, hi if hi is not None else 0)
             if hi is not None:
                 spec["max"] = hi
@@ -494,21 +502,15 @@ class _Converter:
             if naming.fits(spec, hi) and (lo or 0) <= 1:
                 add_description(spec, lengths or None)
                 return FieldDraft(spec)
-        guessed = naming.guess(name, "string", entity)
-        if guessed is not None and guessed["type"] in ("address.latitude", "address.longitude"):
-            guessed = None  # numbers, where the schema wants a string
-        if naming.snake(name) == "id":
-            guessed = {"type": "uuid"}
-        # A name-picked generator is kept unless the length bounds are too tight for it.
-        if guessed is not None and (lo is None or lo <= 1) and naming.fits(guessed, hi):
-            add_description(guessed, lengths or None)
-            return FieldDraft(guessed, naming.PICKED)
-        cut = guessed is not None and guessed["type"] not in naming.NOT_TEXT
-        if guessed is not None and cut and (lo or 0) <= 1 and isinstance(hi, int) and hi >= 1:
-            # Longer values are cut to maxLength: the realistic generator stays.
-            cut_spec: dict[str, Any] = {**guessed, "max_length": hi}
-            add_description(cut_spec, lengths)
-            return FieldDraft(cut_spec, naming.PICKED)
+        if naming.snake(name) == "id" and (lo or 0) <= 1 and naming.fits({"type": "uuid"}, hi):
+            return FieldDraft({"type": "uuid"}, naming.PICKED)
+        # Numbers, where the schema wants a string, are never picked.
+        named = name_bounds.text(name, entity, lo, hi, frozenset(_NUMBERS))
+        if named.dropped is not None:
+            self.warn(path, named.dropped)
+        if named.spec is not None:
+            add_description(named.spec, lengths or None)
+            return FieldDraft(named.spec, naming.PICKED)
         if lo is not None or hi is not None:
             size = max(int(lo or 1), min(int(hi if hi is not None else 10), 10))
             spec = {"type": "pattern", "pattern": "?" * size}
@@ -524,14 +526,16 @@ class _Keys:
         self.names: dict[str, str] = {}  # property -> field name
         self.fields: dict[str, FieldDraft] = {}  # field name -> draft, in property order
         self.optional: list[str] = []  # properties that may be left out of a row
+        self.written: dict[str, str] = {}  # property -> the name rows write for it
 
     def draft(self, name: str) -> FieldDraft:
         return self.fields[self.names[name]]
 
     def put(self, name: str, draft: FieldDraft) -> None:
         field_name = self.names[name]
-        if field_name != name:
-            draft.spec["output_name"] = name
+        others = {w for key, w in self.written.items() if key != name}
+        keep_source_name(draft.spec, name, field_name, others)
+        self.written[name] = draft.spec.get("output_name", field_name)
         self.fields[field_name] = draft
 
     def leave_out(self, name: str, reason: str) -> None:

@@ -13,7 +13,7 @@ _WORD_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 _PRICE = {"type": "float", "min": 1, "max": 1000, "decimals": 2}
 
 # (name pattern on the snake_case name, bases it applies to, spec); first match wins.
-_RULES: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
+RULES: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
     (r"(.*_)?(e_?mail)(_address)?", ("string",), {"type": "person.email"}),
     (r"user_?name|login|handle|nickname|screen_name", ("string",), {"type": "person.username"}),
     (r"(first|given|fore)_?name|fname", ("string",), {"type": "person.first_name"}),
@@ -99,7 +99,7 @@ _RULES: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
     ),
     (r"(.*_)?(weight)", ("float",), {"type": "float", "min": 0.1, "max": 100, "decimals": 2}),
 ]
-_COMPILED = [(re.compile(p), bases, spec) for p, bases, spec in _RULES]
+_COMPILED = [(re.compile(p), bases, spec) for p, bases, spec in RULES]
 
 
 def snake(name: str) -> str:
@@ -140,20 +140,26 @@ def guess(column: str, base: Base, entity: str | None = None) -> dict[str, Any] 
 
 PICKED = "picked from the name"
 
-# The longest value each generator a name may pick gives, with room to spare: a sized text
-# column (VARCHAR(n), maxLength) keeps the picked generator only when n is at least this.
-MAX_LENGTH: dict[str, int] = {
-    "address.address": 48, "address.city": 30, "address.country": 48,
-    "address.country_code": 2, "address.latitude": 12, "address.longitude": 12,
-    "address.postal_code": 10, "address.state": 20, "address.street_name": 32,
-    "cryptographic.token_hex": 64, "finance.company": 60, "finance.currency_iso_code": 3,
-    "internet.hostname": 32, "internet.ip_v4": 15, "internet.ip_v6": 39, "internet.url": 48,
-    "person.email": 40, "person.first_name": 16, "person.full_name": 30, "person.gender": 10,
-    "person.language": 20, "person.last_name": 16, "person.occupation": 40,
-    "person.password": 8, "person.phone_number": 20, "person.username": 30, "text.color": 10,
-    "text.sentence": 200, "text.title": 200, "text.word": 20, "date": 10, "datetime": 32,
-    "datetime.time": 15, "uuid": 36,
+# For each generator a name may pick: the fewest characters its values keep their sense in (its
+# shortest values for names and codes, as a cut email or address is not one; a word for running
+# text), and its longest value, with room to spare. A sized text column (VARCHAR(n), maxLength)
+# keeps the picked generator whole when n is at least the second, cut to n when at least the
+# first; under that the generator gives way to what the declared type alone gives.
+TEXT_LENGTHS: dict[str, tuple[int, int]] = {
+    "address.address": (10, 48), "address.city": (3, 30), "address.country": (4, 48),
+    "address.country_code": (2, 2), "address.latitude": (5, 12), "address.longitude": (5, 12),
+    "address.postal_code": (5, 10), "address.state": (4, 20), "address.street_name": (3, 32),
+    "cryptographic.token_hex": (64, 64), "finance.company": (3, 60),
+    "finance.currency_iso_code": (3, 3), "internet.hostname": (6, 32), "internet.ip_v4": (15, 15),
+    "internet.ip_v6": (39, 39), "internet.url": (15, 48), "person.email": (16, 40),
+    "person.first_name": (2, 16), "person.full_name": (7, 30), "person.gender": (4, 10),
+    "person.language": (3, 20), "person.last_name": (2, 16), "person.occupation": (3, 40),
+    "person.password": (8, 8), "person.phone_number": (12, 20), "person.username": (8, 30),
+    "text.color": (3, 10), "text.sentence": (4, 200), "text.title": (4, 200), "text.word": (2, 20),
+    "date": (10, 10), "datetime": (32, 32), "datetime.time": (15, 15), "uuid": (36, 36),
 }  # fmt: skip
+MIN_KEPT = {kind: fewest for kind, (fewest, _) in TEXT_LENGTHS.items()}
+MAX_LENGTH = {kind: longest for kind, (_, longest) in TEXT_LENGTHS.items()}
 
 
 def fits(spec: dict[str, Any], length: int | None) -> bool:

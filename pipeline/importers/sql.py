@@ -5,17 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import graphlib
+import math
 import re
 from typing import Any
 
 from sqlglot import exp
 
-from pipeline.importers import declared_decimal, naming, sql_derived, sql_keys, sql_types
+from pipeline.importers import (
+    declared_decimal,
+    name_bounds,
+    naming,
+    sql_derived,
+    sql_keys,
+    sql_types,
+)
 from pipeline.importers.draft import (
     NULL_RATE,
     EntityDraft,
     FieldDraft,
     add_description,
+    keep_source_name,
     renamed,
     render,
     safe_name,
@@ -212,9 +221,10 @@ def _type_text(kind: exp.DataType | None) -> str:
 
 
 def _base_spec(
-    col: Column, bounds: _Bounds, siblings: set[str], entity: str
+    col: Column, bounds: _Bounds, siblings: set[str], entity: str, dropped: list[str]
 ) -> tuple[dict[str, Any], bool]:
-    """The spec of a column from its type and checks, and whether the name picked it."""
+    """The spec of a column from its type and checks, and whether the name picked it; why a
+    name rule gave way to the declared type goes to ``dropped``."""
     kind = col.kind
     dtype = kind.this if kind is not None else T.TEXT
     params = _params(kind) if kind is not None else []
@@ -233,12 +243,12 @@ def _base_spec(
     if dtype in _INTS:
         if dtype == T.TINYINT and params == [1] and bounds.min is None and bounds.max is None:
             return {"type": "boolean"}, False
-        return _integer(col, bounds, dtype)
+        return _integer(col, bounds, dtype, dropped)
     if dtype in _DECIMALS and sql_types.is_decimal(params):
-        spec, picked = _float(col, bounds, params)
+        spec, picked = _float(col, bounds, params, dropped)
         return sql_types.decimal_spec(spec, params, bounds.open), picked
     if dtype in _DECIMALS or dtype in _FLOATS:
-        spec, picked = _float(col, bounds, params if dtype in _DECIMALS else [])
+        spec, picked = _float(col, bounds, params if dtype in _DECIMALS else [], dropped)
         return {**spec, **sql_types.float_width(dtype, params)}, picked
     if dtype == T.BOOLEAN or dtype == T.BIT:
         return {"type": "boolean"}, False
@@ -257,9 +267,9 @@ def _base_spec(
         return {"type": "constant", "value": "{}"}, False
     if dtype == T.ARRAY and kind is not None and kind.expressions:
         item = Column(name=col.name, kind=kind.expressions[0], not_null=True)
-        spec, picked = _base_spec(item, _Bounds(item), siblings, entity)
+        spec, picked = _base_spec(item, _Bounds(item), siblings, entity, dropped)
         return {"type": "array", "of": FieldDraft(spec)}, picked
-    return _string(col, params, dtype, siblings, entity)
+    return _string(col, params, dtype, siblings, entity, dropped)
 
 
 def _dated(spec: dict[str, Any], bounds: _Bounds, kind: type) -> dict[str, Any]:
@@ -282,75 +292,110 @@ def _dated(spec: dict[str, Any], bounds: _Bounds, kind: type) -> dict[str, Any]:
     return spec
 
 
-def _integer(col: Column, bounds: _Bounds, dtype: Any) -> tuple[dict[str, Any], bool]:
+def _integer(
+    col: Column, bounds: _Bounds, dtype: Any, dropped: list[str]
+) -> tuple[dict[str, Any], bool]:
     type_max = _INTS[dtype]
     width = sql_types.integer_width(dtype)
     type_min, top = sql_types.integer_limits(dtype, type_max)
-    guessed = naming.guess(col.name, "integer")
-    named = guessed is not None and guessed["type"] == "integer"
+    low = max(math.ceil(bounds.min), type_min) if bounds.min is not None else type_min
+    high = min(math.floor(bounds.max), top) if bounds.max is not None else top
+    named = name_bounds.number(col.name, "integer", low, high, stated=_stated(bounds))
+    _note(named, dropped)
+    if named.spec is not None:
+        return {**named.spec, **width}, True
     if bounds.min is None and bounds.max is None:
-        if (
-            guessed is not None
-            and named
-            and type_min <= guessed.get("min", 0) <= guessed.get("max", 1_000_000) <= top
-        ):
-            return {**guessed, **width}, True
         spec = {"type": "integer", "max": type_max} if type_max else {"type": "integer"}
         return {**spec, **width}, False
-    # A missing side of a CHECK is filled from the name when that stays consistent.
-    lo = int(bounds.min) if bounds.min is not None else (guessed or {}).get("min", 0)
-    hi = int(bounds.max) if bounds.max is not None else (guessed or {}).get("max")
+    lo = int(bounds.min) if bounds.min is not None else 0
+    hi = int(bounds.max) if bounds.max is not None else None
     if hi is None or hi < lo:
         hi = max(lo, 0) + (type_max or 1_000_000)
     lo, hi = max(lo, type_min), min(hi, top)
     return {"type": "integer", **width, "min": lo, "max": max(hi, lo)}, False
 
 
-def _float(col: Column, bounds: _Bounds, params: list[int]) -> tuple[dict[str, Any], bool]:
+def _clamped(
+    bound: float | None, top: decimal.Decimal | None, default: decimal.Decimal | None
+) -> float | decimal.Decimal | None:
+    """A CHECK's bound kept within the type's largest magnitude ``top`` (None: no limit), or
+    ``default`` where the CHECK gives none."""
+    if bound is None:
+        return default
+    if top is None:
+        return bound
+    return max(min(decimal.Decimal(repr(bound)), top), top.copy_negate())
+
+
+def _stated(bounds: _Bounds) -> frozenset[str]:
+    """The sides of a column's range its CHECKs state."""
+    return frozenset(side for side in ("min", "max") if getattr(bounds, side) is not None)
+
+
+def _note(named: name_bounds.Named, dropped: list[str]) -> None:
+    if named.dropped is not None:
+        dropped.append(named.dropped)
+
+
+def _float(
+    col: Column, bounds: _Bounds, params: list[int], dropped: list[str]
+) -> tuple[dict[str, Any], bool]:
     spec: dict[str, Any] = {"type": "float"}
     type_max: float | None = None
+    top: decimal.Decimal | None = None  # the type's largest value, exactly
+    scale: int | None = None
     if len(params) >= 1:
         scale = params[1] if len(params) > 1 else 0
         spec["decimals"] = min(scale, MAX_DECIMALS)
-        type_max = float(10 ** (params[0] - scale) - 10**-scale)
-        type_max = round(type_max, scale)
-    picked = False
-    guessed = naming.guess(col.name, "float")
-    named = guessed if guessed is not None and guessed["type"] == "float" else None
+        # A decimal the language holds has its bounds clamped to the type exactly afterwards:
+        # its float bound keeps every decimal of the scale.
+        exact = sql_types.is_decimal(params)
+        type_max = float(declared_decimal.largest(params[0], scale, scale if exact else None))
+        top = declared_decimal.top(params[0], scale) if exact else decimal.Decimal(repr(type_max))
+        scale = scale if exact else spec["decimals"]
+    named = name_bounds.number(
+        col.name,
+        "float",
+        _clamped(bounds.min, top, top.copy_negate() if top is not None else None),
+        _clamped(bounds.max, top, top),
+        scale,
+        stated=_stated(bounds),
+    )
+    _note(named, dropped)
+    if named.spec is not None:
+        spec = {**named.spec, **({"decimals": spec["decimals"]} if "decimals" in spec else {})}
+        return spec, True
     if bounds.min is None and bounds.max is None:
-        if named is not None:
-            spec = {**named, **({"decimals": spec["decimals"]} if "decimals" in spec else {})}
-            picked = True
-        else:
-            spec.update({"min": 0, "max": min(type_max or 1000, 1000)})
+        spec.update({"min": 0, "max": min(type_max or 1000, 1000)})
     else:
-        # A missing side of a CHECK is filled from the name, else from the type.
-        fallback = named or {"min": 0, "max": 1000}
-        spec["min"] = bounds.min if bounds.min is not None else fallback["min"]
-        spec["max"] = bounds.max if bounds.max is not None else fallback["max"]
+        spec["min"] = bounds.min if bounds.min is not None else 0
+        spec["max"] = bounds.max if bounds.max is not None else 1000
         if spec["max"] < spec["min"]:
             spec["max"] = spec["min"] + 1000
     if type_max is not None:
         spec["max"] = min(spec["max"], type_max)
         spec["min"] = max(spec["min"], -type_max)
-    return spec, picked
+    return spec, False
 
 
 def _string(
-    col: Column, params: list[int], dtype: Any, siblings: set[str], entity: str
+    col: Column,
+    params: list[int],
+    dtype: Any,
+    siblings: set[str],
+    entity: str,
+    dropped: list[str],
 ) -> tuple[dict[str, Any], bool]:
     fixed = dtype in (T.CHAR, T.NCHAR)
     length = params[0] if params else 1 if fixed else None  # CHAR alone is CHAR(1)
     if col.primary_key or col.unique:
         return _unique_string(col.name, length, fixed, siblings)
-    guessed = naming.guess(col.name, "string", entity)
-    # The declared type wins over the name: a picked generator must fit the declared length.
     tiny = fixed and length is not None and length < 4
-    # A generator that may run longer is cut to the length (kept realistic, not a pattern).
-    if guessed is not None and not tiny and guessed["type"] not in naming.NOT_TEXT:
-        return sql_types.with_max_length(guessed, length), True
-    if guessed is not None and naming.fits(guessed, length) and not tiny:
-        return guessed, True
+    if not tiny:
+        named = name_bounds.text(col.name, entity, max_length=length)
+        _note(named, dropped)
+        if named.spec is not None:
+            return sql_types.with_max_length(named.spec, length), True
     if length is not None and (fixed or length < 12):
         return {"type": "pattern", "pattern": "?" * length}, False
     if dtype in _LONG_TEXT and length is None:
@@ -383,6 +428,7 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
     bounds = _Bounds(col)
     siblings = {naming.snake(c) for c in table.columns}
     comment = None
+    dropped: list[str] = []
     kind = col.kind
     dtype = kind.this if kind is not None else None
     if col.references is not None and col.references[0].lower() in entity_of:
@@ -397,7 +443,7 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
     elif dtype == T.UUID:
         spec = {"type": "uuid"}
     else:
-        spec, picked = _base_spec(col, bounds, siblings, table.name)
+        spec, picked = _base_spec(col, bounds, siblings, table.name, dropped)
         comment = naming.PICKED if picked else None
         if (col.unique or col.primary_key) and spec["type"] not in ("uuid", "sequence"):
             spec["unique"] = True
@@ -412,7 +458,31 @@ def _column_draft(col: Column, table: Table, entity_of: dict[str, str]) -> Field
     for note in col.notes:
         add_description(spec, note)
     add_description(spec, col.comment)
-    return FieldDraft(spec, comment)
+    return FieldDraft(spec, comment, dropped="; ".join(dropped) or None)
+
+
+def _reference_fields(
+    entities: dict[str, EntityDraft], columns_of: dict[str, dict[str, str]]
+) -> None:
+    """A foreign key names its parent's column; the reference names the field that column
+    became (``columns_of``: entity -> its columns' field names)."""
+    for entity in entities.values():
+        for draft in entity.fields.values():
+            spec = draft.spec
+            if spec["type"] == "reference" and "field" in spec:
+                parent = {c.lower(): f for c, f in columns_of[spec["entity"]].items()}
+                spec["field"] = parent.get(spec["field"].lower(), spec["field"])
+
+
+def _keep_column_names(entity: EntityDraft, columns: dict[str, str]) -> None:
+    """Every field made from a column writes the column's name (``columns``: column -> field).
+
+    Done once the fields are final, as keys and checks rebuild some of them."""
+    written = {n for n, d in entity.fields.items() if not d.spec.get("hidden")}
+    written -= set(columns.values())
+    for column, name in columns.items():
+        if name in entity.fields:
+            keep_source_name(entity.fields[name].spec, column, name, written)
 
 
 def _fix_references(entities: dict[str, EntityDraft]) -> list[tuple[str, str]]:
@@ -643,7 +713,7 @@ def _limits(col: Column) -> dict[str, Any]:
         elif kind.this in _DECIMALS and _params(kind):
             params = _params(kind)
             scale = params[1] if len(params) > 1 else 0
-            out["max"] = round(10 ** (params[0] - scale) - 10**-scale, scale)
+            out["max"] = declared_decimal.largest(params[0], scale)
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -693,7 +763,6 @@ def _generated_columns(
                 left.append(col)
                 continue
             name = safe_name(col.name, names)
-            add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
             columns[col.name] = name
         if len(left) == len(pending):
@@ -728,6 +797,10 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             if col.generated is not None:
                 continue
             draft = _column_draft(col, table, entity_of)
+            if draft.dropped is not None:
+                warnings.append(
+                    {"line": table.line, "message": f"{table.name}.{col.name}: {draft.dropped}"}
+                )
             if (
                 col.kind is not None
                 and col.kind.this in _SERIALS
@@ -738,7 +811,6 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             if draft.spec["type"] == "sequence" and type_max:
                 count = min(count, type_max)  # a sequence counts from 1
             name = safe_name(col.name, names)
-            add_description(draft.spec, renamed(col.name, name))
             fields[name] = draft
             columns[col.name] = name
             loose.extend((col.name, part) for part in _Bounds(col).unread)
@@ -761,6 +833,7 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
             count=count,
             description=renamed(table.name, entity_of[table.name.lower()]),
         )
+    _reference_fields(entities, {entity_of[t]: c for t, c in columns_of.items()})
     links = _link_composite_keys(tables, entities, entity_of, columns_of, warnings)
     table_of = {entity_of[t.name.lower()]: t for t in tables}
     while cycles := _fix_references(entities):
@@ -792,6 +865,8 @@ def import_sql(text: str, dialect: str | None = None) -> tuple[str, list[dict[st
                     }
                 )
     _fit_counts(entities)
+    for table in tables:
+        _keep_column_names(entities[entity_of[table.name.lower()]], columns_of[table.name.lower()])
     warnings.sort(key=lambda w: w.get("line") or 0)  # in the order of the script
     header = (
         f"Imported from SQL ({parsed.dialect}). Nullable columns get null_rate {NULL_RATE}; "

@@ -269,9 +269,11 @@ class _Reader:
         if found is None:
             return None
         close = matching_paren(item, found.end() - 1)
-        words = item[: found.start()].split(None, 1)
-        if close < 0 or not words:
+        # The name may be quoted and hold spaces ("Line Total"): cut it as an identifier.
+        head = re.match(rf"\s*({_IDENT})\s*(.*)", item[: found.start()], re.S)
+        if close < 0 or head is None:
             return None
+        words = [head[1], head[2].strip()] if head[2].strip() else [head[1]]
         source = item[found.end() : close].strip()
         try:
             with _quiet():

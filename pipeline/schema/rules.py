@@ -69,13 +69,20 @@ def _output_findings(spec: m.Field) -> Iterator[Finding]:
             "absent_rate and null_rate together: a field that may be absent writes none of its "
             "nulls in json (its key is left out instead); give one of them",
         )
-    name = spec.output_name
-    if name is not None and not name:
-        yield ("output_name",), "output_name must not be empty"
-    elif name is not None and len(name) > MAX_OUTPUT_NAME:
-        yield ("output_name",), f"output_name is longer than {MAX_OUTPUT_NAME} characters"
-    elif name is not None and any(ord(c) < 32 or ord(c) == 127 for c in name):
-        yield ("output_name",), "output_name must not hold control characters (line breaks, tabs)"
+    problem = None if spec.output_name is None else output_name_problem(spec.output_name)
+    if problem is not None:
+        yield ("output_name",), problem
+
+
+def output_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an ``output_name``, or None when it can (importers ask first)."""
+    if not name:
+        return "output_name must not be empty"
+    if len(name) > MAX_OUTPUT_NAME:
+        return f"output_name is longer than {MAX_OUTPUT_NAME} characters"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "output_name must not hold control characters (line breaks, tabs)"
+    return None
 
 
 def _unique_findings(spec: m.Field, *, inside_array: bool) -> Iterator[Finding]:

@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from pipeline import freeze_startup_objects
+    from pipeline.allocator import keep_freed_memory
     from pipeline.engine import EngineError
     from pipeline.local import generate, generate_dataset
     from pipeline.schema import SchemaError, load_schema
@@ -69,6 +71,7 @@ def _generate(args: argparse.Namespace) -> int:
     settings = load_settings()
     text = read_text(args.schema)
     providers = load_providers(args.providers)
+    keep_freed_memory()  # this process makes the rows when it has one worker
     options = {
         "seed": args.seed,
         "format": args.format,
@@ -81,6 +84,7 @@ def _generate(args: argparse.Namespace) -> int:
     }
     try:
         schema = load_schema(text, providers=shapes_of(providers))
+        freeze_startup_objects()
         unknown = [n for n in names if n not in schema.entities]
         if unknown:
             known = ", ".join(schema.entities)

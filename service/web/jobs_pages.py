@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Stream
 
+from pipeline.destinations import is_table_url
 from pipeline.lifecycle import UNFINISHED, JobStatus
 from service import jobs as usecases
 from service.deps import base_url_of
@@ -25,7 +26,8 @@ from storage.errors import NotFound
 
 def _status(request: Request[Any, Any, Any], ws: str, job_id: str) -> dict[str, Any]:
     """The job as the API's status says it, with what the page needs besides: whether it
-    runs, and its files' links through the session (the browser has no key)."""
+    runs, and its files' links through the session (the browser has no key), or the tables
+    it loaded."""
     db: Database = request.app.state.db
     body = usecases.job_status(db, request.app.state.runner, ws, job_id, base_url_of(request))
     return _for_page(body)
@@ -34,14 +36,17 @@ def _status(request: Request[Any, Any, Any], ws: str, job_id: str) -> dict[str, 
 def _for_page(body: JobStatusBody) -> dict[str, Any]:
     shown: dict[str, Any] = msgspec.to_builtins(body)
     shown["running"] = body.status in UNFINISHED
+    # A job that loaded a database made no file: its status lists each entity's table.
+    tables = {e: where for e, where in (body.data or {}).items() if is_table_url(where)}
     downloads: dict[str, str] = {}
-    if body.status == JobStatus.COMPLETED:
+    if body.status == JobStatus.COMPLETED and not tables:
         if body.entity_name:
             downloads[body.entity_name] = f"/app/jobs/{body.id}/download"
         else:
             for entity in body.entities:
                 downloads[entity] = f"/app/jobs/{body.id}/download/{quote(entity, safe='')}"
     shown["downloads"] = downloads
+    shown["tables"] = tables
     return shown
 
 

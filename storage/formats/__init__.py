@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import BinaryIO, cast
 
 import fsspec
 import pyarrow as pa
+from fsspec.implementations.local import LocalFileSystem
 
 from storage.errors import StorageError
 from storage.formats.csv import write_csv
@@ -50,28 +52,54 @@ def write_shard_file(
 ) -> int:
     """Write one shard to a temporary name and rename it into place; returns the rows.
     The sql format needs its ``sql`` layout."""
-    extension(fmt)
-    if fmt == "sql" and sql is None:
-        raise FormatError("the sql format needs its table's layout")
+    check_writable(fmt, sql)
     folder = path.rpartition("/")[0]
     if folder:
         fs.makedirs(folder, exist_ok=True)
     tmp = temporary_name(path)
     try:
-        with fs.open(tmp, "wb") as out:
-            if fmt == "json":
-                rows = write_json(batches, out)
-            elif fmt == "ndjson":
-                rows = write_ndjson(batches, out)
-            elif fmt == "csv":
-                rows = write_csv(batches, out, schema=schema, with_header=first)
-            elif fmt == "sql" and sql is not None:
-                rows = write_sql(batches, out, schema=schema, layout=sql, with_header=first)
-            else:
-                rows = write_parquet(batches, out, schema=schema)
+        with _open(fs, tmp) as out:
+            rows = write_rows(fmt, batches, out, schema=schema, first=first, sql=sql)
         fs.mv(tmp, path)
     except BaseException:
         if fs.exists(tmp):
             fs.rm(tmp)
         raise
     return rows
+
+
+def check_writable(fmt: str, sql: SqlLayout | None) -> None:
+    extension(fmt)
+    if fmt == "sql" and sql is None:
+        raise FormatError("the sql format needs its table's layout")
+
+
+def write_rows(
+    fmt: str,
+    batches: Iterable[pa.RecordBatch],
+    out: BinaryIO | pa.NativeFile,
+    *,
+    schema: pa.Schema,
+    first: bool,
+    sql: SqlLayout | None = None,
+) -> int:
+    """Write one shard's rows to ``out`` as ``write_shard_file`` does; returns the rows."""
+    check_writable(fmt, sql)
+    sink = cast(BinaryIO, out)  # a NativeFile writes like a binary file
+    if fmt == "json":
+        return write_json(batches, sink, first=first)
+    if fmt == "ndjson":
+        return write_ndjson(batches, sink)
+    if fmt == "csv":
+        return write_csv(batches, sink, schema=schema, with_header=first)
+    if fmt == "sql" and sql is not None:
+        return write_sql(batches, sink, schema=schema, layout=sql, with_header=first)
+    return write_parquet(batches, sink, schema=schema)
+
+
+def _open(fs: fsspec.AbstractFileSystem, path: str) -> BinaryIO | pa.NativeFile:
+    # On a local disk Arrow's own file takes the writers' bytes without a Python call per
+    # write (parquet pages are many small writes).
+    if isinstance(fs, LocalFileSystem):
+        return pa.OSFile(path, "wb")
+    return cast(BinaryIO, fs.open(path, "wb"))

@@ -1,4 +1,6 @@
-"""JSON shards: the bare rows of one JSON array joined by ",\\n"; the merge adds the brackets.
+"""JSON shards: the rows of one JSON array joined by ",\\n"; the first shard begins with the
+array's opening bracket (so a merge can take it over as the file's beginning), the merge adds
+the separators between shards and the closing bracket.
 
 The framing of the array (its brackets and row separator) is defined here only: the merge and
 previews frame shards with it."""
@@ -22,8 +24,14 @@ CLOSING = b"]"
 
 
 def framed(rows: bytes) -> bytes:
-    """One shard's rows as a whole JSON array."""
+    """The rows of a shard that is not the first as a whole JSON array."""
     return OPENING + rows + CLOSING
+
+
+def between(wrote: bool, rows: int) -> bytes:
+    """What comes before a shard of ``rows`` rows in the file, after shards that ``wrote``
+    rows or not."""
+    return SEPARATOR if wrote and rows else b""
 
 
 def objects(batch: pa.RecordBatch, before: str, after: str) -> pa.Array:
@@ -86,7 +94,9 @@ def row_text(batch: pa.RecordBatch) -> pa.Array:
     return objects(batch, SEPARATOR.decode(), "")
 
 
-def write_json(batches: Iterable[pa.RecordBatch], out: BinaryIO) -> int:
+def write_json(batches: Iterable[pa.RecordBatch], out: BinaryIO, *, first: bool = False) -> int:
+    if first:
+        out.write(OPENING)
     rows = 0
     for batch in batches:
         if batch.num_rows == 0:

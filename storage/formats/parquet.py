@@ -18,6 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from storage.formats.text import string_bytes
+
 ROW_GROUP_ROWS = 1_048_576
 # Each chosen by measurement (docs/performance.md). LZ4 (parquet's LZ4_RAW) writes faster than
 # snappy, and zstd, for files about the size snappy gives.
@@ -28,6 +30,10 @@ COMPRESSION_LEVEL: int | None = None  # the codec's own default
 DICTIONARY_PAGE_BYTES = 256 << 10
 # Values handed to the encoders at a time: fewer, larger calls.
 WRITE_BATCH_ROWS = 65_536
+# A column whose first values LZ4 shrinks by less than this share is written uncompressed:
+# random text (uuids), random bits; the codec costs as much on them as on text it shrinks.
+INCOMPRESSIBLE = 0.9
+_SAMPLE_BYTES = 64 << 10
 # The key under which Arrow keeps its schema in a parquet file's metadata.
 ARROW_SCHEMA_KEY = "ARROW:schema"
 INDEX_TYPE = pa.int32()
@@ -51,8 +57,8 @@ def write_parquet(
     with pq.ParquetWriter(
         out,
         columns.schema,
-        compression=COMPRESSION,
-        compression_level=COMPRESSION_LEVEL,
+        compression=columns.compression,
+        compression_level=columns.compression_level,
         dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
         write_batch_size=WRITE_BATCH_ROWS,
         write_statistics=columns.statistics,
@@ -116,6 +122,18 @@ class _Columns:
         self.statistics: bool | list[str] = (
             [p for p in _leaf_paths(self.schema) if p not in kept_names] if kept_names else True
         )
+        raw = {
+            field.name
+            for i, (field, kept) in enumerate(zip(schema, self.kept, strict=True))
+            if first is not None and not kept and _incompressible(first.column(i))
+        }
+        self.compression: str | dict[str, str] = COMPRESSION
+        self.compression_level: int | dict[str, int] | None = COMPRESSION_LEVEL
+        if raw:
+            paths = _leaf_paths(self.schema)
+            self.compression = {p: "none" if p in raw else COMPRESSION for p in paths}
+            if COMPRESSION_LEVEL is not None:  # a level for the compressed columns only
+                self.compression_level = {p: COMPRESSION_LEVEL for p in paths if p not in raw}
         self._unique = _UniqueDictionaries()
 
     def conform(self, batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -132,6 +150,29 @@ class _Columns:
                 column = column.cast(self.plain.field(i).type)
             arrays.append(column)
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+
+
+def _incompressible(column: pa.Array) -> bool:
+    """Whether a column of text or fixed-size bytes holds values random to LZ4, judged by a
+    sample of its first values."""
+    kind = column.type
+    if isinstance(column, pa.DictionaryArray):
+        return False
+    if pa.types.is_string(kind) or pa.types.is_binary(kind):
+        values = string_bytes(column)
+    elif pa.types.is_fixed_size_binary(kind) or isinstance(kind, pa.UuidType):
+        width = 16 if isinstance(kind, pa.UuidType) else kind.byte_width
+        data = column.buffers()[1]
+        values = memoryview(data)[column.offset * width : (column.offset + len(column)) * width]
+    else:
+        return False
+    if len(values) < 4096:  # too few bytes to tell
+        return False
+    sample = pa.py_buffer(values[:_SAMPLE_BYTES])
+    return _LZ4.compress(sample).size > INCOMPRESSIBLE * sample.size
+
+
+_LZ4 = pa.Codec("lz4_raw")
 
 
 def _keeps_dictionary(kind: pa.DataType, column: pa.Array) -> bool:

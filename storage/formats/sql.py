@@ -19,7 +19,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from storage.errors import StorageError
-from storage.formats.text import is_binary, nested_json, string_bytes, timestamps_text
+from storage.formats.text import (
+    binary_hex,
+    is_binary,
+    nested_json,
+    string_bytes,
+    timestamps_text,
+)
 
 DIALECTS = ("postgres", "mysql", "sqlite")
 DEFAULT_DIALECT = "postgres"
@@ -170,10 +176,7 @@ def sql_values(values: pa.Array, dialect: str, column: str = "") -> pa.Array:
 def binary_literals(values: pa.Array, dialect: str) -> pa.Array:
     """Bytes as hex literals: postgres reads '\\x...' into BYTEA, the others X'...'."""
     opening = "'\\x" if dialect == "postgres" else "X'"
-    return pa.array(
-        [None if v is None else f"{opening}{v.hex()}'" for v in values.to_pylist()],
-        type=pa.string(),
-    )
+    return _quoted(binary_hex(values, prefix=""), opening)
 
 
 def insert_head(schema: pa.Schema, layout: SqlLayout) -> str:

@@ -75,10 +75,11 @@ def binary_text(values: pa.Array) -> pa.Array:
     )
 
 
-def binary_hex(values: pa.Array) -> pa.Array:
-    """Bytes as ``\\x`` and hex digits, the text PostgreSQL's COPY reads into BYTEA (csv)."""
+def binary_hex(values: pa.Array, prefix: str = "\\x") -> pa.Array:
+    """Bytes as ``prefix`` and hex digits, nulls kept: by default ``\\x`` and the digits, the
+    text PostgreSQL's COPY reads into BYTEA (csv)."""
     return pa.array(
-        [None if v is None else "\\x" + v.hex() for v in values.to_pylist()], type=pa.string()
+        [None if v is None else prefix + v.hex() for v in values.to_pylist()], type=pa.string()
     )
 
 

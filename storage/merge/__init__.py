@@ -3,7 +3,8 @@
 The merged file is first laid out as literal bytes and ranges of shards (``layout``):
 
 - csv, ndjson and sql are the shards one after the other (only the first holds csv's header or
-  sql's CREATE TABLE); json adds its brackets and row separators between them;
+  sql's CREATE TABLE, or json's opening bracket); json adds its row separators between them
+  and its closing bracket;
 - parquet is every shard's row groups under one footer with shifted offsets (``parquet``).
 
 Then the layout is written by the best copy the file system has: the kernel's on a local disk
@@ -19,9 +20,8 @@ from collections.abc import Sequence
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
-from storage.formats import json as json_format
 from storage.merge import s3
-from storage.merge.layout import MergeError, Piece, ShardFile, Span
+from storage.merge.layout import MergeError, Piece, ShardFile, Span, text_before, text_end
 from storage.merge.local import write_local
 from storage.merge.parquet import parquet_layout
 from storage.merge.rows import count_rows
@@ -90,14 +90,14 @@ def _check_rows(
 
 def _text_layout(fmt: str, shards: Sequence[ShardFile], sizes: Sequence[int]) -> list[Piece]:
     pieces: list[Piece] = []
-    if fmt == "json":
-        pieces.append(json_format.OPENING)
     wrote = False
     for shard, size in zip(shards, sizes, strict=True):
-        if fmt == "json" and shard.rows and wrote:
-            pieces.append(json_format.SEPARATOR)
+        before = text_before(fmt, wrote, shard.rows)
+        if before:
+            pieces.append(before)
         pieces.append(Span(shard.path, 0, size))
         wrote = wrote or shard.rows > 0
-    if fmt == "json":
-        pieces.append(json_format.CLOSING)
+    end = text_end(fmt)
+    if end:
+        pieces.append(end)
     return pieces

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage.errors import StorageError
+from storage.formats import json as json_format
 
 # Bytes read from a shard at a time, wherever a merge reads shards through the process.
 CHUNK = 8 << 20
@@ -56,3 +57,14 @@ class Span:
 
 Piece = bytes | Span
 Done = Callable[[str], None]  # told the path of each shard written in full
+
+
+def text_before(fmt: str, wrote: bool, rows: int) -> bytes:
+    """The bytes a text file holds before a shard of ``rows`` rows, after shards that ``wrote``
+    rows or not: json's separator, nothing in the other formats."""
+    return json_format.between(wrote, rows) if fmt == "json" else b""
+
+
+def text_end(fmt: str) -> bytes:
+    """The bytes that end a text file after its last shard."""
+    return json_format.CLOSING if fmt == "json" else b""

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from storage.formats import temporary_name
 from storage.merge.layout import CHUNK, Done, MergeError, Piece, Span
+from storage.write_behind import WINDOW, WriteBehind
 
 # What a kernel answers when it cannot copy between these two files, as opposed to a failure
 # of the disk: the next, plainer way is tried.
@@ -33,13 +34,14 @@ def write_local(pieces: Sequence[Piece], path: str, done: Done, *, adopt: bool =
     copier = _Copier()
     try:
         target, position, rest = _begin(pieces, tmp, adopt)
+        behind = WriteBehind(target)
         try:
             for piece in rest:
                 if isinstance(piece, bytes):
                     _write_at(target, piece, position)
                     position += len(piece)
                     continue
-                copier.copy(piece, target, position)
+                copier.copy(piece, target, position, behind)
                 position += piece.size
                 if piece.last:
                     done(piece.path)
@@ -80,15 +82,17 @@ class _Copier:
     def __init__(self) -> None:
         self.way = "copy_file_range" if hasattr(os, "copy_file_range") else "sendfile"
 
-    def copy(self, span: Span, target: int, position: int) -> None:
+    def copy(self, span: Span, target: int, position: int, behind: WriteBehind) -> None:
         source = os.open(span.path, os.O_RDONLY | os.O_CLOEXEC)
         try:
             start = span.start
             while start < span.stop:
-                copied = self._copy_some(source, target, start, span.stop - start, position)
+                count = min(span.stop - start, WINDOW)  # the target written behind as it grows
+                copied = self._copy_some(source, target, start, count, position)
                 if copied == 0:
                     raise MergeError(f"shard {span.path} ended early")
                 start, position = start + copied, position + copied
+                behind.wrote(position)
         finally:
             os.close(source)
 

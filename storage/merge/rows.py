@@ -6,6 +6,7 @@ from __future__ import annotations
 import fsspec
 import numpy as np
 
+from storage.formats import json as json_format
 from storage.formats import sql as sql_format
 from storage.merge.layout import CHUNK, MergeError
 
@@ -21,7 +22,8 @@ def count_rows(fmt: str, fs: fsspec.AbstractFileSystem, path: str, first: bool) 
             size += len(chunk)
     lines -= header.lines()
     if fmt == "json":  # rows are separated, not ended, by a line break
-        return lines + 1 if size else 0
+        framing = len(json_format.OPENING) if first else 0  # the first shard's bracket
+        return lines + 1 if size > framing else 0
     return lines
 
 

@@ -198,6 +198,7 @@
     const rate = root.querySelector("#job-rate");
     const elapsed = root.querySelector("#job-elapsed");
     const downloads = root.querySelector("#job-downloads");
+    const tables = root.querySelector("#job-tables");
     const dashboard = root.querySelector("#job-dashboard");
     const cancel = root.querySelector("#job-cancel");
     const remove = root.querySelector("#job-delete");
@@ -237,6 +238,18 @@
           ),
         );
       }
+      // A job that loaded a database has its tables instead of files.
+      const loaded = Object.entries(job.tables || {});
+      if (tables.childElementCount !== loaded.length) {
+        tables.replaceChildren(
+          ...loaded.map(([entity, table]) => {
+            const item = el("li", {}, `${entity}: `);
+            item.append(el("code", {}, table));
+            return item;
+          }),
+        );
+      }
+      tables.hidden = loaded.length === 0;
       dashboard.hidden = !(running && job.dashboard_link);
       if (job.dashboard_link) dashboard.href = job.dashboard_link;
       notice.hidden = !job.notice;
