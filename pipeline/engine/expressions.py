@@ -70,7 +70,7 @@ def _distinct(values: pa.Array) -> _Distinct | None:
         return None
     if isinstance(values, pa.DictionaryArray):
         pool = values.dictionary
-        # The pools are shared by every block of a job: a memo entry holds its pool.
+        # The pools are shared by the blocks and jobs of a process: a kept result holds its pool.
         key = ("pool", *pool_key(pool))
         return _Distinct(pool, values.indices.to_numpy(zero_copy_only=False), key)
     days = pa.types.is_date32(values.type)
