@@ -310,3 +310,18 @@ def test_a_join_of_pooled_columns_is_the_join_of_their_values(width: str) -> Non
     assert evaluate(compiled, data, pools={"a": first, "b": last}).to_pylist() == expected
     assert evaluate(compiled, {"a": first, "b": last}).to_pylist() == expected
     assert evaluate(compiled, data).to_pylist() == expected
+
+
+def test_a_join_of_pooled_columns_keeps_texts_longer_than_a_view_holds_inline() -> None:
+    firsts = pa.array(["Bartholomew-Alexander", "Al", "Zoë-Émilie-Françoise"])
+    lasts = pa.array(["Montgomery-Featherstonehaugh", "Wu"])
+    first = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2, 0], type="int32"), firsts)
+    last = pa.DictionaryArray.from_arrays(pa.array([1, 0, 0, 0], type="int32"), lasts)
+    compiled = compile_expression("a || ' ' || b", {"a": ColumnType.STRING, "b": ColumnType.STRING})
+    data = {"a": first.cast(pa.string()), "b": last.cast(pa.string())}
+    assert evaluate(compiled, data, pools={"a": first, "b": last}).to_pylist() == [
+        "Bartholomew-Alexander Wu",
+        "Al Montgomery-Featherstonehaugh",
+        "Zoë-Émilie-Françoise Montgomery-Featherstonehaugh",
+        "Bartholomew-Alexander Montgomery-Featherstonehaugh",
+    ]

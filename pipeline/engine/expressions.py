@@ -10,7 +10,8 @@ condition leaves every other field's values as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.engine.errors import EngineError
-from pipeline.engine.frame import Frame, apply_nulls
+from pipeline.engine.frame import Frame, Truth, as_mask, keep_where
+from pipeline.engine.spread import decode_same_width, spread
 from pipeline.expressions import (
     ColumnType,
     CompiledExpression,
@@ -33,6 +35,12 @@ from pipeline.schema.model import Cases, Expression, Field
 
 # Below this many rows, working out a column's distinct values costs more than it saves.
 _FEW_ROWS = 1024
+
+# (expression, how it is computed, the values it reads) -> (those values, the result), for a
+# few of them: the blocks of a job, and the jobs a worker runs, read the same pools and ranges.
+_KEPT: dict[tuple[object, ...], tuple[list[pa.Array], Any]] = {}
+_KEEP = 64
+_LOCK = threading.Lock()  # a worker's threads share what is kept
 
 
 def _inputs(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.Array]:
@@ -62,7 +70,7 @@ def _distinct(values: pa.Array) -> _Distinct | None:
         return None
     if isinstance(values, pa.DictionaryArray):
         pool = values.dictionary
-        # The pools are shared by every block of a job: a memo entry holds its pool.
+        # The pools are shared by the blocks and jobs of a process: a kept result holds its pool.
         key = ("pool", *pool_key(pool))
         return _Distinct(pool, values.indices.to_numpy(zero_copy_only=False), key)
     days = pa.types.is_date32(values.type)
@@ -140,20 +148,23 @@ def _per_combination(
     combination; None when the combinations are not few.
 
     The same values give the same combinations in every block (a choice's pool, the days of a
-    date's range), so the result is kept for the job and computed again only when they change.
+    date's range), and in every job of the process that reads them, so the result is kept and
+    computed again only for other values.
     """
     found = _combinations(frame, compiled.names)
     if found is None:
         return None
-    key = tuple(d.key for d in found)
-    memo = ("expression over combinations", path)
-    kept = frame.job.memo.get(memo)
-    if kept is None or kept[0] != key:
+    key = (compiled, compute, tuple(d.key for d in found))
+    kept = _KEPT.get(key)
+    if kept is None:
         every, total = _every(compiled.names, found)
         # The values are kept with the result: they hold the pools the key names by address.
-        held = [d.every for d in found]
-        kept = frame.job.memo[memo] = (key, held, compute(compiled, every, rows=total))
-    return kept[2], _index(found)
+        kept = ([d.every for d in found], compute(compiled, every, rows=total))
+        with _LOCK:
+            if len(_KEPT) >= _KEEP:
+                _KEPT.pop(next(iter(_KEPT)))
+            _KEPT[key] = kept
+    return kept[1], _index(found)
 
 
 def _compiled(path: str, compiled: CompiledExpression | None, what: str) -> CompiledExpression:
@@ -190,25 +201,22 @@ def _run(frame: Frame, path: str, compiled: CompiledExpression | None) -> pa.Arr
     # then spread to the rows. Text stays a dictionary of the combinations' values, as a pool
     # does: the writers that take dictionaries never copy one string per row.
     if pa.types.is_string(values.type):
-        return pa.DictionaryArray.from_arrays(pa.array(index), values)
-    return values.take(pa.array(index))
+        frame.decoders[path] = decode_same_width
+        # The indices are the combinations' own numbers: no need to check them.
+        return pa.DictionaryArray.from_arrays(pa.array(index), values, safe=False)
+    return spread(values, index)
 
 
 def _holds(frame: Frame, path: str, compiled: CompiledExpression | None) -> np.ndarray:
     """Where a condition holds, as a numpy mask."""
-    holds, index = _computed(frame, path, compiled, "condition", _condition_mask)
-    return holds if index is None else holds[index]
+    return as_mask(_truth(frame, path, compiled))
 
 
-def _condition_mask(
-    compiled: CompiledExpression,
-    data: Mapping[str, pa.Array],
-    *,
-    rows: int,
-    pools: Mapping[str, pa.DictionaryArray] | None = None,
-) -> np.ndarray:
-    holds = evaluate_condition(compiled, data, rows=rows, pools=pools)
-    return np.asarray(holds.to_numpy(zero_copy_only=False), dtype=bool)
+def _truth(frame: Frame, path: str, compiled: CompiledExpression | None) -> Truth:
+    """Where a condition holds: spread from its combinations as a numpy mask, or over the rows
+    as Arrow booleans without nulls, whose bits serve as a validity buffer as they are."""
+    holds, index = _computed(frame, path, compiled, "condition", evaluate_condition)
+    return holds if index is None else as_mask(holds).take(index)
 
 
 def gen_expression(frame: Frame, path: str, spec: Expression) -> pa.Array:
@@ -240,5 +248,5 @@ def gen_cases(frame: Frame, path: str, spec: Cases) -> pa.Array:
 def with_condition(frame: Frame, path: str, spec: Field, values: pa.Array) -> pa.Array:
     """The values, null in the rows where the field's ``when:`` does not hold."""
     computed = frame.job.field(path).computed
-    holds = _holds(frame, f"{path}.when", computed.condition if computed else None)
-    return apply_nulls(values, ~holds)
+    holds = _truth(frame, f"{path}.when", computed.condition if computed else None)
+    return keep_where(values, holds)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +20,8 @@ from pipeline.schema.resolved import ResolvedEntity, ResolvedField, resolve
 from storage.formats.absent import ABSENT_METADATA
 
 Generator = Callable[["Frame", str, Field], pa.Array]
+# Where a condition holds: a numpy mask, or Arrow booleans without nulls.
+Truth: TypeAlias = np.ndarray | pa.BooleanArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +74,9 @@ class Frame:
     # field path -> its few distinct values and each row's index in them, or None: worked out
     # once per frame for the expressions that read the field (pipeline.engine.expressions)
     distinct: dict[str, Any] = field(default_factory=dict)
+    # field path -> how its dictionary is decoded, for a field that knows a cheaper way than
+    # Arrow's take (texts computed per combination, pipeline.engine.expressions)
+    decoders: dict[str, Callable[[pa.Array], pa.Array]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -114,7 +119,7 @@ class Frame:
         key = path + "#decoded"
         hit = self.cache.get(key)
         if hit is None:
-            hit = self.cache[key] = decode(values)
+            hit = self.cache[key] = self.decoders.get(path, decode)(values)
         return hit
 
     def with_missing(self, path: str, spec: Field, values: pa.Array) -> pa.Array:
@@ -161,6 +166,43 @@ def decode(values: pa.Array) -> pa.Array:
     return values
 
 
+def keep_where(values: pa.Array, holds: Truth) -> pa.Array:
+    """The values, null where ``holds`` is false (a ``when:``)."""
+    if isinstance(holds, np.ndarray):
+        if holds.all():
+            return values
+        mask = holds
+    elif holds.true_count == len(holds):
+        return values
+    elif holds.offset == 0 and _bare(values):
+        # Booleans without nulls: their bits are the validity as they are.
+        return _with_validity(values, holds.buffers()[1])
+    else:
+        mask = as_mask(holds)
+    if _bare(values):
+        return _with_validity(values, pa.py_buffer(np.packbits(mask, bitorder="little")))
+    return apply_nulls(values, ~mask)
+
+
+def as_mask(holds: Truth) -> np.ndarray:
+    if isinstance(holds, np.ndarray):
+        return holds
+    return np.asarray(holds.to_numpy(zero_copy_only=False), dtype=np.bool_)
+
+
+def _bare(values: pa.Array) -> bool:
+    """Values whose validity is one buffer of their own that can be set: none yet."""
+    return values.offset == 0 and values.null_count == 0 and _flat(values.type)
+
+
+def _with_validity(values: pa.Array, validity: pa.Buffer) -> pa.Array:
+    return pa.Array.from_buffers(values.type, len(values), [validity, *values.buffers()[1:]])
+
+
+def _flat(kind: pa.DataType) -> bool:
+    return pa.types.is_primitive(kind) or pa.types.is_string(kind) or pa.types.is_boolean(kind)
+
+
 def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
     if not mask.any():
         return values
@@ -173,9 +215,6 @@ def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
     kind = values.type
     if pa.types.is_null(kind):
         return values
-    flat = pa.types.is_primitive(kind) or pa.types.is_string(kind) or pa.types.is_boolean(kind)
-    if flat and values.null_count == 0 and values.offset == 0:
-        validity = pa.py_buffer(np.packbits(~mask, bitorder="little"))
-        buffers = values.buffers()
-        return pa.Array.from_buffers(kind, len(values), [validity, *buffers[1:]])
+    if _bare(values):
+        return _with_validity(values, pa.py_buffer(np.packbits(~mask, bitorder="little")))
     return pc.if_else(pa.array(mask), pa.scalar(None, kind), values)

@@ -18,6 +18,8 @@ from pipeline.expressions.values import Datum
 _TIES_AWAY = "half_towards_infinity"
 # -0.5 + 2**-54: 1 + x gives 0.5, so Arrow rounds it to -1.
 _FALSE_TIE = -0.49999999999999994
+# Apart from halves, only the false tie and its opposite are this far from a whole number.
+_NEAR_HALF = -_FALSE_TIE
 
 
 def round_float(number: Datum, digits: int) -> Datum:
@@ -28,16 +30,17 @@ def round_float(number: Datum, digits: int) -> Datum:
     if not isinstance(number, pa.Array) or number.offset or number.type != pa.float64():
         return _by_arrow(number, scale, digits)
     values = np.frombuffer(number.buffers()[1], dtype=np.float64, count=len(number))
-    # In place where it can: fewer arrays the size of the column to allocate and fill.
     with np.errstate(invalid="ignore", over="ignore"):
         scaled = values * scale if digits >= 0 else values / scale
-        size = np.abs(scaled)
-        whole = np.floor(size)
-        # Exact: a positive double minus its floor loses no bits.
-        whole += np.subtract(size, whole, out=size) >= 0.5
-        np.copysign(whole, scaled, out=whole)
-        # Arrow takes the fraction as x - floor(x), which for this one value rounds to a tie.
-        whole[scaled == _FALSE_TIE] = -1.0
+        # Ties to even first, exact and one pass; then the few rows where that can differ from
+        # ties away from zero (a half, or the false tie) are rounded again the long way. The
+        # gap to the whole number is exact, so those rows' values are the whole plus the gap,
+        # and the scaled values' array can hold the gaps: one array the size of the column less.
+        whole = np.rint(scaled)
+        gap = np.subtract(scaled, whole, out=scaled)
+        near = np.flatnonzero((gap >= _NEAR_HALF) | (gap <= -_NEAR_HALF))
+        if len(near):
+            whole[near] = _away_from_zero(whole[near] + gap[near])
         if digits >= 0:
             np.divide(whole, scale, out=whole)
         else:
@@ -46,11 +49,26 @@ def round_float(number: Datum, digits: int) -> Datum:
         return pa.array(whole, type=pa.float64())
     valid = np.unpackbits(
         np.frombuffer(number.buffers()[0], dtype=np.uint8), count=len(number), bitorder="little"
-    ).view(bool)
-    np.copyto(whole, 0.0, where=~valid)
+    )
+    # 0 under the nulls: the bits times 0 or 1, which (unlike the floats) also clears a
+    # negative number, an infinity or a NaN, and costs less than a masked copy.
+    bits = whole.view(np.int64)
+    np.multiply(bits, valid, out=bits)
     return pa.Array.from_buffers(
         pa.float64(), len(number), [number.buffers()[0], pa.py_buffer(whole)], number.null_count
     )
+
+
+def _away_from_zero(scaled: np.ndarray) -> np.ndarray:
+    """Whole numbers, ties away from zero, as Arrow rounds them."""
+    size = np.abs(scaled)
+    whole = np.floor(size)
+    # Exact: a positive double minus its floor loses no bits.
+    whole += np.subtract(size, whole, out=size) >= 0.5
+    np.copysign(whole, scaled, out=whole)
+    # Arrow takes the fraction as x - floor(x), which for this one value rounds to a tie.
+    whole[scaled == _FALSE_TIE] = -1.0
+    return whole
 
 
 def _by_arrow(number: Datum, scale: float, digits: int) -> Datum:
