@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline.expressions import ColumnType, compile_expression, evaluate
+from pipeline.expressions.values import LazyColumns
 from tests.expression_rows import COLUMNS, UTC, make_rows, make_table, member
 
 ROWS = make_rows()
@@ -325,3 +326,21 @@ def test_a_join_of_pooled_columns_keeps_texts_longer_than_a_view_holds_inline() 
         "Zoë-Émilie-Françoise Montgomery-Featherstonehaugh",
         "Bartholomew-Alexander Montgomery-Featherstonehaugh",
     ]
+
+
+def test_a_join_of_pooled_texts_reads_the_pools_not_the_decoded_columns() -> None:
+    first = pa.DictionaryArray.from_arrays(pa.array([0, 1, 1, 0]), pa.array(["Ann", "Bo"]))
+    last = pa.DictionaryArray.from_arrays(pa.array([1, 0, 1, 0]), pa.array(["Li", "Moreno"]))
+    decoded: list[str] = []
+
+    def read(name: str) -> pa.Array:
+        decoded.append(name)
+        return {"first": first, "last": last}[name].cast(pa.string())
+
+    columns = LazyColumns(["first", "last"], read, 4)
+    compiled = compile_expression(
+        "first || ' ' || last", {"first": ColumnType.STRING, "last": ColumnType.STRING}
+    )
+    joined = evaluate(compiled, columns, rows=4, pools={"first": first, "last": last})
+    assert joined.to_pylist() == ["Ann Moreno", "Bo Li", "Bo Moreno", "Ann Li"]
+    assert decoded == []

@@ -30,6 +30,7 @@ from pipeline.expressions import (
     evaluate_condition,
 )
 from pipeline.expressions.pooled import pool_key
+from pipeline.expressions.values import LazyColumns
 from pipeline.schema.computed import branches
 from pipeline.schema.model import Cases, Expression, Field
 
@@ -43,8 +44,9 @@ _KEEP = 64
 _LOCK = threading.Lock()  # a worker's threads share what is kept
 
 
-def _inputs(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.Array]:
-    return {name: frame.column(name) for name in compiled.names}
+def _inputs(frame: Frame, compiled: CompiledExpression) -> LazyColumns:
+    # Decoded only if a step reads the values: a join of pooled texts reads the pools.
+    return LazyColumns(compiled.names, frame.column, frame.n)
 
 
 def _pools(frame: Frame, compiled: CompiledExpression) -> dict[str, pa.DictionaryArray]:

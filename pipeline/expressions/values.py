@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -29,6 +29,31 @@ Value: TypeAlias = Datum | Interval
 Columns: TypeAlias = pa.Table | pa.RecordBatch | Mapping[str, pa.Array | pa.ChunkedArray]
 
 
+class LazyColumns(Mapping[str, pa.Array]):
+    """Columns of ``rows`` rows by name, each made by ``read`` when a step first reads it: a
+    column given in ``Batch``'s pools too is never made when every step takes the pool."""
+
+    def __init__(self, names: Sequence[str], read: Callable[[str], pa.Array], rows: int) -> None:
+        self._names = list(names)
+        self._read = read
+        self._made: dict[str, pa.Array] = {}
+        self.rows = rows
+
+    def __getitem__(self, name: str) -> pa.Array:
+        found = self._made.get(name)
+        if found is None:
+            if name not in self._names:
+                raise KeyError(name)
+            found = self._made[name] = self._read(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 class Batch:
     """The columns of one batch, by field name, converted to the types expressions expect.
 
@@ -50,6 +75,9 @@ class Batch:
                 zip(data.schema.names, data.columns, strict=True)
             )
             self.rows = data.num_rows
+        elif isinstance(data, LazyColumns):
+            self.columns = data  # of one length by construction; read when used
+            self.rows = data.rows
         else:
             self.columns = data
             lengths = {len(column) for column in data.values()}
