@@ -31,6 +31,7 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline.allocator import keep_freed_memory
 from pipeline.engine import arrow_schema, generate_batches
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
@@ -50,6 +51,8 @@ PERSON_FIVE_MORE = PERSON + (
 
 
 def one_core() -> None:
+    """One core, and the allocator set as in the processes that generate."""
+    keep_freed_memory()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     pa.set_cpu_count(1)
