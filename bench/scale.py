@@ -27,6 +27,7 @@ from distributed import Client, LocalCluster, as_completed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline import WORKER_PRELOAD
 from pipeline.plan import DEFAULT_SHARD_ROWS, JobSpec, output_path, plan_shards
 from pipeline.schema.parse import parse_schema
 from pipeline.tasks import ShardResult, merge, write_shard
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             processes=True,
             dashboard_address=None,
             host="127.0.0.1",
+            preload=[WORKER_PRELOAD],  # as the service's workers start
         )
         client = Client(cluster)
     try:
