@@ -45,8 +45,8 @@ class _ShardSink:
         self.position = 0
         self.head = b""
 
-    def write(self, data: bytes) -> int:
-        view = memoryview(data)
+    def write(self, data: bytes | memoryview) -> int:
+        view = memoryview(data).cast("B")
         cut = min(max(self.skip - self.position, 0), len(view))
         if cut:
             self.head += bytes(view[:cut])
