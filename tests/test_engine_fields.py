@@ -200,3 +200,24 @@ def test_engine_refuses_running_out_of_unique_values() -> None:
     with pytest.raises(EngineError, match="unique"):
         rows(text, "E", 11)
     assert sorted(rows(text, "E", 10).column("c").to_pylist()) == list("0123456789")
+
+
+def test_a_template_of_pooled_fields_is_joined_from_its_filtered_pools() -> None:
+    schema = parse_schema(
+        """
+version: 1
+seed: 3
+entities:
+  P:
+    fields:
+      first: {type: choice, values: [Ann, Bo, Émile]}
+      last:  {type: choice, values: [Li, Moreno]}
+      email: {type: template, template: "<{first|lower}.{last|upper}@example.com>"}
+"""
+    )
+    (batch,) = generate_batches(schema, "P", 0, 500, seed=3, providers={})
+    rows = batch.to_pylist()
+    assert [r["email"] for r in rows] == [
+        f"<{r['first'].lower()}.{r['last'].upper()}@example.com>" for r in rows
+    ]
+    assert {r["first"] for r in rows} == {"Ann", "Bo", "Émile"}

@@ -4,6 +4,9 @@ The template is parsed once, with the schema (``pipeline.schema.resolved``); thi
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
+
 import msgspec
 import numpy as np
 import pyarrow as pa
@@ -13,7 +16,8 @@ from pipeline.engine.bijection import Permutation
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, decode
 from pipeline.engine.uuids import fixed_width_strings
-from pipeline.schema.templates import TOKEN_DOMAIN, TOKEN_WIDTH, Placeholder
+from pipeline.expressions.pooled import join_pooled, pool_key
+from pipeline.schema.templates import TOKEN_DOMAIN, TOKEN_WIDTH, Part, Placeholder
 
 _BASE36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
 
@@ -47,14 +51,46 @@ def as_strings(values: pa.Array) -> pa.Array:
     return values.cast(pa.string())
 
 
-def placeholder_text(frame: Frame, holder: Placeholder) -> pa.Array:
+# (a pool, a filter) -> (the pool, the pool filtered), a few of them: the blocks of a job
+# draw from the same pools, and a joined text's pieces are kept by the filtered pool's buffers.
+_FILTERED: dict[tuple[object, ...], tuple[pa.Array, pa.Array]] = {}
+_KEEP = 64
+_LOCK = threading.Lock()  # a worker's threads share them
+
+
+def filtered_pool(pool: pa.Array, name: str | None) -> pa.Array:
+    """The filter over a pool's values, once while the pool lasts."""
+    if name is None:
+        return pool
+    key = (name, *pool_key(pool))
+    kept = _FILTERED.get(key)
+    if kept is not None:
+        return kept[1]
+    filtered = apply_filter(pool, name)
+    with _LOCK:
+        if len(_FILTERED) >= _KEEP:
+            _FILTERED.pop(next(iter(_FILTERED)))
+        _FILTERED[key] = (pool, filtered)
+    return filtered
+
+
+def pooled_text(frame: Frame, holder: Placeholder) -> pa.DictionaryArray | None:
+    """A placeholder's text as indices into its filtered pool, when its field is drawn from
+    a pool of text."""
     values = frame.encoded(holder.path)
     if isinstance(values, pa.DictionaryArray) and pa.types.is_string(values.dictionary.type):
+        pool = filtered_pool(values.dictionary, holder.filter)
+        return pa.DictionaryArray.from_arrays(values.indices, pool)
+    return None
+
+
+def placeholder_text(frame: Frame, holder: Placeholder) -> pa.Array:
+    pooled = pooled_text(frame, holder)
+    if pooled is not None:
         # Filters run over the small pool, not over every row.
-        pool = apply_filter(values.dictionary, holder.filter)
-        text = pool.take(values.indices)
+        text = pooled.dictionary.take(pooled.indices)
     else:
-        text = apply_filter(as_strings(decode(values)), holder.filter)
+        text = apply_filter(as_strings(decode(frame.encoded(holder.path))), holder.filter)
     return pc.fill_null(text, "") if text.null_count else text
 
 
@@ -70,6 +106,27 @@ def tokens(frame: Frame, path: str) -> pa.Array:
     return fixed_width_strings(chars)
 
 
+def _joined_from_pools(frame: Frame, parts: Sequence[Part]) -> pa.Array | None:
+    """The template's rows joined from the pools of its fields (``pipeline.expressions.pooled``),
+    when every placeholder's field is drawn from a pool of text without nulls."""
+    pieces: list[tuple[str, pa.DictionaryArray, str]] = []
+    before = ""
+    for part in parts:
+        if isinstance(part, str):
+            if pieces:
+                last_before, column, after = pieces[-1]
+                pieces[-1] = (last_before, column, after + part)
+            else:
+                before += part
+            continue
+        pooled = pooled_text(frame, part)
+        if pooled is None or pooled.null_count:
+            return None
+        pieces.append((before, pooled, ""))
+        before = ""
+    return join_pooled(pieces)
+
+
 def render(frame: Frame, path: str) -> pa.Array:
     field = frame.job.field(path)
     parts = field.template
@@ -78,6 +135,10 @@ def render(frame: Frame, path: str) -> pa.Array:
     token = field.template_token
     holders = [i for i, p in enumerate(parts) if isinstance(p, Placeholder)]
     last = holders[-1] if holders else -1
+    if holders and not token:
+        joined = _joined_from_pools(frame, parts)
+        if joined is not None:
+            return joined
     pieces: list[pa.Array | str] = []
     if token and last < 0:
         pieces.append(tokens(frame, path))

@@ -65,13 +65,25 @@ def join(parts: list[Part], batch: Batch) -> pa.Array | None:
     columns: list[pa.DictionaryArray] = []
     for part in parts:
         column = batch.pooled(part.field)
-        if column is None or column.null_count or len(column) != batch.rows:
-            return None
-        if column.dictionary.type != pa.string() or column.dictionary.null_count:
+        if column is None or len(column) != batch.rows:
             return None
         columns.append(column)
+    return join_pooled([(p.before, c, p.after) for p, c in zip(parts, columns, strict=True)])
+
+
+def join_pooled(pieces: list[tuple[str, pa.DictionaryArray, str]]) -> pa.Array | None:
+    """Each row's pieces joined: for each (text before, column drawn from a pool, text after)
+    in turn, the texts around the row's value; None unless every column is text of a pool
+    without nulls, and not empty."""
+    columns = [column for _, column, _ in pieces]
+    for column in columns:
+        if column.null_count or column.dictionary.type != pa.string():
+            return None
+        if column.dictionary.null_count:
+            return None
+    parts = [Part(before, "", after) for before, _, after in pieces]
     views, starts, widest = _pools(parts, [c.dictionary for c in columns])
-    rows, k = batch.rows, len(parts)
+    rows, k = len(columns[0]), len(parts)
     if rows == 0 or widest * rows > _MAX_BYTES:
         return None
     # The row's pieces side by side: piece j of row i is at i * k + j.
@@ -83,10 +95,10 @@ def join(parts: list[Part], batch: Batch) -> pa.Array | None:
     taken = pa.Array.from_buffers(
         pa.string_view(), rows * k, [None, pa.py_buffer(items), *views.buffers()[2:]], 0
     )
-    pieces = taken.cast(pa.string())
-    bounds = np.frombuffer(pieces.buffers()[1], dtype=np.int32, count=rows * k + 1)
+    texts = taken.cast(pa.string())
+    bounds = np.frombuffer(texts.buffers()[1], dtype=np.int32, count=rows * k + 1)
     every_kth = pa.py_buffer(np.ascontiguousarray(bounds[::k]))
-    return pa.Array.from_buffers(pa.string(), rows, [None, every_kth, pieces.buffers()[2]])
+    return pa.Array.from_buffers(pa.string(), rows, [None, every_kth, texts.buffers()[2]])
 
 
 def pool_key(pool: pa.Array) -> tuple[object, ...]:
