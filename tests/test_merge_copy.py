@@ -102,6 +102,21 @@ def test_json_framing_is_laid_between_the_copied_shards(tmp_path: Path) -> None:
     assert out.read_bytes() == b'[{"a":1},\n{"a":2},\n{"a":3}]'
 
 
+def test_a_json_first_shard_without_its_bracket_still_merges_into_one_array(
+    tmp_path: Path,
+) -> None:
+    # As first shards were written before they opened the array: a job resumed across that.
+    fs = fsspec.filesystem("file")
+    files = []
+    for i, data in enumerate([b'{"a":1}', b'{"a":2}']):
+        (tmp_path / f"{i}.json").write_bytes(data)
+        files.append(ShardFile(str(tmp_path / f"{i}.json"), 1, len(data)))
+    for stream in (False, True):
+        out = tmp_path / f"t{stream}.json"
+        merge_files("json", fs, files, str(out), stream=stream)
+        assert out.read_bytes() == b'[{"a":1},\n{"a":2}]'
+
+
 @pytest.fixture
 def other_device(tmp_path: Path) -> Iterator[Path]:
     """A folder on another file system than ``tmp_path`` (memory's), where there is one."""

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
+from storage.formats import json as json_format
 from storage.merge import s3
 from storage.merge.layout import MergeError, Piece, ShardFile, Span, text_before, text_end
 from storage.merge.local import write_local
@@ -55,6 +56,10 @@ def merge_files(
     else:
         _check_rows(fmt, fs, shards, sizes)
         pieces = _text_layout(fmt, shards, sizes)
+        if fmt == "json" and shards and not _opens_array(fs, shards[0].path, sizes[0]):
+            # A first shard written before first shards opened the array (a job resumed
+            # across an upgrade): the bracket goes before it.
+            pieces.insert(0, json_format.OPENING)
     done = (lambda shard: fs.rm(shard)) if consume else (lambda shard: None)
     parts = s3.plan_parts(pieces) if s3.can_copy(fs) and not stream else None
     if isinstance(fs, LocalFileSystem) and not stream:
@@ -66,6 +71,13 @@ def merge_files(
     else:
         write_streamed(fs, pieces, path, done)
     return int(fs.size(path))
+
+
+def _opens_array(fs: fsspec.AbstractFileSystem, path: str, size: int) -> bool:
+    if size == 0:
+        return False
+    with fs.open(path, "rb") as src:
+        return bool(src.read(len(json_format.OPENING)) == json_format.OPENING)
 
 
 def _size(fs: fsspec.AbstractFileSystem, path: str) -> int:
