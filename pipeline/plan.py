@@ -40,6 +40,9 @@ class JobSpec(msgspec.Struct, frozen=True, kw_only=True):
     made_before: tuple[str, ...] = ()
     # Where the rows go instead of files (the same in every entity's spec of a job).
     destination: Destination | None = None
+    # On a local disk: a file of several shards is kept as the shards and their layout, read
+    # from them when downloaded (storage/merge/laid_out.py), instead of copied into one file.
+    laid_out: bool = False
 
 
 def entity_specs(job: JobSpec, entities: Sequence[tuple[str, int, str]]) -> list[JobSpec]:

@@ -19,7 +19,7 @@ from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
 from storage.formats import DICTIONARY_FORMATS, write_rows, write_shard_file
 from storage.formats.sql import DEFAULT_DIALECT, SqlLayout
-from storage.merge import MergeError, ShardFile, merge_files
+from storage.merge import MergeError, ShardFile, laid_out, lay_out, merge_files
 from storage.merge.sequential import SequentialFile
 
 
@@ -112,11 +112,12 @@ def sql_layout(shard: ShardSpec, schema: Schema, columns: pa.Schema) -> SqlLayou
 
 
 def merge(job: JobSpec, results: list[ShardResult]) -> MergeResult:
-    url = output_path(job)
+    shards = plan_shards(job)
+    laid = job.laid_out and len(shards) > 1
+    url = output_path(job) + (laid_out.SUFFIX if laid else "")
     fs, path = _fs(job, url)
     if fs.exists(path):
-        return MergeResult(url, job.count, int(fs.size(path)))
-    shards = plan_shards(job)
+        return MergeResult(url, job.count, _size(fs, path))
     by_index = {r.index: r for r in results}
     files = []
     for shard in shards:
@@ -129,11 +130,19 @@ def merge(job: JobSpec, results: list[ShardResult]) -> MergeResult:
         # The size its writer reported lets the merge take the shard's rows without reading it.
         reported = (result or made).bytes
         files.append(ShardFile(_fs(job, shard_path(job, shard.index))[1], shard.rows, reported))
+    if laid:
+        # The shards stay: they are the file, read through its layout.
+        return MergeResult(url, job.count, laid_out.save(lay_out(job.format, fs, files), path))
     size = merge_files(job.format, fs, files, path, consume=True)
     folder = _fs(job, f"{job.root_url.rstrip('/')}/shards")[1]
     if fs.exists(folder):
         fs.rm(folder, recursive=True)
     return MergeResult(url, job.count, size)
+
+
+def _size(fs: fsspec.AbstractFileSystem, path: str) -> int:
+    """A file's size, or a laid-out file's (its layout says it)."""
+    return laid_out.load(path)[0] if laid_out.is_laid_out(path) else int(fs.size(path))
 
 
 def write_whole(job: JobSpec) -> MergeResult:

@@ -151,6 +151,7 @@ class JobRunner:
             providers=snapshot.providers,
             shard_rows=row.shard_rows,
             destination=destination,
+            laid_out=files.is_local(root, self.settings.storage_options),
         )
         # Each entity of a job of several has a folder of its own for its shards.
         entities = [

@@ -7,6 +7,9 @@ from typing import Any
 
 import fsspec
 from fsspec import AbstractFileSystem
+from fsspec.implementations.local import LocalFileSystem
+
+from storage.merge import laid_out
 
 CHUNK = 1024 * 1024
 
@@ -21,6 +24,11 @@ def filesystem(url: str, options: dict[str, Any] | None = None) -> tuple[Abstrac
     return fs, path
 
 
+def is_local(url: str, options: dict[str, Any] | None = None) -> bool:
+    """Whether ``url`` is on this machine's file system (a local disk, or one mounted)."""
+    return isinstance(filesystem(url, options)[0], LocalFileSystem)
+
+
 def size(url: str, options: dict[str, Any] | None = None) -> int:
     fs, path = filesystem(url, options)
     return int(fs.size(path))
@@ -29,8 +37,12 @@ def size(url: str, options: dict[str, Any] | None = None) -> int:
 def read_range(
     url: str, start: int, end: int, options: dict[str, Any] | None = None
 ) -> Iterator[bytes]:
-    """Bytes [start, end] (inclusive) in chunks, never the whole file in memory."""
+    """Bytes [start, end] (inclusive) in chunks, never the whole file in memory; a file kept
+    as its shards (``storage.merge.laid_out``) is read from them."""
     fs, path = filesystem(url, options)
+    if laid_out.is_laid_out(path):
+        yield from laid_out.read_range(path, start, end)
+        return
     with fs.open(path, "rb") as handle:
         handle.seek(start)
         left = end - start + 1
@@ -51,6 +63,8 @@ def remove_tree(url: str, options: dict[str, Any] | None = None) -> None:
 def signed_url(url: str, ttl: int, options: dict[str, Any] | None = None) -> str | None:
     """A time-limited URL straight to the file, when the backend can sign one."""
     fs, path = filesystem(url, options)
+    if laid_out.is_laid_out(path):
+        return None
     try:
         return str(fs.sign(path, expiration=ttl))
     except NotImplementedError:

@@ -28,7 +28,7 @@ from storage.merge.parquet import parquet_layout
 from storage.merge.rows import count_rows
 from storage.merge.stream import write_streamed
 
-__all__ = ["MergeError", "ShardFile", "merge_files"]
+__all__ = ["MergeError", "ShardFile", "lay_out", "merge_files"]
 
 
 def merge_files(
@@ -50,16 +50,7 @@ def merge_files(
     With ``stream`` the bytes go through the process whatever the file system (the plainest
     way, for comparison).
     """
-    sizes = [_size(fs, shard.path) for shard in shards]
-    if fmt == "parquet":
-        pieces = parquet_layout(fs, shards, sizes)
-    else:
-        _check_rows(fmt, fs, shards, sizes)
-        pieces = _text_layout(fmt, shards, sizes)
-        if fmt == "json" and shards and not _opens_array(fs, shards[0].path, sizes[0]):
-            # A first shard written before first shards opened the array (a job resumed
-            # across an upgrade): the bracket goes before it.
-            pieces.insert(0, json_format.OPENING)
+    pieces = lay_out(fmt, fs, shards)
     done = (lambda shard: fs.rm(shard)) if consume else (lambda shard: None)
     parts = s3.plan_parts(pieces) if s3.can_copy(fs) and not stream else None
     if isinstance(fs, LocalFileSystem) and not stream:
@@ -71,6 +62,21 @@ def merge_files(
     else:
         write_streamed(fs, pieces, path, done)
     return int(fs.size(path))
+
+
+def lay_out(fmt: str, fs: fsspec.AbstractFileSystem, shards: Sequence[ShardFile]) -> list[Piece]:
+    """The merged file as literal bytes and ranges of the shards, each shard checked to hold
+    its rows."""
+    sizes = [_size(fs, shard.path) for shard in shards]
+    if fmt == "parquet":
+        return parquet_layout(fs, shards, sizes)
+    _check_rows(fmt, fs, shards, sizes)
+    pieces = _text_layout(fmt, shards, sizes)
+    if fmt == "json" and shards and not _opens_array(fs, shards[0].path, sizes[0]):
+        # A first shard written before first shards opened the array (a job resumed across
+        # an upgrade): the bracket goes before it.
+        pieces.insert(0, json_format.OPENING)
+    return pieces
 
 
 def _opens_array(fs: fsspec.AbstractFileSystem, path: str, size: int) -> bool:
