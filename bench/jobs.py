@@ -1,5 +1,7 @@
 """End-to-end job benchmark: POST /data to `completed` (merge included) on the embedded cluster.
 
+Each large job's file is then downloaded whole through the API and timed apart.
+
 Starts `drafta serve` (embedded LocalCluster, one worker process per core) on a temporary
 home, loads the reference schema, and times 10 M-row jobs in each format beside DuckDB writing
 an equivalent table in the same run (all its threads), plus the latency of a 1,000-row job.
@@ -43,6 +45,17 @@ def submit_and_wait(http: httpx.Client, project: str, body: dict) -> tuple[float
         if status["status"] in ("completed", "failed"):
             return time.perf_counter() - started, status
         time.sleep(0.005)
+
+
+def downloaded(http: httpx.Client, job: str) -> tuple[int, float]:
+    """A job's file fetched whole through the API: its bytes and the seconds it took."""
+    started = time.perf_counter()
+    size = 0
+    with http.stream("GET", f"/data/{job}/download") as answer:
+        answer.raise_for_status()
+        for chunk in answer.iter_bytes():
+            size += len(chunk)
+    return size, time.perf_counter() - started
 
 
 def duckdb_all_threads(rows: int, folder: str) -> float:
@@ -161,6 +174,7 @@ def main() -> None:
         dataset(args)
         return
     runs: list[Run] = []
+    downloads: list[tuple[str, int, float]] = []
     with tempfile.TemporaryDirectory() as home:
         with served_project(home, "person", PERSON) as (http, project):
             small = {"entity_name": "Person", "count": 1000, "format": "json"}
@@ -177,9 +191,14 @@ def main() -> None:
                 seconds, status = submit_and_wait(http, project, body)
                 assert status["status"] == "completed", status
                 runs.append((f"drafta job -> {fmt}", args.rows, seconds))
+                downloads.append((fmt, *downloaded(http, status["id"])))
         os.sync()
         duck = duckdb_all_threads(args.rows, home)
     print_table("end to end, 2 cores", ("DuckDB range() -> parquet", args.rows, duck), runs)
+    print()
+    print(f"{'download (GET, streamed)':28} {'MB':>12} {'seconds':>9} {'MB/s':>12}")
+    for fmt, size, seconds in downloads:
+        print(f"{fmt:28} {size / 1e6:>12,.0f} {seconds:>9.2f} {size / 1e6 / seconds:>12,.0f}")
     print()
     print(
         f"1,000-row job, POST to completed: median {statistics.median(latencies) * 1000:.0f} ms, "
