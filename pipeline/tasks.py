@@ -10,13 +10,13 @@ from typing import Any, BinaryIO
 import fsspec
 import msgspec
 import pyarrow as pa
-from fsspec.implementations.local import LocalFileSystem
 
 from pipeline.engine import arrow_schema, generate_batches
 from pipeline.exporters.sql import create_table
 from pipeline.plan import JobSpec, ShardSpec, output_path, plan_shards, shard_path
 from pipeline.schema.model import Schema
 from pipeline.schema.parse import parse_schema
+from storage import files
 from storage.formats import DICTIONARY_FORMATS, write_rows, write_shard_file
 from storage.formats.sql import DEFAULT_DIALECT, SqlLayout
 from storage.merge import MergeError, ShardFile, laid_out, lay_out, merge_files
@@ -93,7 +93,7 @@ def _shard_rows(
     return batches, columns, sql
 
 
-def _write_rows(shard: ShardSpec, sink: BinaryIO | pa.NativeFile) -> int:
+def _write_rows(shard: ShardSpec, sink: BinaryIO) -> int:
     batches, columns, sql = _shard_rows(shard)
     first = shard.index == 0
     return write_rows(shard.job.format, batches, sink, schema=columns, first=first, sql=sql)
@@ -119,7 +119,7 @@ def merge(job: JobSpec, results: list[ShardResult]) -> MergeResult:
     if fs.exists(path):
         return MergeResult(url, job.count, _size(fs, path))
     by_index = {r.index: r for r in results}
-    files = []
+    made_files = []
     for shard in shards:
         result = by_index.get(shard.index)
         if result is not None and result.rows != shard.rows:
@@ -129,11 +129,12 @@ def merge(job: JobSpec, results: list[ShardResult]) -> MergeResult:
         made = write_shard(shard)
         # The size its writer reported lets the merge take the shard's rows without reading it.
         reported = (result or made).bytes
-        files.append(ShardFile(_fs(job, shard_path(job, shard.index))[1], shard.rows, reported))
+        where = _fs(job, shard_path(job, shard.index))[1]
+        made_files.append(ShardFile(where, shard.rows, reported))
     if laid:
         # The shards stay: they are the file, read through its layout.
-        return MergeResult(url, job.count, laid_out.save(lay_out(job.format, fs, files), path))
-    size = merge_files(job.format, fs, files, path, consume=True)
+        return MergeResult(url, job.count, laid_out.save(lay_out(job.format, fs, made_files), path))
+    size = merge_files(job.format, fs, made_files, path, consume=True)
     folder = _fs(job, f"{job.root_url.rstrip('/')}/shards")[1]
     if fs.exists(folder):
         fs.rm(folder, recursive=True)
@@ -156,7 +157,7 @@ def write_whole(job: JobSpec) -> MergeResult:
 
 def can_write_sequentially(job: JobSpec) -> bool:
     """Whether ``write_sequential`` can make this job's file: one on a local disk."""
-    return isinstance(_fs(job, output_path(job))[0], LocalFileSystem)
+    return files.is_local(output_path(job), job.storage_options)
 
 
 def write_sequential(job: JobSpec, done: Callable[[ShardResult], None]) -> MergeResult:

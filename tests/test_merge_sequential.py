@@ -65,7 +65,7 @@ def test_a_json_file_of_one_row_per_shard_is_one_array(tmp_path: Path) -> None:
 def test_a_failing_shard_leaves_no_file(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
 
-    def fails(out: BinaryIO | pa.NativeFile) -> int:
+    def fails(out: BinaryIO) -> int:
         out.write(b"a,b\n1,2\n")
         raise OSError("disk full")
 
@@ -87,7 +87,7 @@ def test_a_shard_short_of_its_rows_is_refused_and_leaves_no_file(tmp_path: Path)
 
 def test_a_parquet_shard_of_another_schema_is_refused(tmp_path: Path) -> None:
     def table(name: str) -> ShardWriter:
-        def write(out: BinaryIO | pa.NativeFile) -> int:
+        def write(out: BinaryIO) -> int:
             pq.write_table(pa.table({name: [1]}), out)
             return 1
 

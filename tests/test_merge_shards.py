@@ -16,7 +16,7 @@ from pipeline.plan import JobSpec, plan_shards, shard_path
 from pipeline.schema.parse import parse_schema
 from pipeline.tasks import merge, write_shard
 from storage.merge import MergeError, ShardFile, merge_files
-from storage.merge.stream import _WriteBehind
+from storage.merge.stream import _BackgroundWrites
 
 SCHEMA = """
 seed: 9
@@ -170,7 +170,7 @@ def test_a_failed_write_behind_the_merge_is_raised() -> None:
     with (
         pytest.raises(OSError, match="No space left"),
         open("/dev/full", "wb", buffering=0) as target,
-        _WriteBehind(target) as out,
+        _BackgroundWrites(target) as out,
     ):
         for _ in range(5):
             out.write(b"x" * 1024)

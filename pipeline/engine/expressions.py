@@ -10,7 +10,6 @@ condition leaves every other field's values as they were.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,7 @@ from pipeline.expressions import (
     evaluate,
     evaluate_condition,
 )
-from pipeline.expressions.pooled import pool_key
+from pipeline.expressions.kept import Kept, pool_key
 from pipeline.expressions.values import LazyColumns
 from pipeline.schema.computed import branches
 from pipeline.schema.model import Cases, Expression, Field
@@ -37,11 +36,9 @@ from pipeline.schema.model import Cases, Expression, Field
 # Below this many rows, working out a column's distinct values costs more than it saves.
 _FEW_ROWS = 1024
 
-# (expression, how it is computed, the values it reads) -> (those values, the result), for a
-# few of them: the blocks of a job, and the jobs a worker runs, read the same pools and ranges.
-_KEPT: dict[tuple[object, ...], tuple[list[pa.Array], Any]] = {}
-_KEEP = 64
-_LOCK = threading.Lock()  # a worker's threads share what is kept
+# (expression, how it is computed, the values it reads) -> the result: the blocks of a job,
+# and the jobs a worker runs, read the same pools and ranges.
+_KEPT: Kept[Any] = Kept()
 
 
 def _inputs(frame: Frame, compiled: CompiledExpression) -> LazyColumns:
@@ -161,12 +158,8 @@ def _per_combination(
     if kept is None:
         every, total = _every(compiled.names, found)
         # The values are kept with the result: they hold the pools the key names by address.
-        kept = ([d.every for d in found], compute(compiled, every, rows=total))
-        with _LOCK:
-            if len(_KEPT) >= _KEEP:
-                _KEPT.pop(next(iter(_KEPT)))
-            _KEPT[key] = kept
-    return kept[1], _index(found)
+        kept = _KEPT.put(key, [d.every for d in found], compute(compiled, every, rows=total))
+    return kept, _index(found)
 
 
 def _compiled(path: str, compiled: CompiledExpression | None, what: str) -> CompiledExpression:

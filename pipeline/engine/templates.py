@@ -4,7 +4,6 @@ The template is parsed once, with the schema (``pipeline.schema.resolved``); thi
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
 import msgspec
@@ -16,7 +15,8 @@ from pipeline.engine.bijection import Permutation
 from pipeline.engine.errors import EngineError
 from pipeline.engine.frame import Frame, decode
 from pipeline.engine.uuids import fixed_width_strings
-from pipeline.expressions.pooled import join_pooled, pool_key
+from pipeline.expressions.kept import Kept, pool_key
+from pipeline.expressions.pooled import join_pooled
 from pipeline.schema.templates import TOKEN_DOMAIN, TOKEN_WIDTH, Part, Placeholder
 
 _BASE36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
@@ -51,11 +51,9 @@ def as_strings(values: pa.Array) -> pa.Array:
     return values.cast(pa.string())
 
 
-# (a pool, a filter) -> (the pool, the pool filtered), a few of them: the blocks of a job
-# draw from the same pools, and a joined text's pieces are kept by the filtered pool's buffers.
-_FILTERED: dict[tuple[object, ...], tuple[pa.Array, pa.Array]] = {}
-_KEEP = 64
-_LOCK = threading.Lock()  # a worker's threads share them
+# (a pool, a filter) -> the pool filtered: a joined text's pieces are kept by the filtered
+# pool's buffers, so each block must get the same filtered pool.
+_FILTERED: Kept[pa.Array] = Kept()
 
 
 def filtered_pool(pool: pa.Array, name: str | None) -> pa.Array:
@@ -64,14 +62,7 @@ def filtered_pool(pool: pa.Array, name: str | None) -> pa.Array:
         return pool
     key = (name, *pool_key(pool))
     kept = _FILTERED.get(key)
-    if kept is not None:
-        return kept[1]
-    filtered = apply_filter(pool, name)
-    with _LOCK:
-        if len(_FILTERED) >= _KEEP:
-            _FILTERED.pop(next(iter(_FILTERED)))
-        _FILTERED[key] = (pool, filtered)
-    return filtered
+    return kept if kept is not None else _FILTERED.put(key, pool, apply_filter(pool, name))
 
 
 def pooled_text(frame: Frame, holder: Placeholder) -> pa.DictionaryArray | None:

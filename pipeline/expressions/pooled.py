@@ -14,13 +14,13 @@ variable-length texts.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.expressions.kept import Kept, pool_key
 from pipeline.expressions.nodes import Node
 from pipeline.expressions.types import ColumnType
 from pipeline.expressions.values import Batch
@@ -101,19 +101,8 @@ def join_pooled(pieces: list[tuple[str, pa.DictionaryArray, str]]) -> pa.Array |
     return pa.Array.from_buffers(pa.string(), rows, [None, every_kth, texts.buffers()[2]])
 
 
-def pool_key(pool: pa.Array) -> tuple[object, ...]:
-    """What tells a pool from others while a cache entry holds it: its type, its slice and the
-    addresses of its buffers (an entry keeps its pool, so they cannot come back for other
-    values while it lives)."""
-    where = (0 if b is None else b.address for b in pool.buffers())
-    return (str(pool.type), pool.offset, len(pool), *where)
-
-
-# (the pools, and the parts' written texts) -> (the pools, the texts ready), a few of them: the
-# blocks of a job draw from the same pools.
-_READY: dict[tuple[object, ...], tuple[list[pa.Array], tuple[pa.Array, list[int], int]]] = {}
-_KEEP = 64
-_LOCK = threading.Lock()  # a worker's threads share the texts ready
+# (the pools, and the parts' written texts) -> the texts ready
+_READY: Kept[tuple[pa.Array, list[int], int]] = Kept()
 
 
 def _pools(parts: list[Part], pools: list[pa.Array]) -> tuple[pa.Array, list[int], int]:
@@ -125,16 +114,11 @@ def _pools(parts: list[Part], pools: list[pa.Array]) -> tuple[pa.Array, list[int
     )
     kept = _READY.get(key)
     if kept is not None:
-        return kept[1]
+        return kept
     texts = [
         pc.binary_join_element_wise(p.before, pool, p.after, "") if p.before or p.after else pool
         for p, pool in zip(parts, pools, strict=True)
     ]
     starts = [int(n) for n in np.cumsum([0, *map(len, texts)])[:-1]]
     widest = sum(pc.max(pc.binary_length(t)).as_py() or 0 for t in texts)
-    ready = (pa.concat_arrays(texts).cast(pa.string_view()), starts, widest)
-    with _LOCK:
-        if len(_READY) >= _KEEP:
-            _READY.pop(next(iter(_READY)))
-        _READY[key] = (pools, ready)
-    return ready
+    return _READY.put(key, pools, (pa.concat_arrays(texts).cast(pa.string_view()), starts, widest))

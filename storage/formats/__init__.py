@@ -78,7 +78,7 @@ def check_writable(fmt: str, sql: SqlLayout | None) -> None:
 def write_rows(
     fmt: str,
     batches: Iterable[pa.RecordBatch],
-    out: BinaryIO | pa.NativeFile,
+    out: BinaryIO,
     *,
     schema: pa.Schema,
     first: bool,
@@ -86,16 +86,15 @@ def write_rows(
 ) -> int:
     """Write one shard's rows to ``out`` as ``write_shard_file`` does; returns the rows."""
     check_writable(fmt, sql)
-    sink = cast(BinaryIO, out)  # a NativeFile writes like a binary file
     if fmt == "json":
-        return write_json(batches, sink, first=first)
+        return write_json(batches, out, first=first)
     if fmt == "ndjson":
-        return write_ndjson(batches, sink)
+        return write_ndjson(batches, out)
     if fmt == "csv":
-        return write_csv(batches, sink, schema=schema, with_header=first)
+        return write_csv(batches, out, schema=schema, with_header=first)
     if fmt == "sql" and sql is not None:
-        return write_sql(batches, sink, schema=schema, layout=sql, with_header=first)
-    return write_parquet(batches, sink, schema=schema)
+        return write_sql(batches, out, schema=schema, layout=sql, with_header=first)
+    return write_parquet(batches, out, schema=schema)
 
 
 def _open(fs: fsspec.AbstractFileSystem, path: str) -> BinaryIO:

@@ -16,10 +16,13 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from fsspec.implementations.local import LocalFileSystem
+
 from storage.formats import temporary_name
-from storage.merge.layout import CHUNK, MergeError, Piece, Span
+from storage.merge.layout import MergeError, Piece, Span, read_span
 
 SUFFIX = ".layout"
+_LOCAL = LocalFileSystem()
 
 
 def is_laid_out(path: str) -> bool:
@@ -70,24 +73,7 @@ def read_range(path: str, start: int, end: int) -> Iterator[bytes]:
             if isinstance(piece, bytes):
                 yield piece[lo - at : hi - at]
             else:
-                yield from _read_span(piece.cut(lo - at, hi - at))
+                yield from read_span(_LOCAL, piece.cut(lo - at, hi - at))
         at += size
         if at > end:
             return
-
-
-def _read_span(span: Span) -> Iterator[bytes]:
-    try:
-        source = os.open(span.path, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise MergeError(f"shard {span.path} is missing") from None
-    try:
-        position = span.start
-        while position < span.stop:
-            data = os.pread(source, min(CHUNK, span.stop - position), position)
-            if not data:
-                raise MergeError(f"shard {span.path} ended early")
-            yield data
-            position += len(data)
-    finally:
-        os.close(source)

@@ -7,8 +7,10 @@ bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+import fsspec
 
 from storage.errors import StorageError
 from storage.formats import json as json_format
@@ -68,3 +70,20 @@ def text_before(fmt: str, wrote: bool, rows: int) -> bytes:
 def text_end(fmt: str) -> bytes:
     """The bytes that end a text file after its last shard."""
     return json_format.CLOSING if fmt == "json" else b""
+
+
+def read_span(fs: fsspec.AbstractFileSystem, span: Span) -> Iterator[bytes]:
+    """A shard's range read through the process, ``CHUNK`` bytes at a time."""
+    try:
+        source = fs.open(span.path, "rb")
+    except FileNotFoundError:
+        raise MergeError(f"shard {span.path} is missing") from None
+    with source:
+        source.seek(span.start)
+        left = span.size
+        while left > 0:
+            chunk = source.read(min(CHUNK, left))
+            if not chunk:
+                raise MergeError(f"shard {span.path} ended early")
+            yield chunk
+            left -= len(chunk)

@@ -15,9 +15,7 @@ import contextlib
 import os
 from collections.abc import Callable
 from types import TracebackType
-from typing import BinaryIO
-
-import pyarrow as pa
+from typing import BinaryIO, cast
 
 from storage.formats import temporary_name
 from storage.merge.layout import MergeError, text_before, text_end
@@ -25,7 +23,7 @@ from storage.merge.parquet import Footer, check_footer, footer_of, group_bytes, 
 from storage.write_behind import WINDOW, WriteBehind
 
 # Given where to write a shard's bytes, writes them and returns its rows.
-ShardWriter = Callable[[BinaryIO | pa.NativeFile], int]
+ShardWriter = Callable[[BinaryIO], int]
 
 
 class _ShardSink:
@@ -100,7 +98,7 @@ class SequentialFile:
             self._out.write(text_before(self.fmt, self._wrote, rows))
         skip = group_bytes(len(self._footers)) if parquet else 0
         sink = _ShardSink(self._out, skip, self._behind)
-        written = write(sink)
+        written = write(cast(BinaryIO, sink))  # it writes and tells as a file does
         size = sink.position
         if parquet:
             footer = footer_of(sink.read, size, name)

@@ -11,7 +11,7 @@ from typing import BinaryIO
 import fsspec
 
 from storage.formats import temporary_name
-from storage.merge.layout import CHUNK, Done, MergeError, Piece
+from storage.merge.layout import Done, Piece, read_span
 
 
 def write_streamed(
@@ -20,20 +20,13 @@ def write_streamed(
     """Write ``pieces`` under a temporary name beside ``path``, then rename it there."""
     tmp = temporary_name(path)
     try:
-        with fs.open(tmp, "wb") as target, _WriteBehind(target) as out:
+        with fs.open(tmp, "wb") as target, _BackgroundWrites(target) as out:
             for piece in pieces:
                 if isinstance(piece, bytes):
                     out.write(piece)
                     continue
-                with fs.open(piece.path, "rb") as src:
-                    src.seek(piece.start)
-                    left = piece.size
-                    while left > 0:
-                        chunk = src.read(min(CHUNK, left))
-                        if not chunk:
-                            raise MergeError(f"shard {piece.path} ended early")
-                        out.write(chunk)
-                        left -= len(chunk)
+                for chunk in read_span(fs, piece):
+                    out.write(chunk)
                 if piece.last:
                     done(piece.path)
         fs.mv(tmp, path)
@@ -43,7 +36,7 @@ def write_streamed(
         raise
 
 
-class _WriteBehind:
+class _BackgroundWrites:
     """A file's ``write`` done on a helper thread, at most two chunks behind the caller.
 
     File writes release the GIL, so reading the next chunk goes on while this one is written:
@@ -62,7 +55,7 @@ class _WriteBehind:
         while len(self._pending) > self.DEPTH:
             self._pending.popleft().result()
 
-    def __enter__(self) -> _WriteBehind:
+    def __enter__(self) -> _BackgroundWrites:
         return self
 
     def __exit__(self, *exc: object) -> None:
