@@ -86,11 +86,12 @@ def join_pooled(pieces: list[tuple[str, pa.DictionaryArray, str]]) -> pa.Array |
     rows, k = len(columns[0]), len(parts)
     if rows == 0 or widest * rows > _MAX_BYTES:
         return None
-    # The row's pieces side by side: piece j of row i is at i * k + j.
-    at = np.empty(rows * k, dtype=np.int32)
+    # The row's pieces side by side: piece j of row i is at i * k + j. numpy's own positions
+    # (np.intp): its take widens any others first.
+    at = np.empty(rows * k, dtype=np.intp)
     for j, (column, start) in enumerate(zip(columns, starts, strict=True)):
         indices = column.indices.to_numpy(zero_copy_only=False)
-        np.add(indices, start, out=at[j::k], dtype=np.int32, casting="unsafe")
+        np.add(indices, start, out=at[j::k], dtype=np.intp, casting="unsafe")
     items = np.frombuffer(views.buffers()[1], dtype=_VIEW, count=len(views)).take(at)
     taken = pa.Array.from_buffers(
         pa.string_view(), rows * k, [None, pa.py_buffer(items), *views.buffers()[2:]], 0
