@@ -7,9 +7,12 @@ peak memory (RSS high-water, measured in a child process) for two sizes written 
 With ``--expressions`` it instead prints the cost per row of the plain schema and of its
 expression-heavy variant (bench/person_expressions.yaml: five expressions, two conditions),
 into Arrow and into parquet, in the same run; with ``--paired`` too, the median ratio of the
-two into Arrow, generated in turn ``--repeats`` times.
+two, generated in turn ``--repeats`` times, both as plain Arrow columns and as the writers of
+every file format take them (pooled and per-combination text as dictionaries); with
+``--each`` too, each expression field's own cost: the variant against itself without that
+field, in milliseconds per 65,536-row block.
 
-    python bench/engine.py [--rows N] [--quick] [--expressions [--paired] [--repeats N]]
+    python bench/engine.py [--rows N] [--quick] [--expressions [--paired [--each]] [--repeats N]]
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.allocator import keep_freed_memory
 from pipeline.engine import arrow_schema, generate_batches
-from pipeline.schema.model import Schema
+from pipeline.engine.blocks import BLOCK_ROWS
+from pipeline.schema.model import Expression, Schema
 from pipeline.schema.parse import parse_schema
 from storage.formats import DICTIONARY_FORMATS, write_shard_file
 
@@ -204,32 +208,84 @@ def expressions_main(rows: int, repeats: int) -> None:
             )
 
 
-def paired_main(rows: int, repeats: int) -> None:
-    """The expression variant against the plain schema, generated one right after the other
-    (which goes first alternates), in CPU time: on a busy machine both see the same load, and
-    the median of the ratios settles where the best of a few short runs does not."""
-    plain, heavy = parse_schema(PERSON), parse_schema(PERSON_EXPRESSIONS)
+def _cpu_seconds(schema: Schema, rows: int, encoded: bool) -> float:
+    start = time.process_time()
+    for _ in generate_batches(schema, "Person", 0, rows, seed=7, providers={}, encoded=encoded):
+        pass
+    return time.process_time() - start
 
-    def cpu(schema: Schema) -> float:
-        start = time.process_time()
-        for _ in generate_batches(schema, "Person", 0, rows, seed=7, providers={}):
-            pass
-        return time.process_time() - start
 
-    cpu(plain)  # builds the value pools once, as a worker does
-    cpu(heavy)
-    ratios = []
+def _paired(
+    base: Schema, other: Schema, rows: int, repeats: int, encoded: bool
+) -> list[tuple[float, float]]:
+    """CPU seconds of ``base`` and of ``other``, generated one right after the other (which
+    goes first alternates): on a busy machine both see the same load, and the median of the
+    pairs' ratios settles where the best of a few short runs does not."""
+    _cpu_seconds(base, rows, encoded)  # builds the value pools once, as a worker does
+    _cpu_seconds(other, rows, encoded)
+    pairs = []
     for k in range(repeats):
         if k % 2:
-            extra = cpu(heavy)
-            base = cpu(plain)
+            extra = _cpu_seconds(other, rows, encoded)
+            plain = _cpu_seconds(base, rows, encoded)
         else:
-            base = cpu(plain)
-            extra = cpu(heavy)
-        ratios.append(extra / base - 1)
+            plain = _cpu_seconds(base, rows, encoded)
+            extra = _cpu_seconds(other, rows, encoded)
+        pairs.append((plain, extra))
+    return pairs
+
+
+MODES = [("-> Arrow", False), ("-> the writers' dictionaries", True)]
+
+
+def paired_main(rows: int, repeats: int) -> None:
+    """The expression variant against the plain schema, in both forms a block is made in."""
+    plain, heavy = parse_schema(PERSON), parse_schema(PERSON_EXPRESSIONS)
     print(f"{rows:,} rows, {repeats} pairs: person_expressions.yaml over person.yaml, CPU time")
-    low, middle, high = min(ratios), statistics.median(ratios), max(ratios)
-    print(f"-> Arrow overhead: median {middle:+.1%}, from {low:+.1%} to {high:+.1%}")
+    for label, encoded in MODES:
+        ratios = [extra / base - 1 for base, extra in _paired(plain, heavy, rows, repeats, encoded)]
+        low, middle, high = min(ratios), statistics.median(ratios), max(ratios)
+        print(f"{label} overhead: median {middle:+.1%}, from {low:+.1%} to {high:+.1%}")
+
+
+def _without(text: str, name: str) -> str:
+    """The schema text without the field ``name`` (its line and the lines indented under it)."""
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        if line.startswith(f"      {name}:"):
+            inside = True
+            continue
+        if inside and line.startswith("        "):
+            continue
+        inside = False
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def each_main(rows: int, repeats: int) -> None:
+    """Each expression field's own cost: the variant over itself without the field."""
+    heavy = parse_schema(PERSON_EXPRESSIONS)
+    fields = heavy.entities["Person"].fields
+    names = [name for name, spec in fields.items() if isinstance(spec, Expression)]
+    blocks = rows / BLOCK_ROWS
+    print(f"{rows:,} rows, {repeats} pairs each: an expression field's own CPU time per block")
+    print(f"{'field':14} " + " ".join(f"{label:>30}" for label, _ in MODES))
+    for name in names:
+        without = parse_schema(_without(PERSON_EXPRESSIONS, name))
+        costs = []
+        for _, encoded in MODES:
+            pairs = _paired(without, heavy, rows, repeats, encoded)
+            own = statistics.median(extra - base for base, extra in pairs) / blocks
+            costs.append(f"{own * 1e3:>27.2f} ms")
+        print(f"{name:14} " + " ".join(costs))
+    plain = parse_schema(PERSON)
+    whole = [
+        statistics.median(_cpu_seconds(plain, rows, encoded) for _ in range(repeats)) / blocks
+        for _, encoded in MODES
+    ]
+    print(f"{'person.yaml':14} " + " ".join(f"{s * 1e3:>27.2f} ms" for s in whole))
+    print(f"{'(+25 % of it)':14} " + " ".join(f"{s * 0.25e3:>27.2f} ms" for s in whole))
 
 
 def main() -> None:
@@ -244,13 +300,18 @@ def main() -> None:
     parser.add_argument(
         "--paired", action="store_true", help="with --expressions: the median of paired ratios"
     )
+    parser.add_argument(
+        "--each", action="store_true", help="with --paired: each expression field's own cost"
+    )
     args = parser.parse_args()
     if args.child_parquet:
         child_main(args.child_parquet)
         return
     one_core()
     if args.expressions:
-        run = paired_main if args.paired else expressions_main
+        run = expressions_main
+        if args.paired:
+            run = each_main if args.each else paired_main
         run(200_000 if args.quick else args.rows, args.repeats)
         return
     rows = 200_000 if args.quick else args.rows
