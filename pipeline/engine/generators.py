@@ -24,7 +24,7 @@ from pipeline.engine.lookups import gen_lookup, reference_rows, related_job
 from pipeline.engine.maps import gen_map
 from pipeline.engine.picks import permuted, pick, value_space
 from pipeline.engine.pools import PoolError, mimesis_pool
-from pipeline.engine.uuids import format_uuids, uuid_words
+from pipeline.engine.uuids import uuid_strings
 from pipeline.engine.values import to_arrow
 from pipeline.schema.model import (
     Array,
@@ -69,7 +69,7 @@ def gen_sequence(frame: Frame, path: str, spec: Sequence) -> pa.Array:
 
 
 def gen_uuid(frame: Frame, path: str, spec: Uuid) -> pa.Array:
-    return format_uuids(uuid_words(frame.rows, frame.job.keys(path + "#uuid", 2)))
+    return uuid_strings(frame.rows, frame.job.keys(path + "#uuid", 2))
 
 
 def gen_integer(frame: Frame, path: str, spec: Integer) -> pa.Array:

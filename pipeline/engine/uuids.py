@@ -17,25 +17,13 @@ def _hex_quads() -> np.ndarray:
     table = np.empty((65536, 4), dtype=np.uint8)
     for k in range(4):
         table[:, k] = digits[(value >> (12 - 4 * k)) & 15]
-    return table.view(np.uint32).ravel()
+    return table.view("<u4").ravel()
 
 
 _QUADS = _hex_quads()
-# 8-4-4-4-12 digits are 2-1-1-1-3 quads; numpy writes the unaligned fields for us.
-_LAYOUT = np.dtype(
-    [
-        ("a", "<u4", (2,)),
-        ("d1", "u1"),
-        ("b", "<u4"),
-        ("d2", "u1"),
-        ("c", "<u4"),
-        ("d3", "u1"),
-        ("d", "<u4"),
-        ("d4", "u1"),
-        ("e", "<u4", (3,)),
-    ]
-)
 _U = np.uint64
+_SIXTEEN = _U(0xFFFF)
+_DASH = np.uint32(ord("-"))
 
 
 def uuid_words(index: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -43,27 +31,50 @@ def uuid_words(index: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
     Version and variant bits are placed around the unique word so uniqueness is kept.
     """
+    return np.stack(_halves(index, keys), axis=1)
+
+
+def _halves(index: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``uuid_words``' two columns, each contiguous."""
     hi = mix64(index, keys[0])
     lo = mix64(index, keys[1])
     w1 = (hi & _U(0xFFFF_FFFF_FFFF_0000)) | ((_U(0x40) | ((hi >> _U(12)) & _U(0xF))) << _U(8))
     w1 |= (hi >> _U(4)) & _U(0xFF)
     variant = _U(0x80) | ((lo >> _U(56)) & _U(0x30)) | (hi & _U(0xF))
     w2 = (variant << _U(56)) | (lo & _U(0x00FF_FFFF_FFFF_FFFF))
-    return np.stack([w1, w2], axis=1)
+    return w1, w2
+
+
+def uuid_strings(index: np.ndarray, keys: np.ndarray) -> pa.Array:
+    """``format_uuids(uuid_words(index, keys))``."""
+    return _formatted(*_halves(index, keys))
 
 
 def format_uuids(words: np.ndarray) -> pa.Array:
-    n = len(words)
-    halves = words.astype(">u8").view(">u2").reshape(n, 8).astype(np.uint16)
-    quads = np.take(_QUADS, halves)
-    out = np.empty(n, dtype=_LAYOUT)
-    for dash in ("d1", "d2", "d3", "d4"):
-        out[dash] = ord("-")
-    out["a"] = quads[:, 0:2]
-    out["b"] = quads[:, 2]
-    out["c"] = quads[:, 3]
-    out["d"] = quads[:, 4]
-    out["e"] = quads[:, 5:8]
+    """The 8-4-4-4-12 hex text of two big-endian words per row."""
+    return _formatted(np.ascontiguousarray(words[:, 0]), np.ascontiguousarray(words[:, 1]))
+
+
+def _formatted(w1: np.ndarray, w2: np.ndarray) -> pa.Array:
+    # A row's 36 characters are nine little-endian uint32 words. Digits 0-7 and 20-31 fill
+    # whole words; the middle four words hold the dashes between digits 8 to 19, put
+    # together by shifts. Each group of four digits is one look-up of a 16-bit value: numpy
+    # writes aligned whole columns where a record with unaligned fields costs several times
+    # more.
+    n = len(w1)
+    quads = [
+        np.take(_QUADS, ((word >> _U(shift)) & _SIXTEEN).view(np.int64))
+        for word in (w1, w2)
+        for shift in (48, 32, 16, 0)
+    ]
+    out = np.empty((n, 9), dtype="<u4")
+    for column, quad in ((0, 0), (1, 1), (6, 5), (7, 6), (8, 7)):
+        out[:, column] = quads[quad]
+    q2, q3, q4 = quads[2:5]
+    out[:, 2] = (q2 << np.uint32(8)) | _DASH
+    out[:, 3] = (q2 >> np.uint32(24)) | (_DASH << np.uint32(8)) | (q3 << np.uint32(16))
+    out[:, 4] = (q3 >> np.uint32(16)) | (_DASH << np.uint32(16)) | (q4 << np.uint32(24))
+    out[:, 5] = (q4 >> np.uint32(8)) | (_DASH << np.uint32(24))
     return fixed_width_strings(out.view(np.uint8).reshape(n, 36))
 
 
