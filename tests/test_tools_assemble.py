@@ -9,30 +9,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.plan import JobSpec, plan_shards
+from pipeline.plan import plan_shards
 from pipeline.tasks import merge, write_shard
 from service.cli import main
 from storage import files
-from tests.test_merge_copy import SCHEMA
+from tests.test_merge_copy import spec
 
 
 def job_file(root: Path, fmt: str, *, laid: bool) -> str:
     """A 5000-row job of three shards made as the service makes it: its layout when ``laid``,
     else its merged file."""
-    job = JobSpec(
-        job_id="j1",
-        schema_text=SCHEMA,
-        entity="Row",
-        count=5000,
-        seed=4,
-        format=fmt,
-        root_url=str(root),
-        shard_rows=2000,
-        laid_out=laid,
-    )
+    job = msgspec.structs.replace(spec(str(root), fmt, 5000, 2000), laid_out=laid)
     return merge(job, [write_shard(shard) for shard in plan_shards(job)]).path
 
 
@@ -154,3 +145,29 @@ def test_assemble_needs_out_or_check(tmp_path: Path, capsys: pytest.CaptureFixtu
             main(["assemble", str(tmp_path / "f.csv.layout"), *args])
         assert done.value.code == 2
         assert capsys.readouterr().err.splitlines()[-1].startswith("drafta assemble: error: ")
+
+
+def test_a_write_failing_at_its_rename_leaves_nothing_at_the_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    layout = job_file(tmp_path / "job", "csv", laid=True)
+    # A folder at FILE's name: every byte is copied, then the rename that publishes it fails.
+    (tmp_path / "Row.csv").mkdir()
+    (tmp_path / "Row.csv" / "kept").write_bytes(b"x")
+    assert main(["assemble", layout, "--out", str(tmp_path / "Row.csv"), "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("drafta: [Errno 21] Is a directory: ")
+    assert err.endswith(f" -> '{tmp_path}/Row.csv'\n") and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Row.csv", "job"]
+    assert listing(tmp_path / "Row.csv") == ["kept"]
+
+
+def test_a_reader_of_stdout_that_stops_early_ends_it_without_a_traceback(tmp_path: Path) -> None:
+    layout = job_file(tmp_path, "parquet", laid=True)  # far more than a pipe holds
+    command = [sys.executable, "-m", "service.cli", "assemble", layout, "--out", "-"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as running:
+        assert running.stdout is not None and running.stderr is not None
+        assert running.stdout.read(4) == b"PAR1"
+        running.stdout.close()
+        assert running.wait(timeout=120) == 1
+        assert running.stderr.read() == b""
