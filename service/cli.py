@@ -17,7 +17,17 @@ from collections.abc import Sequence
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-COMMANDS = ("serve", "keys", "validate", "convert", "preview", "generate", "remote", "backup")
+COMMANDS = (
+    "serve",
+    "keys",
+    "validate",
+    "convert",
+    "preview",
+    "generate",
+    "remote",
+    "backup",
+    "assemble",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -65,7 +65,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         ("remote", "groups", "create"), ("remote", "groups", "list"),
         ("remote", "projects", "create"), ("remote", "projects", "list"),
         ("remote", "projects", "get"), ("remote", "push"), ("remote", "run"),
-        ("remote", "status"), ("remote", "download"),
+        ("remote", "status"), ("remote", "download"), ("assemble",),
     }  # fmt: skip
     assert mine <= set(commands)
     for command in commands:

@@ -13,7 +13,7 @@ from service.settings import env_names
 from tests.conftest import ROOT
 from tests.test_tools_cli import _subcommands
 
-MINE = ("validate", "convert", "preview", "generate", "remote")
+MINE = ("validate", "convert", "preview", "generate", "remote", "assemble")
 
 
 def test_every_setting_is_in_the_readme() -> None:

@@ -15,9 +15,15 @@ from storage.merge.layout import Done, Piece, read_span
 
 
 def write_streamed(
-    fs: fsspec.AbstractFileSystem, pieces: Sequence[Piece], path: str, done: Done
+    fs: fsspec.AbstractFileSystem,
+    pieces: Sequence[Piece],
+    path: str,
+    done: Done,
+    *,
+    source: fsspec.AbstractFileSystem | None = None,
 ) -> None:
-    """Write ``pieces`` under a temporary name beside ``path``, then rename it there."""
+    """Write ``pieces`` under a temporary name beside ``path``, then rename it there; the
+    shards are read from ``source`` (default: ``fs``)."""
     tmp = temporary_name(path)
     try:
         with fs.open(tmp, "wb") as target, _BackgroundWrites(target) as out:
@@ -25,7 +31,7 @@ def write_streamed(
                 if isinstance(piece, bytes):
                     out.write(piece)
                     continue
-                for chunk in read_span(fs, piece):
+                for chunk in read_span(source or fs, piece):
                     out.write(chunk)
                 if piece.last:
                     done(piece.path)
