@@ -18,6 +18,7 @@ field, in milliseconds per 65,536-row block.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import resource
@@ -197,9 +198,9 @@ def expressions_main(rows: int, repeats: int) -> None:
     base: tuple[float, float] | None = None
     with tempfile.TemporaryDirectory() as folder:
         for name, text in variants:
-            arrow = 1e6 / best_of(repeats, lambda text=text: engine_arrow(rows, text))
+            arrow = 1e6 / best_of(repeats, functools.partial(engine_arrow, rows, text))
             parquet = 1e6 / best_of(
-                repeats, lambda text=text: engine_file(rows, "parquet", folder, text)
+                repeats, functools.partial(engine_file, rows, "parquet", folder, text)
             )
             base = base or (arrow, parquet)
             print(

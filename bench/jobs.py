@@ -28,10 +28,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path.insert(0, str(ROOT))
 
-from engine import PERSON, duckdb_rows  # noqa: E402
-
+from bench.engine import PERSON, duckdb_rows  # noqa: E402
 from tests.live import LiveServer  # noqa: E402
 
 

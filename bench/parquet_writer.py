@@ -25,8 +25,7 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import PERSON, one_core
-
+from bench.engine import PERSON, one_core
 from pipeline.engine import arrow_schema, generate_batches
 from pipeline.schema.parse import parse_schema
 from storage.formats import parquet

@@ -98,7 +98,9 @@ def _sql_rows(
     schema = load_schema(yaml_text)
     rows: dict[str, list[dict[str, Any]]] = {}
     for table, (entity_name, entity) in zip(tables, schema.entities.items(), strict=True):
-        generated = _rows(schema, entity_name, entity.count or ROWS)
+        count = entity.count or ROWS
+        assert isinstance(count, int)  # imported schemas have no per-parent counts
+        generated = _rows(schema, entity_name, count)
         columns = list(table.columns)
         rows[table.name.lower()] = [dict(zip(columns, r.values(), strict=True)) for r in generated]
     return tables, rows
@@ -222,7 +224,9 @@ def _json_schema_problems(text: str, yaml_text: str) -> list[str] | None:
         # Parts kept in other files are not at hand: they accept anything here.
         return referencing.jsonschema.DRAFT202012.create_resource({})
 
-    validator = cls(doc, registry=referencing.Registry(retrieve=elsewhere))
+    # The package's typing declares no arguments for Registry: `retrieve` is its documented one.
+    registry = referencing.Registry(retrieve=elsewhere)  # type: ignore[call-arg]
+    validator = cls(doc, registry=registry)
     schema = load_schema(yaml_text)
     problems: list[str] = []
     for entity, pointer in entity_pointers(text).items():
@@ -353,11 +357,12 @@ def check(
 ) -> Result:
     text = path.read_text()
     name = f"{path.parent.name}/{path.name}"
+    warnings: list[dict[str, Any]] = []
     if converted is not None:  # YAML converted elsewhere, e.g. by another version
         done = converted / path.parent.name / f"{path.name}.yaml"
         if not done.exists():
             return Result(name, False, detail="no converted YAML")
-        yaml_text, warnings = done.read_text(), []
+        yaml_text = done.read_text()
     else:
         try:
             yaml_text, warnings = convert_with_warnings(text, fmt)  # type: ignore[arg-type]

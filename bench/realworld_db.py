@@ -48,6 +48,7 @@ def _source_names(schema: m.Schema, entity: str) -> tuple[str, list[str]]:
 
 def _rows(schema: m.Schema, entity: str) -> Iterator[list[Any]]:
     count = schema.entities[entity].count or 200
+    assert isinstance(count, int)  # imported schemas have no per-parent counts
     written = [f for f in schema.entities[entity].fields.values() if not f.hidden]
     for batch in generate_batches(schema, entity, 0, count, seed=SEED, providers={}):
         for row in batch.to_pylist():  # keyed by the names written: paired with the fields

@@ -11,6 +11,7 @@ country and tier dictionary-encoded too, as the engine holds them.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import tempfile
@@ -83,7 +84,7 @@ def main() -> None:
         con.register("person", table)
         for fmt, option in (("csv", "HEADER"), ("json", "FORMAT json")):
             query = f"COPY person TO '{folder}/person.{fmt}' ({option})"
-            runs.append((f"DuckDB COPY -> {fmt}, 1 thread", lambda q=query: con.execute(q)))
+            runs.append((f"DuckDB COPY -> {fmt}, 1 thread", functools.partial(con.execute, query)))
         results = [(name, best_cpu(args.repeats, action)) for name, action in runs]
     print(f"{'writer, CPU seconds (best of ' + str(args.repeats) + ')':40} {'rows':>10} "
           f"{'seconds':>8} {'rows/s':>12}")  # fmt: skip

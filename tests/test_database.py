@@ -44,7 +44,7 @@ def test_failed_write_changes_nothing(tmp_path: Path) -> None:
     ws, _ = ensure_workspace(db, "w")
     try:
         with db.write() as tx:
-            tx["project_groups"].insert(
+            tx.table("project_groups").insert(
                 {
                     "id": "a",
                     "workspace_id": ws.id,
@@ -53,7 +53,7 @@ def test_failed_write_changes_nothing(tmp_path: Path) -> None:
                     "updated_at": "",
                 }
             )
-            tx["project_groups"].insert(
+            tx.table("project_groups").insert(
                 {
                     "id": "a",
                     "workspace_id": ws.id,

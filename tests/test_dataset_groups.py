@@ -60,7 +60,7 @@ def test_groups_come_in_parent_order_within_their_bounds(tmp_path: Path) -> None
     sizes = {k: len(list(g)) for k, g in itertools.groupby(parents)}
     assert set(sizes.values()) <= set(range(1, 7))
     assert 200 < len(sizes) < 300  # some customers have no orders (a poisson 0)
-    ranks = {}
+    ranks: dict[int, list[int]] = {}
     for order in orders:
         ranks.setdefault(order["customer_id"], []).append(order["rank"])
     assert all(r == list(range(1, len(r) + 1)) for r in ranks.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -48,6 +49,12 @@ def make(tmp_path: Path, shard_rows: int) -> Path:
     return out
 
 
+def _select(query: str) -> list[tuple[Any, ...]]:
+    relation = duckdb.sql(query)
+    assert relation is not None  # a SELECT always gives a relation
+    return relation.fetchall()
+
+
 def plain_rows() -> list[dict[str, object]]:
     batches = generate_batches(parse_schema(SCHEMA), "Person", 0, 2000, seed=3, providers=PROVIDERS)
     return pa.Table.from_batches(list(batches)).to_pylist()
@@ -63,10 +70,11 @@ def test_merged_shards_read_back_the_plain_values_in_pyarrow_and_duckdb(tmp_path
         assert table.schema.field("first").type == pa.string()
         assert table.to_pylist() == expected
         names = ", ".join(table.column_names)
-        found = duckdb.sql(f"SELECT {names} FROM '{path}' ORDER BY seq").fetchall()
+        found = _select(f"SELECT {names} FROM '{path}' ORDER BY seq")
         assert found == [tuple(row.values()) for row in expected]
     row = expected[0]
-    assert row["seq"] == 1 and isinstance(row["first"], str) and len(row["id"]) == 36
+    assert row["seq"] == 1 and isinstance(row["first"], str)
+    assert isinstance(row["id"], str) and len(row["id"]) == 36
 
 
 def test_pooled_columns_are_dictionary_pages_without_statistics(tmp_path: Path) -> None:
@@ -81,9 +89,7 @@ def test_pooled_columns_are_dictionary_pages_without_statistics(tmp_path: Path) 
             assert "RLE_DICTIONARY" in chunks[name].encodings
             assert not chunks[name].is_stats_set
         assert chunks["seq"].is_stats_set and chunks["id"].is_stats_set
-    codecs = duckdb.sql(
-        f"SELECT DISTINCT path_in_schema, compression FROM parquet_metadata('{path}')"
-    ).fetchall()
+    codecs = _select(f"SELECT DISTINCT path_in_schema, compression FROM parquet_metadata('{path}')")
     # Random uuids are written as they are: LZ4 would cost as much and shrink them little.
     assert sorted(codecs) == sorted(
         [(name, "LZ4_RAW") for name in ["seq", *POOLED]] + [("id", "UNCOMPRESSED")]
@@ -177,15 +183,15 @@ def test_a_uuid_marked_parquet_uuid_is_parquets_uuid_type_and_text_elsewhere(
     ]
     assert written.schema.column(1).physical_type == "FIXED_LEN_BYTE_ARRAY"
     assert written.schema_arrow.field("id").type == pa.uuid()
-    kinds = duckdb.sql(f"SELECT typeof(id), typeof(text) FROM '{out}' LIMIT 1").fetchall()
+    kinds = _select(f"SELECT typeof(id), typeof(text) FROM '{out}' LIMIT 1")
     assert kinds == [("UUID", "VARCHAR")]
     as_text = "seq, id::VARCHAR, maybe::VARCHAR, text, copy"
-    from_parquet = duckdb.sql(f"SELECT {as_text} FROM '{out}' ORDER BY seq").fetchall()
+    from_parquet = _select(f"SELECT {as_text} FROM '{out}' ORDER BY seq")
     csv = tmp_path / "keys.csv"
-    from_csv = duckdb.sql(
+    from_csv = _select(
         f"SELECT {as_text} FROM read_csv('{csv}', types={{'id': 'VARCHAR', "
         "'maybe': 'VARCHAR', 'text': 'VARCHAR', 'copy': 'VARCHAR'}) ORDER BY seq"
-    ).fetchall()
+    )
     assert from_parquet == from_csv
     assert all(row[1] == row[4] and len(row[1]) == 36 for row in from_parquet)
     assert 0 < sum(row[2] is None for row in from_parquet) < 1000

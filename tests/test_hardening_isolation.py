@@ -55,7 +55,7 @@ TRICKY_NAMES = ["..", ".", "a/b", "../etc", "a\x00b", "x" * 65, *LOOK_ALIKES, "a
 
 
 def _operations(app: Litestar) -> list[tuple[str, str]]:
-    ops = []
+    ops: list[tuple[str, str]] = []
     for route in app.routes:
         if not isinstance(route, HTTPRoute) or PUBLIC.match(route.path):
             continue

@@ -161,7 +161,7 @@ def _problems(value: Any, declared: Declared) -> Iterator[str]:
 
 
 def _check(yaml_text: str, tables: dict[str, Declared]) -> list[str]:
-    problems = []
+    problems: list[str] = []
     schema = load_schema(yaml_text)
     for entity, declared in tables.items():
         for fmt in ("csv", "json"):

@@ -73,17 +73,17 @@ def _written(yaml_text: str, folder: Path, fmt: str) -> dict[str, Any]:
             generate(yaml_text, entity, 100, seed=4, format=fmt, out=path)
     out: dict[str, Any] = {}
     for entity in schema.entities:
-        path = folder / fmt / f"{entity}.{fmt}"
+        written = folder / fmt / f"{entity}.{fmt}"
         if fmt == "csv":
-            with path.open(newline="") as f:
+            with written.open(newline="") as f:
                 header, *rows = list(csv.reader(f))
             out[entity] = (header, [dict(zip(header, r, strict=True)) for r in rows])
         elif fmt == "json":
-            rows = json.loads(path.read_text())
+            rows = json.loads(written.read_text())
             assert all(list(r) == list(rows[0]) for r in rows)
             out[entity] = (list(rows[0]), rows)
         else:
-            table = pq.read_table(path)
+            table = pq.read_table(written)
             out[entity] = (table.column_names, table.to_pylist())
     return out
 

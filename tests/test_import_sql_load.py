@@ -37,6 +37,7 @@ def _parents_first(schema: m.Schema) -> list[str]:
 
 def _csv(schema: m.Schema, entity: str) -> str:
     count = schema.entities[entity].count or ROWS
+    assert isinstance(count, int)  # imported schemas have no per-parent counts
     out = io.BytesIO()
     batches = generate_batches(schema, entity, 0, count, seed=SEED, providers={})
     write_csv(
@@ -158,6 +159,7 @@ CREATE VIEW film_list AS SELECT film_id, title FROM film;
 
 def _rows(schema: m.Schema, entity: str) -> Iterator[tuple[object, ...]]:
     count = schema.entities[entity].count or ROWS
+    assert isinstance(count, int)  # imported schemas have no per-parent counts
     for batch in generate_batches(schema, entity, 0, count, seed=SEED, providers={}):
         for row in batch.to_pylist():
             yield tuple(

@@ -13,7 +13,7 @@ import pytest
 from pipeline.local import generate
 from storage.formats import FORMATS
 from storage.merge import laid_out
-from storage.merge.layout import Span
+from storage.merge.layout import Piece, Span
 from tests.daskcluster import DaskCluster
 from tests.jobhelpers import PEOPLE, make_project, wait_for
 from tests.live import LiveServer
@@ -73,7 +73,12 @@ def test_a_laid_out_job_downloads_the_merged_bytes_in_every_format(
 def test_a_layout_reads_any_range_of_its_pieces(tmp_path: Path) -> None:
     (tmp_path / "a").write_bytes(b"0123456789")
     (tmp_path / "b").write_bytes(b"abcdefghij")
-    pieces = [b"[", Span(str(tmp_path / "a"), 2, 8), b"|", Span(str(tmp_path / "b"), 0, 10)]
+    pieces: list[Piece] = [
+        b"[",
+        Span(str(tmp_path / "a"), 2, 8),
+        b"|",
+        Span(str(tmp_path / "b"), 0, 10),
+    ]
     path = str(tmp_path / "f.txt.layout")
     assert laid_out.save(pieces, path) == 18
     whole = b"[234567|abcdefghij"

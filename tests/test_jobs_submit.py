@@ -23,7 +23,7 @@ def _post(client: Client, auth: dict[str, str], project: str, **body: object) ->
 
 def test_bad_requests_are_refused(client: Client, auth: dict[str, str]) -> None:
     project = make_project(client, auth)
-    cases = [
+    cases: list[tuple[dict[str, object], int, str | None]] = [
         ({"entity_name": "Nope", "count": 5}, 422, "entity_name"),
         ({"entity_name": "Customer", "count": 0}, 422, "count"),
         ({"entity_name": "Customer", "count": 10**12}, 422, "count"),

@@ -18,7 +18,7 @@ from pipeline.plan import JobSpec, plan_shards
 from pipeline.tasks import ShardResult, merge, write_shard
 from storage.formats import FORMATS
 from storage.merge import MergeError, ShardFile, merge_files
-from storage.merge.layout import Span
+from storage.merge.layout import Piece, Span
 from storage.merge.local import _Copier
 from storage.merge.s3 import MIN_PART, Copied, Uploaded, plan_parts
 from storage.write_behind import WriteBehind
@@ -178,7 +178,14 @@ def test_a_shard_not_of_its_reported_size_is_counted() -> None:
 
 def test_s3_parts_copy_big_shards_and_upload_framing_topped_up_from_the_next_shard() -> None:
     big, small = 3 * MIN_PART, 1000
-    pieces = [b"[", Span("a", 0, big), b",\n", Span("b", 0, small), Span("c", 0, big), b"]"]
+    pieces: list[Piece] = [
+        b"[",
+        Span("a", 0, big),
+        b",\n",
+        Span("b", 0, small),
+        Span("c", 0, big),
+        b"]",
+    ]
     assert plan_parts(pieces) == [
         Uploaded((b"[", Span("a", 0, MIN_PART - 1, last=False))),
         Copied(Span("a", MIN_PART - 1, big)),

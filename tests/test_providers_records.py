@@ -32,7 +32,7 @@ PLACES: list[dict[str, Any]] = [
     {"city": "Eugene", "state": "OR", "zip": "97401", "pop": 0},
 ]
 BY_CITY = {p["city"]: p for p in PLACES}
-PROVIDERS = {"USPlaces": PLACES, "Tiers": ["free", "pro"]}
+PROVIDERS: dict[str, list[Any]] = {"USPlaces": PLACES, "Tiers": ["free", "pro"]}
 
 CUSTOMERS = """\
 version: 1
@@ -123,7 +123,7 @@ entities:
       y: {type: provider, name: Tiers, draw: other}
 """
 
-BAD_PROBLEMS = [
+BAD_PROBLEMS: list[dict[str, Any]] = [
     {
         "path": "entities.Customer.fields.city.column",
         "line": 4,

@@ -35,7 +35,7 @@ def _compose() -> dict[str, Any]:
 def _kube() -> list[dict[str, Any]]:
     """The manifests ``kubectl apply -k deploy/kubernetes`` applies."""
     kustomization = yaml.safe_load((KUBE / "kustomization.yaml").read_text())
-    docs = []
+    docs: list[dict[str, Any]] = []
     for name in kustomization["resources"]:
         docs.extend(d for d in yaml.safe_load_all((KUBE / name).read_text()) if d)
     return docs

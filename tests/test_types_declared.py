@@ -18,6 +18,7 @@ import pytest
 
 from pipeline.exporters import export
 from pipeline.local import generate
+from pipeline.plan import DEFAULT_SHARD_ROWS
 from pipeline.schema import load_schema
 from tests.datasets import problems_of
 from tests.postgres import Postgres, binaries, throwaway
@@ -56,9 +57,9 @@ TYPES = {
 }
 
 
-def _write(tmp_path: Path, fmt: str, **options: int) -> Path:
-    out = tmp_path / f"items-{'-'.join(map(str, options.values()))}.{fmt}"
-    generate(SCHEMA, "Item", 400, seed=3, format=fmt, out=str(out), **options)
+def _write(tmp_path: Path, fmt: str, shard_rows: int = DEFAULT_SHARD_ROWS) -> Path:
+    out = tmp_path / f"items-{shard_rows}.{fmt}"
+    generate(SCHEMA, "Item", 400, seed=3, format=fmt, out=str(out), shard_rows=shard_rows)
     return out
 
 

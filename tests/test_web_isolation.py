@@ -31,7 +31,7 @@ CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
 def _web_operations(app: Litestar) -> list[tuple[str, str]]:
-    ops = []
+    ops: list[tuple[str, str]] = []
     for route in app.routes:
         if not isinstance(route, HTTPRoute) or not route.path.startswith("/app/"):
             continue
