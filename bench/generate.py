@@ -61,7 +61,7 @@ def drafta(rows: int, fmt: str, folder: str) -> list[str]:
 
 
 def duckdb(rows: int, folder: str) -> list[str]:
-    code = f"from engine import duckdb_rows; duckdb_rows({rows}, {folder!r}, 1)"
+    code = f"from bench.engine import duckdb_rows; duckdb_rows({rows}, {folder!r}, 1)"
     return [sys.executable, "-c", code]
 
 
@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--formats", nargs="+", default=["parquet"])
     args = parser.parse_args()
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "bench"), str(ROOT)])
+    os.environ["PYTHONPATH"] = str(ROOT)  # this tree, for both programs
     runs: dict[str, list[Run]] = {}
     with tempfile.TemporaryDirectory() as folder:
         timed(duckdb(100_000, folder))  # warm the file cache of both programs once
