@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from pipeline.engine.frame import Frame, Job, output_field
-from pipeline.engine.generators import generate
+from pipeline.engine.generators import generate, uuid_bytes
 from pipeline.engine.rng import BLOCK_ROWS
 from pipeline.engine.uuids import uuid_values
 from pipeline.schema.model import Schema, Uuid
@@ -54,7 +54,7 @@ def generate_batches(
         frame = Frame(job, block, np.arange(first, hi, dtype=np.int64), generate)
         column = frame.encoded if encoded else frame.column
         columns = [
-            uuid_values(name, column(name)) if name in as_uuid else column(name) for name in names
+            _uuid(frame, name, column) if name in as_uuid else column(name) for name in names
         ]
         fields = [
             output_field(at.path, at.spec, values.type)
@@ -62,6 +62,13 @@ def generate_batches(
         ]
         batch = pa.RecordBatch.from_arrays(columns, schema=pa.schema(fields))
         yield batch.slice(lo - first) if lo > first else batch
+
+
+def _uuid(frame: Frame, name: str, column: Callable[[str], pa.Array]) -> pa.Array:
+    """A uuid column written as ``arrow.uuid``: from the generated words when they are every
+    row's value, else parsed from the field's text."""
+    made = uuid_bytes(frame, name)
+    return made if made is not None else uuid_values(name, column(name))
 
 
 def arrow_schema(

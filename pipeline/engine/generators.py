@@ -24,7 +24,7 @@ from pipeline.engine.lookups import gen_lookup, reference_rows, related_job
 from pipeline.engine.maps import gen_map
 from pipeline.engine.picks import permuted, pick, value_space
 from pipeline.engine.pools import PoolError, mimesis_pool
-from pipeline.engine.uuids import uuid_strings
+from pipeline.engine.uuids import uuid_array, uuid_strings, uuid_words
 from pipeline.engine.values import to_arrow
 from pipeline.schema.model import (
     Array,
@@ -69,7 +69,23 @@ def gen_sequence(frame: Frame, path: str, spec: Sequence) -> pa.Array:
 
 
 def gen_uuid(frame: Frame, path: str, spec: Uuid) -> pa.Array:
-    return uuid_strings(frame.rows, frame.job.keys(path + "#uuid", 2))
+    return uuid_strings(frame.rows, _uuid_keys(frame, path))
+
+
+def uuid_bytes(frame: Frame, path: str) -> pa.Array | None:
+    """The ``arrow.uuid`` values of a uuid field's text, made from the same words without the
+    text; None when the text is not the generated one in every row (nulls, a condition, a
+    cut), which is then read as text."""
+    spec = frame.job.field(path).spec
+    if not isinstance(spec, Uuid) or spec.null_rate or spec.absent_rate:
+        return None
+    if spec.when is not None or spec.max_length is not None:
+        return None
+    return uuid_array(uuid_words(frame.rows, _uuid_keys(frame, path)))
+
+
+def _uuid_keys(frame: Frame, path: str) -> np.ndarray:
+    return frame.job.keys(path + "#uuid", 2)
 
 
 def gen_integer(frame: Frame, path: str, spec: Integer) -> pa.Array:

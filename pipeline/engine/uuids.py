@@ -45,6 +45,14 @@ def _halves(index: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return w1, w2
 
 
+def uuid_array(words: np.ndarray) -> pa.Array:
+    """The ``arrow.uuid`` values of two big-endian words per row: ``parse_uuids`` of their
+    text, without the text."""
+    data = pa.py_buffer(np.ascontiguousarray(words, dtype=">u8"))
+    storage = pa.Array.from_buffers(pa.binary(16), len(words), [None, data])
+    return pa.ExtensionArray.from_storage(pa.uuid(), storage)
+
+
 def uuid_strings(index: np.ndarray, keys: np.ndarray) -> pa.Array:
     """``format_uuids(uuid_words(index, keys))``."""
     return _formatted(*_halves(index, keys))
