@@ -65,8 +65,8 @@ def generate_batches(
 
 
 def _uuid(frame: Frame, name: str, column: Callable[[str], pa.Array]) -> pa.Array:
-    """A uuid column written as ``arrow.uuid``: from the generated words when they are every
-    row's value, else parsed from the field's text."""
+    """A uuid column written as ``arrow.uuid``: from the generated words, else (a text that
+    may be cut) parsed from the field's text."""
     made = uuid_bytes(frame, name)
     return made if made is not None else uuid_values(name, column(name))
 

@@ -73,15 +73,15 @@ def gen_uuid(frame: Frame, path: str, spec: Uuid) -> pa.Array:
 
 
 def uuid_bytes(frame: Frame, path: str) -> pa.Array | None:
-    """The ``arrow.uuid`` values of a uuid field's text, made from the same words without the
-    text; None when the text is not the generated one in every row (nulls, a condition, a
-    cut), which is then read as text."""
+    """The ``arrow.uuid`` values of a uuid field's text, made from the same words; the text
+    itself is made only for its nulls (a ``null_rate``, an absent key, a ``when``). None for a
+    text that may be cut (``max_length``), which is then parsed."""
     spec = frame.job.field(path).spec
-    if not isinstance(spec, Uuid) or spec.null_rate or spec.absent_rate:
+    if not isinstance(spec, Uuid) or spec.max_length is not None:
         return None
-    if spec.when is not None or spec.max_length is not None:
-        return None
-    return uuid_array(uuid_words(frame.rows, _uuid_keys(frame, path)))
+    words = uuid_words(frame.rows, _uuid_keys(frame, path))
+    sometimes_null = spec.null_rate or spec.absent_rate or spec.when is not None
+    return uuid_array(words, frame.encoded(path) if sometimes_null else None)
 
 
 def _uuid_keys(frame: Frame, path: str) -> np.ndarray:

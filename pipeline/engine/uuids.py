@@ -45,11 +45,15 @@ def _halves(index: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return w1, w2
 
 
-def uuid_array(words: np.ndarray) -> pa.Array:
+def uuid_array(words: np.ndarray, like: pa.Array | None = None) -> pa.Array:
     """The ``arrow.uuid`` values of two big-endian words per row: ``parse_uuids`` of their
-    text, without the text."""
+    text, without the text; null where ``like`` (of the same rows) is null."""
     data = pa.py_buffer(np.ascontiguousarray(words, dtype=">u8"))
-    storage = pa.Array.from_buffers(pa.binary(16), len(words), [None, data])
+    validity, nulls = None, 0
+    if like is not None and like.null_count:
+        valid = np.asarray(like.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        validity, nulls = pa.py_buffer(np.packbits(valid, bitorder="little")), like.null_count
+    storage = pa.Array.from_buffers(pa.binary(16), len(words), [validity, data], nulls)
     return pa.ExtensionArray.from_storage(pa.uuid(), storage)
 
 
