@@ -50,10 +50,33 @@ def compile_pattern(pattern: str) -> CompiledPattern:
 
 
 def _render(compiled: CompiledPattern, digits: list[np.ndarray], n: int) -> pa.Array:
-    chars = np.broadcast_to(compiled.template, (n, len(compiled.template))).copy()
+    """The strings whose placeholders take ``digits[j]`` (an index into their alphabet)."""
+    chars = _rows_of(compiled.template, n)
     for slot, alphabet, digit in zip(compiled.slots, compiled.alphabets, digits, strict=True):
-        chars[:, slot] = alphabet[digit]
+        if _consecutive(alphabet):
+            # ``0-9`` and ``A-Z``: the character is the first one plus the index.
+            np.add(digit, alphabet[0], out=chars[:, slot], casting="unsafe")
+        else:
+            chars[:, slot] = np.take(alphabet, digit.astype(np.intp, copy=False))
     return fixed_width_strings(chars)
+
+
+def _rows_of(template: np.ndarray, n: int) -> np.ndarray:
+    """``n`` copies of the template, one a row: written by doubling what is already there, a
+    few large copies where a broadcast copies one short row at a time."""
+    width = len(template)
+    flat = np.empty(n * width, dtype=np.uint8)
+    flat[:width] = template[: n * width]
+    done = min(width, n * width)
+    while done < n * width:
+        step = min(done, n * width - done)
+        flat[done : done + step] = flat[:step]
+        done += step
+    return flat.reshape(n, width)
+
+
+def _consecutive(alphabet: np.ndarray) -> bool:
+    return bool(np.all(np.diff(alphabet.astype(np.int16)) == 1))
 
 
 def random_patterns(pattern: str, rng: np.random.Generator, n: int) -> pa.Array:
@@ -61,9 +84,14 @@ def random_patterns(pattern: str, rng: np.random.Generator, n: int) -> pa.Array:
     k = len(compiled.slots)
     if k == 0:
         return _render(compiled, [], n)
-    radices = np.array(compiled.radices, dtype=np.float64)
-    draws = (rng.random((n, k)) * radices).astype(np.int64)
-    return _render(compiled, [draws[:, j] for j in range(k)], n)
+    draws = rng.random((n, k))
+    # One factor for every placeholder multiplies the whole array; several, row by row.
+    radices = compiled.radices
+    same = len(set(radices)) == 1
+    np.multiply(draws, radices[0] if same else np.array(radices, dtype=np.float64), out=draws)
+    # Every alphabet has fewer than 256 characters: the indices fit in a byte.
+    digits = draws.astype(np.uint8)
+    return _render(compiled, [digits[:, j] for j in range(k)], n)
 
 
 def unique_domain(space: int) -> int:
