@@ -70,6 +70,13 @@ def _block_starts(seed: int, child: str, per: PerParent, parents: int) -> np.nda
     return starts
 
 
+@functools.lru_cache(maxsize=256)
+def _group_ends(seed: int, child: str, per: PerParent, parents: int, block: int) -> np.ndarray:
+    """The end (exclusive) of each group of a parent block, counted from the block's first
+    child row."""
+    return np.cumsum(group_sizes(seed, child, per, parents, block))
+
+
 def _locate(schema: Schema, child: str, seed: int, rows: np.ndarray) -> tuple[np.ndarray, ...]:
     """(parent row, position within its group) of each child row."""
     per = schema.entities[child].count
@@ -78,17 +85,50 @@ def _locate(schema: Schema, child: str, seed: int, rows: np.ndarray) -> tuple[np
     starts = _block_starts(seed, child, per, parents)
     if len(rows) and int(rows.max()) >= int(starts[-1]):
         raise EngineError(f"{child} has {int(starts[-1])} rows (its groups per {per.per})")
-    blocks = np.searchsorted(starts, rows, side="right") - 1
     parent = np.empty(len(rows), dtype=np.int64)
     position = np.empty(len(rows), dtype=np.int64)
+    if len(rows) and int(rows[-1]) - int(rows[0]) == len(rows) - 1 and _ascending(rows):
+        # A block's rows, one after the other: each group's rows are a run.
+        first, last = int(rows[0]), int(rows[-1]) + 1
+        for b in range(_block_of(starts, first), _block_of(starts, last - 1) + 1):
+            lo, hi = max(first, int(starts[b])), min(last, int(starts[b + 1]))
+            if lo < hi:
+                runs = _runs(seed, child, per, parents, b, lo - int(starts[b]), hi - int(starts[b]))
+                parent[lo - first : hi - first], position[lo - first : hi - first] = runs
+        return parent, position
+    blocks = np.searchsorted(starts, rows, side="right") - 1
     for b in np.unique(blocks):
         where = blocks == b
-        ends = np.cumsum(group_sizes(seed, child, per, parents, int(b)))
+        ends = _group_ends(seed, child, per, parents, int(b))
         local = rows[where] - starts[b]
         index = np.searchsorted(ends, local, side="right")
         parent[where] = int(b) * BLOCK_ROWS + index
         position[where] = local - np.where(index > 0, ends[index - 1], 0)
     return parent, position
+
+
+def _ascending(rows: np.ndarray) -> bool:
+    return bool(np.all(rows[1:] > rows[:-1]))
+
+
+def _block_of(starts: np.ndarray, row: int) -> int:
+    return int(np.searchsorted(starts, row, side="right")) - 1
+
+
+def _runs(
+    seed: int, child: str, per: PerParent, parents: int, block: int, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(parent row, position in its group) of the child rows ``lo`` to ``hi`` (exclusive) of
+    one parent block, counted from its first child row: each group's parent repeated over its
+    rows, where a search per row costs a binary search each."""
+    ends = _group_ends(seed, child, per, parents, block)
+    begins = ends - group_sizes(seed, child, per, parents, block)
+    first = int(np.searchsorted(ends, lo, side="right"))
+    last = int(np.searchsorted(ends, hi - 1, side="right")) + 1
+    counts = np.minimum(ends[first:last], hi) - np.maximum(begins[first:last], lo)
+    group = np.repeat(np.arange(first, last, dtype=np.int64), np.maximum(counts, 0))
+    local = np.arange(lo, hi, dtype=np.int64)
+    return block * BLOCK_ROWS + group, local - begins[group]
 
 
 def _located(frame: Frame) -> tuple[np.ndarray, np.ndarray]:
