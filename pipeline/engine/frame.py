@@ -217,4 +217,12 @@ def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
         return values
     if _bare(values):
         return _with_validity(values, pa.py_buffer(np.packbits(~mask, bitorder="little")))
+    if values.offset == 0 and not values.null_count:
+        # Lists and objects take the nulls as their own validity, their items untouched:
+        # Arrow's if_else would copy every item.
+        if type(values) in (pa.ListArray, pa.LargeListArray):  # not a map, a kind of list
+            return type(values).from_arrays(values.offsets, values.values, mask=pa.array(mask))
+        if isinstance(values, pa.StructArray):
+            children = [values.field(i) for i in range(kind.num_fields)]
+            return pa.StructArray.from_arrays(children, fields=list(kind), mask=pa.array(mask))
     return pc.if_else(pa.array(mask), pa.scalar(None, kind), values)

@@ -143,6 +143,9 @@ def _regex_char(code: int) -> str:
 def temporal_as_text(values: pa.Array) -> pa.Array:
     """Nested values with timestamps written as text, so nested and flat columns agree."""
     kind = values.type
+    if values.offset and values.null_count and (pa.types.is_list(kind) or pa.types.is_map(kind)):
+        # A slice of a batch: Arrow takes no validity with offsets that do not start the array.
+        values = pa.concat_arrays([values])
     if pa.types.is_timestamp(kind):
         return timestamps_text(values)
     if is_binary(kind):
