@@ -14,6 +14,9 @@ DIGITS = b"0123456789"
 UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ALNUM = UPPER + b"abcdefghijklmnopqrstuvwxyz" + DIGITS
 ALPHABETS = {"#": DIGITS, "?": UPPER, "*": ALNUM}
+_ALPHABET_ARRAYS = {ch: np.frombuffer(chars, dtype=np.uint8) for ch, chars in ALPHABETS.items()}
+# Runs of at least this many placeholders are written as blocks of columns (see ``_render``).
+_BLOCK = 8
 # Unique patterns decode a permutation index; beyond this the leading positions stay fixed.
 UNIQUE_CAP = 1 << 62
 
@@ -40,7 +43,7 @@ def compile_pattern(pattern: str) -> CompiledPattern:
             out += next(chars, "\\").encode()
         elif ch in ALPHABETS:
             slots.append(len(out))
-            alphabets.append(np.frombuffer(ALPHABETS[ch], dtype=np.uint8))
+            alphabets.append(_ALPHABET_ARRAYS[ch])
             out.append(0)
         else:
             out += ch.encode()
@@ -49,16 +52,37 @@ def compile_pattern(pattern: str) -> CompiledPattern:
     )
 
 
-def _render(compiled: CompiledPattern, digits: list[np.ndarray], n: int) -> pa.Array:
-    """The strings whose placeholders take ``digits[j]`` (an index into their alphabet)."""
+def _render(compiled: CompiledPattern, digits: np.ndarray, n: int) -> pa.Array:
+    """The strings whose placeholder j takes ``digits[:, j]`` (an index into its alphabet)."""
     chars = _rows_of(compiled.template, n)
-    for slot, alphabet, digit in zip(compiled.slots, compiled.alphabets, digits, strict=True):
-        if _consecutive(alphabet):
-            # ``0-9`` and ``A-Z``: the character is the first one plus the index.
-            np.add(digit, alphabet[0], out=chars[:, slot], casting="unsafe")
-        else:
-            chars[:, slot] = np.take(alphabet, digit.astype(np.intp, copy=False))
+    for start, first, count, alphabet in _runs(compiled):
+        # A long run of placeholders with one alphabet (a CHAR(50) of letters) is written as
+        # one block of columns; numpy copies a block row by row, so a short one column by
+        # column.
+        step = count if count >= _BLOCK else 1
+        for at in range(0, count, step):
+            into = chars[:, start + at : start + at + step]
+            taken = digits[:, first + at : first + at + step]
+            if _consecutive(alphabet):
+                # ``0-9`` and ``A-Z``: the character is the first one plus the index.
+                np.add(taken, alphabet[0], out=into, casting="unsafe")
+            else:
+                into[:] = np.take(alphabet, taken.astype(np.intp))
     return fixed_width_strings(chars)
+
+
+def _runs(compiled: CompiledPattern) -> list[tuple[int, int, int, np.ndarray]]:
+    """(first byte, first placeholder, how many, alphabet) of each run of placeholders that
+    are side by side and share an alphabet."""
+    runs: list[tuple[int, int, int, np.ndarray]] = []
+    for j, (slot, alphabet) in enumerate(zip(compiled.slots, compiled.alphabets, strict=True)):
+        if runs:
+            start, first, count, before = runs[-1]
+            if slot == start + count and alphabet is before:
+                runs[-1] = (start, first, count + 1, before)
+                continue
+        runs.append((slot, j, 1, alphabet))
+    return runs
 
 
 def _rows_of(template: np.ndarray, n: int) -> np.ndarray:
@@ -83,15 +107,14 @@ def random_patterns(pattern: str, rng: np.random.Generator, n: int) -> pa.Array:
     compiled = compile_pattern(pattern)
     k = len(compiled.slots)
     if k == 0:
-        return _render(compiled, [], n)
+        return _render(compiled, np.empty((n, 0), dtype=np.uint8), n)
     draws = rng.random((n, k))
     # One factor for every placeholder multiplies the whole array; several, row by row.
     radices = compiled.radices
     same = len(set(radices)) == 1
     np.multiply(draws, radices[0] if same else np.array(radices, dtype=np.float64), out=draws)
     # Every alphabet has fewer than 256 characters: the indices fit in a byte.
-    digits = draws.astype(np.uint8)
-    return _render(compiled, [digits[:, j] for j in range(k)], n)
+    return _render(compiled, draws.astype(np.uint8), n)
 
 
 def unique_domain(space: int) -> int:
@@ -103,10 +126,9 @@ def decode_patterns(pattern: str, values: np.ndarray) -> pa.Array:
     """Mixed-radix decoding of distinct integers into distinct pattern strings."""
     compiled = compile_pattern(pattern)
     rest = values.astype(np.uint64)
-    digits: list[np.ndarray] = []
-    for radix in reversed(compiled.radices):
-        r = np.uint64(radix)
-        digits.append((rest % r).astype(np.int64))
+    digits = np.empty((len(values), len(compiled.slots)), dtype=np.int64)
+    for j in range(len(compiled.slots) - 1, -1, -1):
+        r = np.uint64(compiled.radices[j])
+        digits[:, j] = rest % r
         rest = rest // r
-    digits.reverse()
     return _render(compiled, digits, len(values))
