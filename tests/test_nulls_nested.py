@@ -1,10 +1,12 @@
-"""Nulls on lists and objects (a ``null_rate``, a ``when``), and slices of batches that hold
-them, written by every text format."""
+"""Nulls applied to generated values (a ``null_rate``, a ``when``) as the values' own validity:
+lists, objects, decimals and fixed-size bytes; and slices of batches with null lists, written
+by the text formats."""
 
 from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -51,3 +53,13 @@ def test_a_slice_of_a_batch_with_null_lists_is_written() -> None:
     out = io.BytesIO()
     write_rows("json", [batch], out, schema=batch.schema, first=True)
     assert json.loads(out.getvalue().decode() + "]") == rows
+
+
+def test_decimals_and_fixed_size_bytes_take_nulls_as_their_validity() -> None:
+    decimals = pa.array([Decimal("1.25"), Decimal("-3.50"), Decimal("7.00")], pa.decimal128(7, 2))
+    fixed = pa.array([b"ab", b"cd", b"ef"], pa.binary(2))
+    mask = np.array([True, False, True])
+    assert apply_nulls(decimals, mask).to_pylist() == [None, Decimal("-3.50"), None]
+    assert apply_nulls(fixed, mask).to_pylist() == [None, b"cd", None]
+    # Nothing but the validity is new: the values' own buffer is shared.
+    assert apply_nulls(decimals, mask).buffers()[1].address == decimals.buffers()[1].address

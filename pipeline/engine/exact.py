@@ -66,8 +66,7 @@ def gen_decimal(frame: Frame, path: str, spec: m.Decimal) -> pa.Array:
     words128 = np.empty((frame.n, 2), dtype=np.uint64)
     words128[:, 0] = lo_word
     words128[:, 1] = hi_word
-    buffer = pa.py_buffer(words128.tobytes())
-    return pa.Array.from_buffers(decimal_type(spec), frame.n, [None, buffer])
+    return pa.Array.from_buffers(decimal_type(spec), frame.n, [None, pa.py_buffer(words128)])
 
 
 def _add128(base: int, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

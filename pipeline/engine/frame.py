@@ -200,7 +200,14 @@ def _with_validity(values: pa.Array, validity: pa.Buffer) -> pa.Array:
 
 
 def _flat(kind: pa.DataType) -> bool:
-    return pa.types.is_primitive(kind) or pa.types.is_string(kind) or pa.types.is_boolean(kind)
+    """A validity buffer and data of its own (decimals and fixed-size bytes too)."""
+    return (
+        pa.types.is_primitive(kind)
+        or pa.types.is_string(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_decimal(kind)
+        or pa.types.is_fixed_size_binary(kind)
+    )
 
 
 def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
