@@ -1,5 +1,5 @@
 """Nulls applied to generated values (a ``null_rate``, a ``when``) as the values' own validity:
-lists, objects, decimals and fixed-size bytes; and slices of batches with null lists, written
+lists, maps, objects, decimals and fixed-size bytes; and slices of batches with null lists, written
 by the text formats."""
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def test_lists_and_objects_take_nulls_where_the_mask_says() -> None:
         None,
         {"n": 5, "s": "z"},
     ]
+    maps = pa.array([[("k", i)] for i in range(5)], pa.map_(pa.string(), pa.int64()))
+    assert apply_nulls(maps, MASK).to_pylist() == [[("k", 0)], None, [("k", 2)], None, [("k", 4)]]
     big = pa.array([[i, i + 1][: i % 3] for i in range(5000)], pa.large_list(pa.int64()))
     mask = np.random.default_rng(1).random(5000) < 0.3
     expected = pc.if_else(pa.array(mask), pa.scalar(None, big.type), big)

@@ -229,6 +229,10 @@ def apply_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
         # Arrow's if_else would copy every item.
         if type(values) in (pa.ListArray, pa.LargeListArray):  # not a map, a kind of list
             return type(values).from_arrays(values.offsets, values.values, mask=pa.array(mask))
+        if isinstance(values, pa.MapArray):
+            return pa.MapArray.from_arrays(
+                values.offsets, values.keys, values.items, type=kind, mask=pa.array(mask)
+            )
         if isinstance(values, pa.StructArray):
             children = [values.field(i) for i in range(kind.num_fields)]
             return pa.StructArray.from_arrays(children, fields=list(kind), mask=pa.array(mask))
