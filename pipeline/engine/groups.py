@@ -70,13 +70,6 @@ def _block_starts(seed: int, child: str, per: PerParent, parents: int) -> np.nda
     return starts
 
 
-@functools.lru_cache(maxsize=256)
-def _group_ends(seed: int, child: str, per: PerParent, parents: int, block: int) -> np.ndarray:
-    """The end (exclusive) of each group of a parent block, counted from the block's first
-    child row."""
-    return np.cumsum(group_sizes(seed, child, per, parents, block))
-
-
 def _locate(schema: Schema, child: str, seed: int, rows: np.ndarray) -> tuple[np.ndarray, ...]:
     """(parent row, position within its group) of each child row."""
     per = schema.entities[child].count
@@ -99,7 +92,7 @@ def _locate(schema: Schema, child: str, seed: int, rows: np.ndarray) -> tuple[np
     blocks = np.searchsorted(starts, rows, side="right") - 1
     for b in np.unique(blocks):
         where = blocks == b
-        ends = _group_ends(seed, child, per, parents, int(b))
+        ends = np.cumsum(group_sizes(seed, child, per, parents, int(b)))
         local = rows[where] - starts[b]
         index = np.searchsorted(ends, local, side="right")
         parent[where] = int(b) * BLOCK_ROWS + index
@@ -121,8 +114,9 @@ def _runs(
     """(parent row, position in its group) of the child rows ``lo`` to ``hi`` (exclusive) of
     one parent block, counted from its first child row: each group's parent repeated over its
     rows, where a search per row costs a binary search each."""
-    ends = _group_ends(seed, child, per, parents, block)
-    begins = ends - group_sizes(seed, child, per, parents, block)
+    sizes = group_sizes(seed, child, per, parents, block)
+    ends = np.cumsum(sizes)
+    begins = ends - sizes
     first = int(np.searchsorted(ends, lo, side="right"))
     last = int(np.searchsorted(ends, hi - 1, side="right")) + 1
     counts = np.minimum(ends[first:last], hi) - np.maximum(begins[first:last], lo)

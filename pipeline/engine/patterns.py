@@ -15,10 +15,23 @@ UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ALNUM = UPPER + b"abcdefghijklmnopqrstuvwxyz" + DIGITS
 ALPHABETS = {"#": DIGITS, "?": UPPER, "*": ALNUM}
 _ALPHABET_ARRAYS = {ch: np.frombuffer(chars, dtype=np.uint8) for ch, chars in ALPHABETS.items()}
-# Runs of at least this many placeholders are written as blocks of columns (see ``_render``).
+# Runs of at least this many placeholders are written as blocks of columns (see ``_pieces``).
 _BLOCK = 8
 # Unique patterns decode a permutation index; beyond this the leading positions stay fixed.
 UNIQUE_CAP = 1 << 62
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Placeholders side by side with one alphabet, written together: the first byte, the first
+    placeholder, how many, and the alphabet; ``first_char`` when the alphabet is one run of
+    characters (``0-9``, ``A-Z``), whose character is then the first one plus the index."""
+
+    start: int
+    first: int
+    count: int
+    alphabet: np.ndarray
+    first_char: int | None
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,7 @@ class CompiledPattern:
     template: np.ndarray  # one row of bytes: literals filled in, placeholders zero
     slots: tuple[int, ...]  # byte offsets of the placeholders
     alphabets: tuple[np.ndarray, ...]
+    pieces: tuple[Piece, ...]  # how ``_render`` writes the placeholders
 
     @property
     def radices(self) -> tuple[int, ...]:
@@ -48,41 +62,44 @@ def compile_pattern(pattern: str) -> CompiledPattern:
         else:
             out += ch.encode()
     return CompiledPattern(
-        np.frombuffer(bytes(out), dtype=np.uint8), tuple(slots), tuple(alphabets)
+        np.frombuffer(bytes(out), dtype=np.uint8),
+        tuple(slots),
+        tuple(alphabets),
+        _pieces(slots, alphabets),
     )
+
+
+def _pieces(slots: list[int], alphabets: list[np.ndarray]) -> tuple[Piece, ...]:
+    """Each run of placeholders side by side with one alphabet: one piece when long (a CHAR(50)
+    of letters), else one piece a placeholder, as numpy copies a block of columns row by row."""
+    runs: list[list[int]] = []  # [first byte, first placeholder, how many]
+    for j, slot in enumerate(slots):
+        if runs and slot == runs[-1][0] + runs[-1][2] and alphabets[j] is alphabets[j - 1]:
+            runs[-1][2] += 1
+        else:
+            runs.append([slot, j, 1])
+    pieces = []
+    for start, first, count in runs:
+        alphabet = alphabets[first]
+        consecutive = bool(np.all(np.diff(alphabet.astype(np.int16)) == 1))
+        first_char = int(alphabet[0]) if consecutive else None
+        step = count if count >= _BLOCK else 1
+        for at in range(0, count, step):
+            pieces.append(Piece(start + at, first + at, step, alphabet, first_char))
+    return tuple(pieces)
 
 
 def _render(compiled: CompiledPattern, digits: np.ndarray, n: int) -> pa.Array:
     """The strings whose placeholder j takes ``digits[:, j]`` (an index into its alphabet)."""
     chars = _rows_of(compiled.template, n)
-    for start, first, count, alphabet in _runs(compiled):
-        # A long run of placeholders with one alphabet (a CHAR(50) of letters) is written as
-        # one block of columns; numpy copies a block row by row, so a short one column by
-        # column.
-        step = count if count >= _BLOCK else 1
-        for at in range(0, count, step):
-            into = chars[:, start + at : start + at + step]
-            taken = digits[:, first + at : first + at + step]
-            if _consecutive(alphabet):
-                # ``0-9`` and ``A-Z``: the character is the first one plus the index.
-                np.add(taken, alphabet[0], out=into, casting="unsafe")
-            else:
-                into[:] = np.take(alphabet, taken.astype(np.intp))
+    for piece in compiled.pieces:
+        into = chars[:, piece.start : piece.start + piece.count]
+        taken = digits[:, piece.first : piece.first + piece.count]
+        if piece.first_char is not None:
+            np.add(taken, piece.first_char, out=into, casting="unsafe")
+        else:
+            into[:] = np.take(piece.alphabet, taken.astype(np.intp))
     return fixed_width_strings(chars)
-
-
-def _runs(compiled: CompiledPattern) -> list[tuple[int, int, int, np.ndarray]]:
-    """(first byte, first placeholder, how many, alphabet) of each run of placeholders that
-    are side by side and share an alphabet."""
-    runs: list[tuple[int, int, int, np.ndarray]] = []
-    for j, (slot, alphabet) in enumerate(zip(compiled.slots, compiled.alphabets, strict=True)):
-        if runs:
-            start, first, count, before = runs[-1]
-            if slot == start + count and alphabet is before:
-                runs[-1] = (start, first, count + 1, before)
-                continue
-        runs.append((slot, j, 1, alphabet))
-    return runs
 
 
 def _rows_of(template: np.ndarray, n: int) -> np.ndarray:
@@ -97,10 +114,6 @@ def _rows_of(template: np.ndarray, n: int) -> np.ndarray:
         flat[done : done + step] = flat[:step]
         done += step
     return flat.reshape(n, width)
-
-
-def _consecutive(alphabet: np.ndarray) -> bool:
-    return bool(np.all(np.diff(alphabet.astype(np.int16)) == 1))
 
 
 def random_patterns(pattern: str, rng: np.random.Generator, n: int) -> pa.Array:

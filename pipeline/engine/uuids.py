@@ -48,12 +48,17 @@ def _halves(index: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def uuid_array(words: np.ndarray, like: pa.Array | None = None) -> pa.Array:
     """The ``arrow.uuid`` values of two big-endian words per row: ``parse_uuids`` of their
     text, without the text; null where ``like`` (of the same rows) is null."""
-    data = pa.py_buffer(np.ascontiguousarray(words, dtype=">u8"))
+    return _uuid_values(np.ascontiguousarray(words, dtype=">u8"), like)
+
+
+def _uuid_values(data: np.ndarray, like: pa.Array | None) -> pa.Array:
+    """``arrow.uuid`` values of 16 bytes a row, null where ``like`` is."""
     validity, nulls = None, 0
     if like is not None and like.null_count:
         valid = np.asarray(like.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         validity, nulls = pa.py_buffer(np.packbits(valid, bitorder="little")), like.null_count
-    storage = pa.Array.from_buffers(pa.binary(16), len(words), [validity, data], nulls)
+    rows = len(like) if like is not None else len(data)
+    storage = pa.Array.from_buffers(pa.binary(16), rows, [validity, pa.py_buffer(data)], nulls)
     return pa.ExtensionArray.from_storage(pa.uuid(), storage)
 
 
@@ -145,14 +150,4 @@ def parse_uuids(text: pa.Array, where: str) -> pa.Array:
     data = _PAIRS[digits.view(np.uint16)]
     if len(data) and data.max() > 255:
         raise EngineError(f"{where}: uuid needs uuids written in hex digits")
-    validity = None
-    if text.null_count:
-        valid = np.asarray(text.is_valid(), dtype=bool)
-        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    storage = pa.Array.from_buffers(
-        pa.binary(16),
-        len(text),
-        [validity, pa.py_buffer(data.astype(np.uint8).tobytes())],
-        text.null_count,
-    )
-    return pa.ExtensionArray.from_storage(pa.uuid(), storage)
+    return _uuid_values(data.astype(np.uint8), text)
